@@ -1,0 +1,3 @@
+from awslocal_cli.cli.main import main
+
+main()

@@ -1,0 +1,76 @@
+"""The one clock every service reads: system time plus the offset kept in the state.
+
+`AWSLOCAL_NOW` pins it to a fixed instant. `awslocal local clock advance 8d` moves the offset, so
+a 7-day key deletion window or a 12-hour visibility timeout can be walked through in a second.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "y": 365 * 86400}
+_PART = re.compile(r"(\d+(?:\.\d+)?)([smhdwy])")
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in `90s`, `15m`, `8d`, `1y`, `1d12h` or a bare number of seconds."""
+    s = text.strip().lower()
+    if re.fullmatch(r"\d+(?:\.\d+)?", s):
+        return float(s)
+    if not s or not re.fullmatch(r"(?:\d+(?:\.\d+)?[smhdwy])+", s):
+        raise ValueError(
+            f"invalid duration {text!r}: use a number with a unit s, m, h, d, w or y "
+            "(for example 90s, 15m, 8d, 1y, 1d12h)"
+        )
+    return sum(float(n) * _UNITS[u] for n, u in _PART.findall(s))
+
+
+def parse_timestamp(text: str) -> datetime:
+    """An aware datetime from ISO 8601 (`2026-01-02T03:04:05Z`, a date alone) or epoch seconds."""
+    s = text.strip()
+    if re.fullmatch(r"-?\d+(?:\.\d+)?", s):
+        return datetime.fromtimestamp(float(s), tz=timezone.utc)
+    if s.endswith(("Z", "z")):
+        s = s[:-1] + "+00:00"
+    try:
+        value = datetime.fromisoformat(s)
+    except ValueError:
+        raise ValueError(
+            f"invalid timestamp {text!r}: use ISO 8601 (2026-01-02T03:04:05Z) or epoch seconds"
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value
+
+
+def format_duration(seconds: float) -> str:
+    """`8d 0h 0m 0s`-style text for people."""
+    sign = "-" if seconds < 0 else ""
+    rest = int(abs(seconds))
+    days, rest = divmod(rest, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{sign}{days}d {hours}h {minutes}m {secs}s"
+
+
+class Clock:
+    """Now, in UTC: `base()` (system time or a pinned instant) plus a fixed offset in seconds."""
+
+    def __init__(self, offset: float = 0.0, base: Callable[[], float] = time.time) -> None:
+        self.offset = offset
+        self._base = base
+
+    @classmethod
+    def pinned(cls, instant: datetime) -> Clock:
+        stamp = instant.timestamp()
+        return cls(0.0, lambda: stamp)
+
+    def time(self) -> float:
+        """Epoch seconds."""
+        return self._base() + self.offset
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.time(), tz=timezone.utc)

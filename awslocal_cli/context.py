@@ -1,0 +1,267 @@
+"""The Context of one run: region, account, caller principal, clock and the open state.
+
+One Session per invocation holds the store, the clock and the pending audit events; Contexts
+are cheap views of it (a region, a caller), so a service acting for a user (SQS calling KMS)
+or as itself (SNS delivering to SQS) derives a new Context instead of passing flags around.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from awslocal_cli.clock import Clock, parse_timestamp
+from awslocal_cli.errors import ConfigurationError, ParamValidationError
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from awslocal_cli.store import Store
+
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT = "123456789012"
+DEFAULT_PROFILE = "default"
+_REGION_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def read_profile_region(profile: str, environ: Mapping[str, str]) -> str | None:
+    """The region of a profile in ~/.aws/config (AWS_CONFIG_FILE honoured), if any."""
+    path = Path(environ.get("AWS_CONFIG_FILE") or "~/.aws/config").expanduser()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    import configparser
+
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read_string(text, source=str(path))
+    except configparser.Error as exc:
+        raise ConfigurationError(f"Unable to parse config file: {path} ({exc})") from exc
+    section = "default" if profile == "default" else f"profile {profile}"
+    if parser.has_section(section) and parser.has_option(section, "region"):
+        return parser.get(section, "region").strip() or None
+    return None
+
+
+class Session:
+    """What one invocation opens once: the state store, the clock, pending audit events."""
+
+    def __init__(self, state_dir: Path, *, clock: Clock | None = None,
+                 environ: Mapping[str, str] | None = None) -> None:
+        self.state_dir = state_dir
+        self._environ = os.environ if environ is None else environ
+        self._store: Store | None = None
+        self._clock = clock
+        self.pending_events: list[dict[str, Any]] = []
+
+    @property
+    def store(self) -> Store:
+        """The store, opened on first use, inside this invocation's write transaction."""
+        if self._store is None:
+            from awslocal_cli.store import Store
+
+            self._store = Store.open(self.state_dir)
+        self._store.begin()
+        return self._store
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        return self.store.conn
+
+    @property
+    def clock(self) -> Clock:
+        if self._clock is None:
+            pinned = self._environ.get("AWSLOCAL_NOW")
+            if pinned:
+                try:
+                    self._clock = Clock.pinned(parse_timestamp(pinned))
+                except ValueError as exc:
+                    raise ConfigurationError(f"AWSLOCAL_NOW: {exc}") from None
+            else:
+                self._clock = Clock(self.store.clock_offset())
+        return self._clock
+
+    def finish(self, ok: bool) -> None:
+        """Commit (or roll back) the transaction; audit events are kept either way."""
+        if self._store is None:
+            return
+        if not ok:
+            self._store.rollback()
+        if self.pending_events:
+            from awslocal_cli.store import events
+
+            self._store.begin()
+            for event in self.pending_events:
+                events.append(self._store.conn, event)
+            self.pending_events.clear()
+        self._store.commit()
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+class Context:
+    """Who is calling, where: the region, the account and the caller principal of a request."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        region: str = DEFAULT_REGION,
+        account: str = DEFAULT_ACCOUNT,
+        profile: str = DEFAULT_PROFILE,
+        principal: str | None = None,
+        via_service: str | None = None,
+        source_arn: str | None = None,
+        source_account: str | None = None,
+    ) -> None:
+        self.session = session
+        self.region = region
+        self.account = account
+        self.profile = profile
+        # An IAM ARN for users; a service principal (sqs.amazonaws.com) when a service acts
+        # as itself.
+        self.principal = principal or f"arn:aws:iam::{account}:user/{profile}"
+        self.via_service = via_service
+        self.source_arn = source_arn
+        self.source_account = source_account
+
+    # -- building ----------------------------------------------------------------------------
+
+    @classmethod
+    def from_options(
+        cls,
+        *,
+        region: str | None = None,
+        profile: str | None = None,
+        state_dir: str | None = None,
+        environ: Mapping[str, str] | None = None,
+        clock: Clock | None = None,
+    ) -> Context:
+        """Resolve region, account, caller and state directory as ARCHITECTURE.md describes."""
+        from awslocal_cli.store import resolve_state_dir
+
+        env = os.environ if environ is None else environ
+        profile = profile or env.get("AWS_PROFILE") or DEFAULT_PROFILE
+        region = (
+            region
+            or env.get("AWS_REGION")
+            or env.get("AWS_DEFAULT_REGION")
+            or read_profile_region(profile, env)
+            or DEFAULT_REGION
+        )
+        if not _REGION_RE.match(region):
+            raise ParamValidationError(
+                f"Provided region_name '{region}' doesn't match a supported format."
+            )
+        account = env.get("AWSLOCAL_ACCOUNT_ID") or DEFAULT_ACCOUNT
+        if not re.fullmatch(r"\d{12}", account):
+            raise ConfigurationError(
+                f"AWSLOCAL_ACCOUNT_ID must be 12 digits, not {account!r}."
+            )
+        session = Session(resolve_state_dir(state_dir, env), clock=clock, environ=env)
+        return cls(session, region=region, account=account, profile=profile)
+
+    def derive(self, **changes: Any) -> Context:
+        """The same session seen with another region or caller."""
+        fields = {
+            "region": self.region,
+            "account": self.account,
+            "profile": self.profile,
+            "principal": self.principal,
+            "via_service": self.via_service,
+            "source_arn": self.source_arn,
+            "source_account": self.source_account,
+        }
+        if "account" in changes and "principal" not in changes:
+            fields["principal"] = None
+        fields.update(changes)
+        return Context(self.session, **fields)
+
+    def as_service(self, service_principal: str, *, source_arn: str | None = None) -> Context:
+        """A service acting as itself (e.g. sns.amazonaws.com delivering to a queue)."""
+        return self.derive(
+            principal=service_principal,
+            via_service=None,
+            source_arn=source_arn,
+            source_account=self.account,
+        )
+
+    def via(self, service: str) -> Context:
+        """The caller, through a service (kms:ViaService = sqs.<region>.amazonaws.com)."""
+        return self.derive(via_service=f"{service}.{self.region}.amazonaws.com")
+
+    # -- identity ----------------------------------------------------------------------------
+
+    @property
+    def is_service(self) -> bool:
+        return not self.principal.startswith("arn:")
+
+    @property
+    def username(self) -> str:
+        if self.is_service:
+            return self.principal
+        return self.principal.rsplit("/", 1)[-1]
+
+    @property
+    def root_arn(self) -> str:
+        return f"arn:aws:iam::{self.account}:root"
+
+    # -- state and time ----------------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        return self.session.store
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        return self.session.db
+
+    @property
+    def clock(self) -> Clock:
+        return self.session.clock
+
+    def now(self) -> datetime:
+        return self.session.clock.now()
+
+    def time(self) -> float:
+        return self.session.clock.time()
+
+    def record_event(
+        self,
+        event_source: str,
+        event_name: str,
+        *,
+        resources: list[dict[str, str]] | None = None,
+        request: dict[str, Any] | None = None,
+        error_code: str | None = None,
+        error_message: str | None = None,
+        read_only: bool = False,
+    ) -> None:
+        """Append an audit event; it is written even if the request fails and rolls back."""
+        self.session.pending_events.append(
+            {
+                "event_id": str(uuid.uuid4()),
+                "account": self.account,
+                "region": self.region,
+                "event_time": self.time(),
+                "event_source": event_source,
+                "event_name": event_name,
+                "username": self.username,
+                "principal": self.principal,
+                "invoked_by": self.via_service,
+                "resources": resources or [],
+                "request": request or {},
+                "error_code": error_code,
+                "error_message": error_message,
+                "read_only": read_only,
+            }
+        )

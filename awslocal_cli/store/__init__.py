@@ -1,0 +1,297 @@
+"""The state directory: SQLite (WAL) with numbered forward migrations, and the root key.
+
+This package is the only place that speaks SQL: `store.Store` owns the connection and the one
+transaction of an invocation; the per-service modules beside it (events.py, kms.py, ...) hold
+the queries. Layout and tables are documented in state/README.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+from awslocal_cli import __version__
+from awslocal_cli.errors import ConfigurationError
+
+DB_NAME = "state.db"
+ROOT_KEY_NAME = "root.key"
+ROOT_KEY_BYTES = 32
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 60_000
+
+_README = """\
+This directory holds the state of awslocal (https://pypi.org/project/awslocal-cli/):
+
+  state.db   SQLite database (WAL mode): keys, aliases, queues, messages, topics, the event log.
+             Key material and encrypted message bodies in it are wrapped by root.key.
+  root.key   32 random bytes: the local stand-in for the HSMs that protect KMS key material.
+             Without it nothing in state.db can be decrypted. Keep it private (mode 0600).
+
+Point awslocal elsewhere with --state-dir DIR or AWSLOCAL_STATE_DIR. `awslocal local reset`
+empties it.
+"""
+
+
+def default_state_dir() -> Path:
+    """The per-user data directory (platformdirs), e.g. ~/.local/share/awslocal."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("awslocal", appauthor=False))
+
+
+def resolve_state_dir(explicit: str | None, environ: os._Environ[str] | dict[str, str]) -> Path:
+    """--state-dir, then AWSLOCAL_STATE_DIR, then the platform default."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = environ.get("AWSLOCAL_STATE_DIR")
+    if env:
+        return Path(env).expanduser()
+    return default_state_dir()
+
+
+def migration_files() -> list[tuple[int, Path]]:
+    found = []
+    for path in MIGRATIONS.iterdir():
+        if path.suffix == ".sql" and path.name[:4].isdigit():
+            found.append((int(path.name[:4]), path))
+    found.sort()
+    return found
+
+
+def _statements(sql: str) -> Iterator[str]:
+    """Split a migration script into complete statements (trigger bodies stay whole)."""
+    buf = ""
+    for line in sql.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                yield buf
+            buf = ""
+    if buf.strip() and not all(
+        ln.strip().startswith("--") or not ln.strip() for ln in buf.splitlines()
+    ):
+        raise ValueError("migration ends with an incomplete statement")
+
+
+class Store:
+    """One open state directory: a SQLite connection and at most one open transaction."""
+
+    def __init__(self, directory: Path, conn: sqlite3.Connection) -> None:
+        self.directory = directory
+        self.conn = conn
+
+    # -- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, directory: Path) -> Store:
+        """Open (creating if needed) the state in `directory`, applying pending migrations."""
+        directory = Path(directory)
+        # Every file SQLite creates here later (the WAL and its index too) is private.
+        os.umask(0o077)
+        try:
+            created = _ensure_directory(directory)
+            db_path = directory / DB_NAME
+            if db_path.exists() and not os.access(db_path, os.R_OK | os.W_OK):
+                raise ConfigurationError(
+                    f"The state file {db_path} is not readable and writable by this user."
+                )
+            conn = sqlite3.connect(
+                db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                check_same_thread=False,
+            )
+        except OSError as exc:
+            raise ConfigurationError(
+                f"The state directory {directory} is not usable: {exc.strerror or exc}."
+            ) from exc
+        except sqlite3.Error as exc:
+            raise ConfigurationError(f"The state directory {directory} is not usable: {exc}.") from exc
+        store = cls(directory, conn)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            store._migrate()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise ConfigurationError(
+                f"The state in {directory} is corrupt or not an awslocal state "
+                f"({exc}). Move {db_path} aside or run `awslocal local reset --yes`."
+            ) from exc
+        for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm"):
+            _make_private(directory / name)
+        if created:
+            _write_private(directory / "README", _README.encode())
+        return store
+
+    def _migrate(self) -> None:
+        files = migration_files()
+        latest = files[-1][0] if files else 0
+        current = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if current == latest:
+            return
+        if current > latest:
+            raise ConfigurationError(
+                f"The state in {self.directory} has schema version {current}, newer than this "
+                f"awslocal ({__version__}) knows ({latest}). Upgrade awslocal."
+            )
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while we waited for the lock.
+            current = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            for number, path in files:
+                if number <= current:
+                    continue
+                for statement in _statements(path.read_text(encoding="utf-8")):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {number}")
+            if current < latest:
+                self._set_meta("schema_version", str(latest))
+                self._set_meta("written_by", f"awslocal-cli {__version__}")
+                if current == 0:
+                    import time
+
+                    self._set_meta("created_at", repr(time.time()))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    # -- transactions ------------------------------------------------------------------------
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
+
+    def begin(self) -> None:
+        """Take the write lock up front (waiting on a busy database rather than failing)."""
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction; commits on success, rolls back on any exception."""
+        self.begin()
+        try:
+            yield self.conn
+        except BaseException:
+            self.rollback()
+            raise
+        self.commit()
+
+    def close(self) -> None:
+        self.rollback()
+        self.conn.close()
+
+    # -- meta --------------------------------------------------------------------------------
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self._set_meta(key, value)
+
+    def clock_offset(self) -> float:
+        return float(self.get_meta("clock_offset", "0") or 0)
+
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    # -- the root key ------------------------------------------------------------------------
+
+    def root_key(self) -> bytes:
+        """The 32-byte root key, created (atomically, 0600) on first use."""
+        path = self.directory / ROOT_KEY_NAME
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            data = _create_root_key(path)
+        except OSError as exc:
+            raise ConfigurationError(f"The root key {path} is not readable: {exc.strerror}.") from exc
+        if len(data) != ROOT_KEY_BYTES:
+            raise ConfigurationError(
+                f"The root key {path} is damaged (expected {ROOT_KEY_BYTES} bytes, found "
+                f"{len(data)}). Restore it from a backup or reset the state."
+            )
+        return data
+
+    # -- inspection --------------------------------------------------------------------------
+
+    def table_counts(self) -> dict[str, int]:
+        names = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
+        return {n: self.conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+
+
+def _ensure_directory(directory: Path) -> bool:
+    """Create the directory 0700; True when it (or its state) is new."""
+    if directory.exists():
+        if not directory.is_dir():
+            raise ConfigurationError(f"The state directory {directory} is not a directory.")
+        if not os.access(directory, os.R_OK | os.W_OK | os.X_OK):
+            raise ConfigurationError(
+                f"The state directory {directory} is not readable and writable by this user."
+            )
+        new = not (directory / DB_NAME).exists()
+        if new:
+            os.chmod(directory, 0o700)
+        return new
+    directory.mkdir(mode=0o700, parents=True)
+    os.chmod(directory, 0o700)
+    return True
+
+
+def _make_private(path: Path) -> None:
+    try:
+        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+            os.chmod(path, 0o600)
+    except FileNotFoundError:
+        pass
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write a 0600 file atomically: a temporary name, then a link that fails if it exists."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
+
+
+def _create_root_key(path: Path) -> bytes:
+    _write_private(path, os.urandom(ROOT_KEY_BYTES))
+    # Whoever won a race to create it, this is the key now.
+    return path.read_bytes()
