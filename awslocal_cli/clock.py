@@ -6,17 +6,21 @@ a 7-day key deletion window or a 12-hour visibility timeout can be walked throug
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Callable
 from datetime import datetime, timezone
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "y": 365 * 86400}
-_PART = re.compile(r"(\d+(?:\.\d+)?)([smhdwy])")
+_PART = r"(\d+(?:\.\d+)?)([smhdwy])"
 
 
 def parse_duration(text: str) -> float:
     """Seconds in `90s`, `15m`, `8d`, `1y`, `1d12h` or a bare number of seconds."""
+    import re
+
     s = text.strip().lower()
     if re.fullmatch(r"\d+(?:\.\d+)?", s):
         return float(s)
@@ -25,11 +29,13 @@ def parse_duration(text: str) -> float:
             f"invalid duration {text!r}: use a number with a unit s, m, h, d, w or y "
             "(for example 90s, 15m, 8d, 1y, 1d12h)"
         )
-    return sum(float(n) * _UNITS[u] for n, u in _PART.findall(s))
+    return sum(float(n) * _UNITS[u] for n, u in re.findall(_PART, s))
 
 
 def parse_timestamp(text: str) -> datetime:
     """An aware datetime from ISO 8601 (`2026-01-02T03:04:05Z`, a date alone) or epoch seconds."""
+    import re
+
     s = text.strip()
     if re.fullmatch(r"-?\d+(?:\.\d+)?", s):
         return datetime.fromtimestamp(float(s), tz=timezone.utc)

@@ -8,32 +8,36 @@ or as itself (SNS delivering to SQS) derives a new Context instead of passing fl
 from __future__ import annotations
 
 import os
-import re
-import uuid
-from collections.abc import Mapping
-from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from awslocal_cli.clock import Clock, parse_timestamp
+from awslocal_cli.clock import Clock
 from awslocal_cli.errors import ConfigurationError, ParamValidationError
 
-if TYPE_CHECKING:
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing, pathlib and collections cost start-up time; annotations only
     import sqlite3
+    from collections.abc import Mapping
+    from datetime import datetime
+    from pathlib import Path
+    from typing import Any
 
     from awslocal_cli.store import Store
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_PROFILE = "default"
-_REGION_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_REGION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def _valid_region(region: str) -> bool:
+    return bool(region) and set(region) <= _REGION_CHARS and "" not in region.split("-")
 
 
 def read_profile_region(profile: str, environ: Mapping[str, str]) -> str | None:
     """The region of a profile in ~/.aws/config (AWS_CONFIG_FILE honoured), if any."""
-    path = Path(environ.get("AWS_CONFIG_FILE") or "~/.aws/config").expanduser()
+    path = os.path.expanduser(environ.get("AWS_CONFIG_FILE") or "~/.aws/config")
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
     except OSError:
         return None
     import configparser
@@ -52,13 +56,26 @@ def read_profile_region(profile: str, environ: Mapping[str, str]) -> str | None:
 class Session:
     """What one invocation opens once: the state store, the clock, pending audit events."""
 
-    def __init__(self, state_dir: Path, *, clock: Clock | None = None,
+    def __init__(self, state_dir: str | Path | None = None, *, clock: Clock | None = None,
                  environ: Mapping[str, str] | None = None) -> None:
-        self.state_dir = state_dir
         self._environ = os.environ if environ is None else environ
+        self._state_dir = state_dir
         self._store: Store | None = None
         self._clock = clock
         self.pending_events: list[dict[str, Any]] = []
+
+    @property
+    def state_dir(self) -> Path:
+        """--state-dir, then AWSLOCAL_STATE_DIR, then the platform default (resolved lazily)."""
+        from pathlib import Path
+
+        from awslocal_cli.store import resolve_state_dir
+
+        if not isinstance(self._state_dir, Path):
+            self._state_dir = resolve_state_dir(
+                None if self._state_dir is None else str(self._state_dir), self._environ
+            )
+        return Path(self._state_dir)
 
     @property
     def store(self) -> Store:
@@ -79,6 +96,8 @@ class Session:
         if self._clock is None:
             pinned = self._environ.get("AWSLOCAL_NOW")
             if pinned:
+                from awslocal_cli.clock import parse_timestamp
+
                 try:
                     self._clock = Clock.pinned(parse_timestamp(pinned))
                 except ValueError as exc:
@@ -147,8 +166,6 @@ class Context:
         clock: Clock | None = None,
     ) -> Context:
         """Resolve region, account, caller and state directory as ARCHITECTURE.md describes."""
-        from awslocal_cli.store import resolve_state_dir
-
         env = os.environ if environ is None else environ
         profile = profile or env.get("AWS_PROFILE") or DEFAULT_PROFILE
         region = (
@@ -158,16 +175,16 @@ class Context:
             or read_profile_region(profile, env)
             or DEFAULT_REGION
         )
-        if not _REGION_RE.match(region):
+        if not _valid_region(region):
             raise ParamValidationError(
                 f"Provided region_name '{region}' doesn't match a supported format."
             )
         account = env.get("AWSLOCAL_ACCOUNT_ID") or DEFAULT_ACCOUNT
-        if not re.fullmatch(r"\d{12}", account):
+        if not (len(account) == 12 and account.isdigit() and account.isascii()):
             raise ConfigurationError(
                 f"AWSLOCAL_ACCOUNT_ID must be 12 digits, not {account!r}."
             )
-        session = Session(resolve_state_dir(state_dir, env), clock=clock, environ=env)
+        session = Session(state_dir, clock=clock, environ=env)
         return cls(session, region=region, account=account, profile=profile)
 
     def derive(self, **changes: Any) -> Context:
@@ -247,6 +264,8 @@ class Context:
         read_only: bool = False,
     ) -> None:
         """Append an audit event; it is written even if the request fails and rolls back."""
+        import uuid
+
         self.session.pending_events.append(
             {
                 "event_id": str(uuid.uuid4()),

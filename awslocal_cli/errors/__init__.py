@@ -8,12 +8,17 @@ classes are the CLI's own failures. Exceptions become exit codes in one place on
 
 from __future__ import annotations
 
-import enum
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
-class ExitCode(enum.IntEnum):
-    """The AWS CLI v2 return codes (awscli/constants.py)."""
+class ExitCode:
+    """The AWS CLI v2 return codes (awscli/constants.py).
+
+    Plain int constants rather than an IntEnum: importing enum costs start-up time on every
+    command, and these are only ever compared and returned as process exit codes.
+    """
 
     OK = 0
     INTERRUPTED = 130  # 128 + SIGINT

@@ -1,0 +1,217 @@
+"""`awslocal local ...`: what AWS does not have: the clock, state info and reset."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from awslocal_cli.cli.tree import opts_of
+from awslocal_cli.errors import ParamValidationError, UsageError
+
+SETTINGS = {"help_option_names": ["--help"]}
+
+
+def _context(ctx: click.Context) -> Any:
+    from awslocal_cli.context import Context
+
+    opts = opts_of(ctx)
+    return Context.from_options(region=opts.region, profile=opts.profile,
+                                state_dir=opts.state_dir)
+
+
+def _run(ctx: click.Context, body: Callable[[Any], dict[str, Any] | None], title: str) -> None:
+    """One invocation: open the state, run `body` in its transaction, render the result."""
+    context = _context(ctx)
+    ok = False
+    try:
+        result = body(context)
+        ok = True
+    finally:
+        try:
+            context.session.finish(ok)
+        finally:
+            context.session.close()
+    if result is not None:
+        from awslocal_cli.output import render
+
+        opts = opts_of(ctx)
+        render(result, output=opts.output, query=opts.query, operation_name=title,
+               color=opts.color)
+
+
+@click.group(context_settings=SETTINGS)
+def local() -> None:
+    """awslocal's own commands: the local clock, state info and reset.
+
+    Example: awslocal local clock advance 8d
+    """
+
+
+@local.group(context_settings=SETTINGS)
+def clock() -> None:
+    """Show or move the local clock every service reads.
+
+    Example: awslocal local clock show
+    """
+
+
+def _clock_view(context: Any) -> dict[str, Any]:
+    import os
+
+    from awslocal_cli.clock import format_duration
+
+    pinned = bool(os.environ.get("AWSLOCAL_NOW"))
+    offset = context.store.clock_offset()
+    return {
+        "Now": context.now(),
+        "OffsetSeconds": offset,
+        "Offset": format_duration(offset),
+        "PinnedByAWSLOCAL_NOW": pinned,
+    }
+
+
+def _set_offset(context: Any, offset: float) -> dict[str, Any]:
+    import os
+
+    context.store._set_meta("clock_offset", repr(float(offset)))
+    context.session._clock = None  # re-read with the new offset
+    if os.environ.get("AWSLOCAL_NOW"):
+        click.echo(
+            "awslocal: [WARNING]: AWSLOCAL_NOW is set and pins the clock; the stored offset "
+            "applies once it is unset.",
+            err=True,
+        )
+    return _clock_view(context)
+
+
+@clock.command("show", context_settings=SETTINGS)
+@click.pass_context
+def clock_show(ctx: click.Context) -> None:
+    """Print the local time, and its offset from the system clock.
+
+    Example: awslocal local clock show
+    """
+    _run(ctx, _clock_view, "ClockShow")
+
+
+@clock.command("advance", context_settings=SETTINGS)
+@click.argument("duration")
+@click.pass_context
+def clock_advance(ctx: click.Context, duration: str) -> None:
+    """Move the local clock forward by DURATION (90s, 15m, 8d, 1y, 1d12h).
+
+    Example: awslocal local clock advance 8d
+    """
+    from awslocal_cli.clock import parse_duration
+
+    try:
+        seconds = parse_duration(duration)
+    except ValueError as exc:
+        raise ParamValidationError(str(exc)) from None
+    _run(ctx, lambda c: _set_offset(c, c.store.clock_offset() + seconds), "ClockAdvance")
+
+
+@clock.command("set", context_settings=SETTINGS)
+@click.argument("timestamp")
+@click.pass_context
+def clock_set(ctx: click.Context, timestamp: str) -> None:
+    """Set the local clock to TIMESTAMP (ISO 8601 or epoch seconds); it keeps running from there.
+
+    Example: awslocal local clock set 2030-01-01T00:00:00Z
+    """
+    from awslocal_cli.clock import parse_timestamp
+
+    try:
+        target = parse_timestamp(timestamp).timestamp()
+    except ValueError as exc:
+        raise ParamValidationError(str(exc)) from None
+    _run(ctx, lambda c: _set_offset(c, target - time.time()), "ClockSet")
+
+
+@clock.command("reset", context_settings=SETTINGS)
+@click.pass_context
+def clock_reset(ctx: click.Context) -> None:
+    """Put the local clock back on the system time.
+
+    Example: awslocal local clock reset
+    """
+    _run(ctx, lambda c: _set_offset(c, 0.0), "ClockReset")
+
+
+def _info(context: Any) -> dict[str, Any]:
+    from awslocal_cli import __version__
+
+    store = context.store
+    counts: dict[str, dict[str, dict[str, int]]] = {}
+    tables = [r[0] for r in store.conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name")]
+    for table in tables:
+        columns = {r[1] for r in store.conn.execute(f'PRAGMA table_info("{table}")')}
+        if not {"account", "region"} <= columns:
+            continue
+        service = table.split("_", 1)[0] if "_" in table else "local"
+        if table == "events":
+            service = "cloudtrail"
+        for region, n in store.conn.execute(
+            f'SELECT region, count(*) FROM "{table}" WHERE account = ? GROUP BY region '
+            "ORDER BY region", (context.account,)
+        ):
+            counts.setdefault(service, {}).setdefault(region, {})[table] = n
+    return {
+        "StateDirectory": str(store.directory),
+        "SchemaVersion": store.schema_version(),
+        "WrittenBy": store.get_meta("written_by"),
+        "Version": __version__,
+        "Account": context.account,
+        "Region": context.region,
+        "Now": context.now(),
+        "Counts": counts,
+    }
+
+
+@local.command("info", context_settings=SETTINGS)
+@click.pass_context
+def info(ctx: click.Context) -> None:
+    """Show the state directory, its schema version, and counts per service and region.
+
+    Example: awslocal local info --output table
+    """
+    _run(ctx, _info, "LocalInfo")
+
+
+def _reset(context: Any) -> dict[str, Any]:
+    store = context.store
+    tables = [r[0] for r in store.conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "AND name != 'meta'")]
+    removed = 0
+    for table in tables:
+        removed += store.conn.execute(f'DELETE FROM "{table}"').rowcount
+    store.conn.execute("DELETE FROM meta WHERE key = 'clock_offset'")
+    return {"StateDirectory": str(store.directory), "RowsDeleted": removed}
+
+
+@local.command("reset", context_settings=SETTINGS)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def reset(ctx: click.Context, yes: bool) -> None:
+    """Delete every key, queue, topic, message and event in the state directory.
+
+    Example: awslocal local reset --yes
+    """
+    if not yes:
+        if not sys.stdin or not sys.stdin.isatty():
+            raise UsageError("refusing to reset without --yes: standard input is not a terminal")
+        from awslocal_cli.store import resolve_state_dir
+        import os
+
+        where = resolve_state_dir(opts_of(ctx).state_dir, os.environ)
+        if not click.confirm(f"Delete all awslocal state in {where}?", default=False):
+            click.echo("Nothing was deleted.", err=True)
+            ctx.exit(1)
+    _run(ctx, _reset, "LocalReset")

@@ -1,0 +1,321 @@
+"""The entry point: global options anywhere on the line, dispatch, and exit codes.
+
+Exceptions become exit codes here and nowhere else (`ExitCode`, the AWS CLI v2 table). Error
+text follows AWS CLI v2.34, whose errors read `aws: [ERROR]: ...` (we print `awslocal:`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from awslocal_cli import __version__
+from awslocal_cli.errors import (
+    AwsError,
+    CliError,
+    ConfigurationError,
+    ExitCode,
+    UsageError,
+)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs 7 ms of start-up; annotations only
+    from typing import IO, Any, NoReturn
+
+PROG = "awslocal"
+USAGE = (
+    f"{PROG} [options] <command> <subcommand> [<subcommand> ...] [parameters]\n"
+    "To see help text, you can run:\n"
+    "\n"
+    f"  {PROG} help\n"
+    f"  {PROG} <command> help\n"
+    f"  {PROG} <command> <subcommand> help\n"
+)
+
+OUTPUT_FORMATS = ("json", "text", "table", "yaml", "yaml-stream", "off")
+ERROR_FORMATS = ("legacy", "json", "yaml", "text", "table", "enhanced")
+
+# Global options the AWS CLI accepts anywhere on the line: name -> allowed values (None: any).
+GLOBAL_VALUE_OPTIONS: dict[str, tuple[str, ...] | None] = {
+    "--output": OUTPUT_FORMATS,
+    "--query": None,
+    "--region": None,
+    "--profile": None,
+    "--color": ("on", "off", "auto"),
+    "--cli-binary-format": ("base64", "raw-in-base64-out"),
+    "--cli-error-format": ERROR_FORMATS,
+    "--state-dir": None,
+    # Accepted so scripts written for other endpoints run unchanged; no effect offline.
+    "--endpoint-url": None,
+    "--cli-read-timeout": None,
+    "--cli-connect-timeout": None,
+    "--ca-bundle": None,
+}
+GLOBAL_FLAGS = (
+    "--debug",
+    "--no-cli-pager",
+    "--no-paginate",
+    "--no-verify-ssl",
+    "--no-sign-request",
+    "--cli-auto-prompt",
+    "--no-cli-auto-prompt",
+)
+SERVICES = ("kms", "sqs", "sns", "sts", "cloudtrail")
+
+
+class GlobalOptions:
+    """What the global options say for this run."""
+
+    def __init__(self) -> None:
+        self.output = "json"
+        self.query: str | None = None
+        self.region: str | None = None
+        self.profile: str | None = None
+        self.color = "auto"
+        self.cli_binary_format = "base64"
+        self.cli_error_format = "enhanced"
+        self.state_dir: str | None = None
+        self.debug = False
+        self.paginate = True
+        self.given: set[str] = set()
+
+    @classmethod
+    def from_env(cls, environ: Any = None) -> GlobalOptions:
+        env = os.environ if environ is None else environ
+        opts = cls()
+        output = env.get("AWS_DEFAULT_OUTPUT")
+        if output in OUTPUT_FORMATS:
+            opts.output = output
+        error_format = (env.get("AWS_CLI_ERROR_FORMAT") or "").lower()
+        if error_format in ERROR_FORMATS:
+            opts.cli_error_format = error_format
+        return opts
+
+
+def split_globals(args: list[str], environ: Any = None) -> tuple[GlobalOptions, list[str]]:
+    """Take the global options out of `args`, wherever they stand; return them and the rest."""
+    opts = GlobalOptions.from_env(environ)
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        token = args[i]
+        name, eq, inline = token.partition("=")
+        if token in GLOBAL_FLAGS:
+            opts.given.add(token)
+            if token == "--debug":
+                opts.debug = True
+            elif token == "--no-paginate":
+                opts.paginate = False
+            i += 1
+            continue
+        if name in GLOBAL_VALUE_OPTIONS:
+            if eq:
+                value = inline
+                i += 1
+            elif i + 1 < len(args):
+                value = args[i + 1]
+                i += 2
+            else:
+                raise UsageError(f"argument {name}: expected one argument")
+            choices = GLOBAL_VALUE_OPTIONS[name]
+            if choices is not None and value not in choices:
+                raise UsageError(
+                    f"argument {name}: Found invalid choice '{value}'"
+                )
+            opts.given.add(name)
+            setattr(opts, name[2:].replace("-", "_"), value)
+            continue
+        rest.append(token)
+        i += 1
+    return opts, rest
+
+
+def version_string() -> str:
+    import platform
+
+    return (
+        f"awslocal-cli/{__version__} Python/{platform.python_version()} "
+        f"{platform.system()}/{platform.release()} source/{platform.machine()}"
+    )
+
+
+# -- error reporting ---------------------------------------------------------------------------
+
+
+def _write_error(stream: IO[str], message: str) -> None:
+    stream.write(f"\n{PROG}: [ERROR]: {message.strip()}\n")
+
+
+def _write_structured(stream: IO[str], info: dict[str, Any], opts: GlobalOptions) -> None:
+    from awslocal_cli.output import render
+
+    render(info, output=opts.cli_error_format, operation_name="error", stream=stream,
+           color=opts.color)
+
+
+def _write_enhanced_details(stream: IO[str], fields: dict[str, Any]) -> None:
+    if not fields:
+        return
+    stream.write("\nAdditional error details:\n")
+    complex_seen = False
+    for key, value in fields.items():
+        if value is None or isinstance(value, (str, int, float, bool)):
+            stream.write(f"{key}: {value}\n")
+        elif isinstance(value, list) and len(value) < 5 and all(
+            isinstance(v, (str, int, float, bool)) or v is None for v in value
+        ):
+            stream.write(f"{key}: [{', '.join(str(v) for v in value)}]\n")
+        elif isinstance(value, dict) and len(value) < 5 and all(
+            isinstance(v, (str, int, float, bool)) or v is None for v in value.values()
+        ):
+            inner = ", ".join(f"{k}: {v}" for k, v in value.items())
+            stream.write(f"{key}: {{{inner}}}\n")
+        else:
+            stream.write(f"{key}: <complex value>\n")
+            complex_seen = True
+    if complex_seen:
+        stream.write(
+            'Use "--cli-error-format json" or another error format to see the full details.\n'
+        )
+
+
+def report_service_error(exc: AwsError, operation: str, opts: GlobalOptions,
+                         stream: IO[str]) -> None:
+    message = (
+        f"An error occurred ({exc.code}) when calling the {operation} operation: {exc.message}"
+    )
+    fmt = opts.cli_error_format
+    if fmt == "legacy":
+        _write_error(stream, message)
+    elif fmt == "enhanced":
+        _write_error(stream, message)
+        _write_enhanced_details(stream, exc.fields)
+    else:
+        _write_structured(stream, {"Code": exc.code, "Message": exc.message, **exc.fields}, opts)
+
+
+def report_cli_error(exc: CliError, opts: GlobalOptions, stream: IO[str]) -> None:
+    if isinstance(exc, UsageError) and exc.unknown_options:
+        # Unknown options print the usage first, with no structured form (as the AWS CLI).
+        stream.write(f"\nusage: {USAGE}")
+        _write_error(stream, exc.message)
+        return
+    message = exc.message
+    if isinstance(exc, UsageError):
+        message = f"{message}\n\nusage: {USAGE}"
+    fmt = opts.cli_error_format
+    if fmt == "legacy":
+        _write_error(stream, message)
+    elif fmt == "enhanced":
+        _write_error(stream, f"An error occurred ({exc.error_code}): {message}")
+    else:
+        _write_structured(stream, {"Code": exc.error_code, "Message": message}, opts)
+
+
+# -- running ----------------------------------------------------------------------------------
+
+
+def run(argv: list[str]) -> int:
+    """Run one invocation; return the process exit code.
+
+    `awslocal <service> <operation> ...` goes straight to the operation without importing
+    click (start-up is the product); help, completion, `local` and usage errors go through
+    the click command tree in awslocal_cli.cli.tree.
+    """
+    opts = GlobalOptions()
+    stderr = sys.stderr
+    try:
+        opts, rest = split_globals(argv)
+        if rest[:1] == ["--version"]:
+            sys.stdout.write(version_string() + "\n")
+            return ExitCode.OK
+        rest = _help_to_flag(rest)
+        if not rest:
+            raise UsageError("the following arguments are required: command")
+        if len(rest) >= 2 and rest[0] in SERVICES and "--help" not in rest:
+            from awslocal_cli.cli.operation import find_operation
+
+            operation = find_operation(rest[0], rest[1])
+            if operation is not None:
+                operation.run(operation.parse(rest[2:]), opts)
+                return ExitCode.OK
+        from awslocal_cli.cli.tree import invoke
+
+        invoke(rest, opts)
+        return ExitCode.OK
+    except AwsError as exc:
+        report_service_error(exc, getattr(exc, "operation", "") or "", opts, stderr)
+        return ExitCode.SERVICE
+    except CliError as exc:
+        if opts.debug:
+            _print_traceback(stderr)
+        report_cli_error(exc, opts, stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stdout.write("\n")
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        # `awslocal ... | head`: the reader went away; that is not our failure.
+        _silence_stdout()
+        return ExitCode.OK
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else ExitCode.UNEXPECTED
+    except Exception as exc:  # noqa: BLE001 - the one place unexpected errors become 255
+        import sqlite3
+
+        if isinstance(exc, sqlite3.DatabaseError):
+            if opts.debug:
+                _print_traceback(stderr)
+            report_cli_error(ConfigurationError(f"The state is unusable: {exc}."), opts, stderr)
+            return ExitCode.CONFIGURATION
+        if opts.debug:
+            _print_traceback(stderr)
+            _write_error(stderr, f"{type(exc).__name__}: {exc}")
+        else:
+            _write_error(
+                stderr,
+                f"{type(exc).__name__}: {exc}\nRun the command again with --debug to see "
+                "the traceback.",
+            )
+        return ExitCode.UNEXPECTED
+
+
+def invalid_choice(what: str, value: str, choices: list[str]) -> str:
+    from difflib import get_close_matches
+
+    message = f"argument {what}: Found invalid choice '{value}'\n"
+    close = get_close_matches(value, choices, cutoff=0.8)
+    if close:
+        message += "\nMaybe you meant:\n\n" + "\n".join(f"  * {c}" for c in close)
+    return message
+
+
+def _help_to_flag(rest: list[str]) -> list[str]:
+    """`awslocal sqs help`, `awslocal sqs send-message help` -> `--help`, as the AWS CLI reads."""
+    if rest and rest[-1] == "help" and len(rest) <= 3:
+        return [*rest[:-1], "--help"]
+    return rest
+
+
+def _print_traceback(stream: IO[str]) -> None:
+    import traceback
+
+    traceback.print_exc(file=stream)
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """The `awslocal` console script."""
+    args = sys.argv[1:] if argv is None else argv
+    if os.environ.get("_AWSLOCAL_COMPLETE"):
+        from awslocal_cli.cli.tree import complete
+
+        complete()
+    sys.exit(run(list(args)))

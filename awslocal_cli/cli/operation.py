@@ -1,0 +1,393 @@
+"""Operations as commands, built from the service model, parsed the AWS CLI's way.
+
+`awslocal <service> <operation>` reaches every operation that `awslocal_cli.services.<service>`
+implements, with the options the AWS CLI derives from the operation's input members. Values
+are parsed as the AWS CLI parses them (several values after one list option, shorthand or JSON
+for structures, file:// and fileb://, --cli-input-json), passed to the service function,
+paginated as the AWS CLI paginates, and rendered by awslocal_cli.output.
+
+This module does not import click: the hot path of every invocation runs through it. The click
+wrappers (help, completion) are in awslocal_cli.cli.tree.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from awslocal_cli import model as models
+from awslocal_cli.errors import AwsError, ParamValidationError, UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import ModuleType
+    from typing import Any
+
+PAGING_OPTIONS = ("starting-token", "page-size", "max-items")
+INPUT_OPTIONS = ("cli-input-json", "cli-input-yaml", "generate-cli-skeleton")
+SERVICE_TITLES = {
+    "kms": "AWS Key Management Service (KMS)",
+    "sqs": "Amazon Simple Queue Service (SQS)",
+    "sns": "Amazon Simple Notification Service (SNS)",
+    "sts": "AWS Security Token Service (STS)",
+    "cloudtrail": "AWS CloudTrail (LookupEvents over the local event log)",
+}
+
+
+def service_module(service: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(f"awslocal_cli.services.{service}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"awslocal_cli.services.{service}":
+            return None
+        raise
+
+
+def implemented_operations(service: str) -> dict[str, str]:
+    """CLI name -> API operation name, for the operations the service module implements."""
+    module = service_module(service)
+    if module is None:
+        return {}
+    return {
+        cli: op
+        for cli, op in models.operation_names(service).items()
+        if callable(getattr(module, models.snake_case(op), None))
+    }
+
+
+def find_operation(service: str, name: str) -> Operation | None:
+    """The operation `awslocal <service> <name>` runs, if the service implements it."""
+    op = models.operation_names(service).get(name)
+    if op is None:
+        return None
+    module = service_module(service)
+    if module is None or not callable(getattr(module, models.snake_case(op), None)):
+        return None
+    return Operation(service, op)
+
+
+class Param:
+    """One option of an operation command."""
+
+    __slots__ = ("kind", "member", "option", "required", "shape")
+
+    def __init__(self, option: str, member: str | None, shape: str | None, kind: str,
+                 required: bool = False) -> None:
+        self.option = option  # without the leading --
+        self.member = member  # the API member; None for the CLI's own options
+        self.shape = shape
+        self.kind = kind  # scalar | list | flag | blob | structure | optional
+        self.required = required
+
+
+class Operation:
+    """One API operation: its options, how to parse them, and how to run it."""
+
+    def __init__(self, service: str, operation: str) -> None:
+        self.service = service
+        self.operation = operation
+        self.name = models.kebab_case(operation)
+        self.model = models.load(service)
+        self.op_model = self.model["operations"][operation]
+        self.paginator = self.model.get("paginators", {}).get(operation)
+        self.specs = self._build_specs()
+
+    # -- building ----------------------------------------------------------------------------
+
+    @property
+    def input_shape(self) -> dict[str, Any]:
+        ref = self.op_model.get("input")
+        return self.model["shapes"][ref["shape"]] if ref else {"members": {}, "required": []}
+
+    def _build_specs(self) -> dict[str, Param]:
+        shapes = self.model["shapes"]
+        shape = self.input_shape
+        required = set(shape.get("required", []))
+        specs: dict[str, Param] = {}
+        for member, ref in shape.get("members", {}).items():
+            target = shapes[ref["shape"]]
+            kind = {
+                "list": "list",
+                "boolean": "flag",
+                "blob": "blob",
+                "structure": "structure",
+                "map": "structure",
+            }.get(target["type"], "scalar")
+            option = models.kebab_case(member)
+            specs[option] = Param(option, member, ref["shape"], kind, member in required)
+        specs["cli-input-json"] = Param("cli-input-json", None, None, "scalar")
+        specs["cli-input-yaml"] = Param("cli-input-yaml", None, None, "scalar")
+        specs["generate-cli-skeleton"] = Param("generate-cli-skeleton", None, None, "optional")
+        if self.paginator:
+            for option in PAGING_OPTIONS:
+                if option not in specs:
+                    specs[option] = Param(option, None, None, "scalar")
+        return specs
+
+    def metavar(self, spec: Param) -> str:
+        if spec.shape is None:
+            return "TEXT"
+        shape = self.model["shapes"][spec.shape]
+        kind = shape["type"]
+        if kind == "list":
+            member = self.model["shapes"][shape["member"]["shape"]]["type"]
+            return f"{member.upper()} [{member.upper()} ...]"
+        return kind.upper()
+
+    def option_help(self, spec: Param) -> str:
+        if spec.member is None:
+            return {
+                "cli-input-json": "Read the request from a JSON document (or file://path).",
+                "cli-input-yaml": "Read the request from a YAML document (or file://path).",
+                "generate-cli-skeleton": "Print a request skeleton: input (default), "
+                "yaml-input or output.",
+                "starting-token": "Continue a previous listing from its NextToken.",
+                "page-size": "Items to fetch per underlying service call.",
+                "max-items": "Stop after this many items; prints a NextToken to continue.",
+            }[spec.option]
+        shape = self.model["shapes"][spec.shape]
+        text = f"{spec.member} ({shape['type']}{', required' if spec.required else ''})"
+        if "enum" in shape:
+            text += ": one of " + ", ".join(shape["enum"])
+        elif "min" in shape or "max" in shape:
+            text += f": {shape.get('min', '')}..{shape.get('max', '')}"
+        return text
+
+    def help_text(self) -> str:
+        example = [f"awslocal {self.service} {self.name}"]
+        for spec in self.specs.values():
+            if spec.required:
+                example.append(f"--{spec.option} ...")
+        return (
+            f"Calls the {self.operation} operation of {SERVICE_TITLES[self.service]}.\n\n"
+            f"Example: {' '.join(example)}"
+        )
+
+    # -- parsing -----------------------------------------------------------------------------
+
+    def parse(self, args: list[str]) -> dict[str, Any]:
+        """The options given, by option name: strings, lists of strings, or booleans."""
+        raw: dict[str, Any] = {}
+        unknown: list[str] = []
+        i = 0
+        while i < len(args):
+            token = args[i]
+            if not token.startswith("--"):
+                unknown.append(token)
+                i += 1
+                continue
+            name, eq, inline = token[2:].partition("=")
+            negated = False
+            spec = self.specs.get(name)
+            if spec is None and name.startswith("no-"):
+                spec = self.specs.get(name[3:])
+                negated = spec is not None and spec.kind == "flag"
+                if not negated:
+                    spec = None
+            if spec is None:
+                unknown.append(token)
+                i += 1
+                continue
+            i += 1
+            if spec.kind == "flag":
+                if eq:
+                    raise UsageError(f"argument --{name}: ignored explicit argument '{inline}'")
+                raw[spec.option] = not negated
+            elif spec.kind == "list":
+                values = [inline] if eq else []
+                while not eq and i < len(args) and not args[i].startswith("--"):
+                    values.append(args[i])
+                    i += 1
+                if not values:
+                    raise UsageError(f"argument --{name}: expected at least one argument")
+                raw[spec.option] = values
+            elif spec.kind == "optional":
+                if eq:
+                    raw[spec.option] = inline
+                elif i < len(args) and not args[i].startswith("--"):
+                    raw[spec.option] = args[i]
+                    i += 1
+                else:
+                    raw[spec.option] = "input"
+            else:
+                if eq:
+                    raw[spec.option] = inline
+                elif i < len(args) and not args[i].startswith("--"):
+                    raw[spec.option] = args[i]
+                    i += 1
+                else:
+                    raise UsageError(f"argument --{name}: expected one argument")
+        if unknown:
+            raise UsageError(f"Unknown options: {', '.join(unknown)}", unknown_options=True)
+        skeleton = raw.get("generate-cli-skeleton")
+        if skeleton is not None and skeleton not in ("input", "output", "yaml-input"):
+            raise UsageError(
+                f"argument --generate-cli-skeleton: Found invalid choice '{skeleton}'"
+            )
+        has_input = any(k in raw for k in INPUT_OPTIONS)
+        if not has_input:
+            missing = [f"--{s.option}" for s in self.specs.values()
+                       if s.required and s.option not in raw]
+            if missing:
+                raise UsageError(
+                    f"the following arguments are required: {', '.join(missing)}"
+                )
+        return raw
+
+    # -- running -----------------------------------------------------------------------------
+
+    def run(self, raw: dict[str, Any], opts: Any) -> None:
+        """Build the request, call the service (paginating), and print the response."""
+        skeleton = raw.get("generate-cli-skeleton")
+        if skeleton is not None:
+            self._print_skeleton(skeleton)
+            return
+        request = self._build_request(raw, opts)
+        paging = self._paging(raw, request, opts)
+        from awslocal_cli.context import Context
+
+        context = Context.from_options(
+            region=opts.region, profile=opts.profile, state_dir=opts.state_dir
+        )
+        module = service_module(self.service)
+        assert module is not None
+        function = getattr(module, models.snake_case(self.operation))
+        ok = False
+        try:
+            if paging is None:
+                response = function(context, **request)
+            else:
+                from awslocal_cli.cli.paginate import paginate
+
+                response = paginate(function, context, request, self.paginator, **paging)
+            ok = True
+        except AwsError as exc:
+            exc.operation = self.operation  # type: ignore[attr-defined]
+            raise
+        finally:
+            try:
+                context.session.finish(ok)
+            finally:
+                context.session.close()
+        from awslocal_cli.output import render
+
+        render(response, output=opts.output, query=opts.query,
+               operation_name=self.operation, color=opts.color)
+
+    def _print_skeleton(self, kind: str) -> None:
+        from awslocal_cli.cli import argconv
+        from awslocal_cli.output import dumps_json
+
+        if kind == "output":
+            ref = self.op_model.get("output")
+            value = argconv.to_output_skeleton(self.model, ref["shape"]) if ref else {}
+            print(dumps_json(value))
+            return
+        ref = self.op_model.get("input")
+        value = argconv.to_cli_input_skeleton(self.model, ref["shape"]) if ref else {}
+        if kind == "yaml-input":
+            import yaml
+
+            print(yaml.safe_dump(value, sort_keys=False, default_flow_style=False), end="")
+        else:
+            print(dumps_json(value))
+
+    def _build_request(self, raw: dict[str, Any], opts: Any) -> dict[str, Any]:
+        request: dict[str, Any] = {}
+        ref = self.op_model.get("input")
+        shape_name = ref["shape"] if ref else None
+        for option in ("cli-input-json", "cli-input-yaml"):
+            if option in raw:
+                request.update(self._read_input(option, raw[option], opts))
+        for option, value in raw.items():
+            spec = self.specs[option]
+            if spec.member is None:
+                continue
+            from awslocal_cli.cli import argconv
+
+            try:
+                if spec.kind == "flag":
+                    request[spec.member] = value
+                    continue
+                values = value if isinstance(value, list) else [value]
+                loaded: list[Any] = []
+                for item in values:
+                    content = argconv.load_param_file(item)
+                    loaded.append(item if content is None else content)
+                converted_input: Any = loaded if spec.kind == "list" else loaded[0]
+                request[spec.member] = argconv.convert(
+                    self.model, spec.shape, converted_input, param_name=spec.option,
+                    binary_format=opts.cli_binary_format,
+                )
+            except argconv.ParamError as exc:
+                raise ParamValidationError(str(exc)) from None
+        if shape_name is not None and request:
+            from awslocal_cli.cli.validate import coerce, validate_request
+
+            request = coerce(self.model, shape_name, request, opts.cli_binary_format)
+            validate_request(self.model, shape_name, request)
+        return request
+
+    def _read_input(self, option: str, text: str, opts: Any) -> dict[str, Any]:
+        from awslocal_cli.cli import argconv
+
+        try:
+            content = argconv.load_param_file(text)
+        except argconv.ParamError as exc:
+            raise ParamValidationError(str(exc)) from None
+        if isinstance(content, bytes):
+            content = content.decode("utf-8")
+        document = text if content is None else content
+        if option == "cli-input-json":
+            import json
+
+            try:
+                data = json.loads(document)
+            except ValueError as exc:
+                raise ParamValidationError(
+                    f"Error parsing parameter '--cli-input-json': Invalid JSON received: {exc}"
+                ) from None
+        else:
+            import yaml
+
+            try:
+                data = yaml.safe_load(document)
+            except yaml.YAMLError as exc:
+                raise ParamValidationError(
+                    f"Error parsing parameter '--cli-input-yaml': Invalid YAML received: {exc}"
+                ) from None
+        if not isinstance(data, dict):
+            raise ParamValidationError(
+                f"Invalid type for parameter --{option}, value: {data!r}: expected an object"
+            )
+        return data
+
+    def _paging(self, raw: dict[str, Any], request: dict[str, Any], opts: Any) -> dict | None:
+        if not self.paginator:
+            return None
+        tokens = self.paginator["input_token"]
+        tokens = tokens if isinstance(tokens, list) else [tokens]
+        manual = [t for t in [*tokens, self.paginator.get("limit_key")] if t and t in request]
+        paging_used = [f"--{o}" for o in PAGING_OPTIONS if o in raw]
+        if manual or not opts.paginate:
+            if paging_used and not opts.paginate:
+                raise ParamValidationError(
+                    "Cannot specify --no-paginate along with pagination arguments: "
+                    + ", ".join(paging_used)
+                )
+            return None
+
+        def positive(option: str) -> int | None:
+            if option not in raw:
+                return None
+            try:
+                return int(raw[option])
+            except ValueError:
+                raise ParamValidationError(
+                    f"invalid literal for int() with base 10: '{raw[option]}'"
+                ) from None
+
+        return {
+            "starting_token": raw.get("starting-token"),
+            "page_size": positive("page-size"),
+            "max_items": positive("max-items"),
+        }
