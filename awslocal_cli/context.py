@@ -106,6 +106,21 @@ class Session:
                 self._clock = Clock(self.store.clock_offset())
         return self._clock
 
+    def checkpoint(self) -> None:
+        """Commit what the invocation did so far and release the write lock.
+
+        For long waits (ReceiveMessage's WaitTimeSeconds): the next use of `store`/`db` opens
+        a new transaction, so other processes can send while this one waits.
+        """
+        if self._store is not None:
+            if self.pending_events:
+                from awslocal_cli.store import events
+
+                for event in self.pending_events:
+                    events.append(self._store.conn, event)
+                self.pending_events.clear()
+            self._store.commit()
+
     def finish(self, ok: bool) -> None:
         """Commit (or roll back) the transaction; audit events are kept either way."""
         if self._store is None:

@@ -248,6 +248,12 @@ class Operation:
         context = Context.from_options(
             region=opts.region, profile=opts.profile, state_dir=opts.state_dir
         )
+        if opts.debug:
+            _debug(
+                f"calling {self.service} {self.operation} in {context.region} as "
+                f"{context.principal}; state dir {context.session.state_dir}; request members: "
+                + (", ".join(f"{k} ({_size(v)})" for k, v in request.items()) or "none")
+            )
         module = service_module(self.service)
         assert module is not None
         function = getattr(module, models.snake_case(self.operation))
@@ -391,3 +397,18 @@ class Operation:
             "page_size": positive("page-size"),
             "max_items": positive("max-items"),
         }
+
+
+def _size(value: Any) -> str:
+    """What --debug says of a value: its type and size, never its content (it may be secret)."""
+    if isinstance(value, (bytes, str, list, dict)):
+        return f"{type(value).__name__}, {len(value)}"
+    return type(value).__name__
+
+
+def _debug(message: str) -> None:
+    import sys
+    import time
+
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+    sys.stderr.write(f"{stamp} - awslocal - DEBUG - {message}\n")
