@@ -1,3 +1,3 @@
-"""awslocal: `aws kms`, `aws sqs` and `aws sns` (AWS CLI v2) offline, over a local state directory."""
+"""awslocal: `aws kms`, `aws sqs`, `aws sns` (AWS CLI v2) offline, over a local state directory."""
 
 __version__ = "0.1.0"

@@ -56,8 +56,13 @@ def read_profile_region(profile: str, environ: Mapping[str, str]) -> str | None:
 class Session:
     """What one invocation opens once: the state store, the clock, pending audit events."""
 
-    def __init__(self, state_dir: str | Path | None = None, *, clock: Clock | None = None,
-                 environ: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        state_dir: str | Path | None = None,
+        *,
+        clock: Clock | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
         self._environ = os.environ if environ is None else environ
         self._state_dir = state_dir
         self._store: Store | None = None
@@ -196,9 +201,7 @@ class Context:
             )
         account = env.get("AWSLOCAL_ACCOUNT_ID") or DEFAULT_ACCOUNT
         if not (len(account) == 12 and account.isdigit() and account.isascii()):
-            raise ConfigurationError(
-                f"AWSLOCAL_ACCOUNT_ID must be 12 digits, not {account!r}."
-            )
+            raise ConfigurationError(f"AWSLOCAL_ACCOUNT_ID must be 12 digits, not {account!r}.")
         session = Session(state_dir, clock=clock, environ=env)
         return cls(session, region=region, account=account, profile=profile)
 

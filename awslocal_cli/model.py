@@ -37,46 +37,53 @@ def _is_upper(c: str) -> bool:
     return "A" <= c <= "Z"
 
 
-def _is_lower_or_digit(c: str) -> bool:
-    return "a" <= c <= "z" or "0" <= c <= "9"
+def _is_lower(c: str) -> bool:
+    return "a" <= c <= "z"
 
 
-def kebab_case(name: str) -> str:
-    """`GetCallerIdentity` -> `get-caller-identity`, as the AWS CLI names commands and options.
+def kebab_case(member_name: str) -> str:
+    """`QueueUrl` -> `queue-url`, `SSEKMSKeyId` -> `ssekms-key-id`: the AWS CLI's names.
 
-    The rules of botocore's xform_name, written without regular expressions (importing `re`
-    costs start-up time): a trailing plural acronym (`...ARNs`) splits off whole; a capital
-    followed by lower-case letters starts a word; a capital after a lower-case letter or digit
-    starts a word.
+    Commands and options are named this way; `re` is not used because it costs start-up time.
+
+    botocore's xform_name(name, '-'), step by step, without regular expressions:
+    1. a name that already holds `-` is returned unchanged;
+    2. a trailing run of two or more capitals plus `s` splits off whole (`ARNs` -> `-arns`);
+    3. a capital followed by lower-case letters starts a word, unless the character before
+       it was itself taken by the previous such word (the regex `(.)([A-Z][a-z]+)`);
+    4. a capital after a lower-case letter or digit starts a word (`([a-z0-9])([A-Z])`);
+    5. everything is lower-cased.
     """
-    if "-" in name:
-        return name
-    # Special case: two or more capitals then a final `s` (ARNs, ACLs).
+    sep = "-"
+    if sep in member_name:
+        return member_name
+    name = member_name
     n = len(name)
     if n >= 3 and name[-1] == "s":
-        j = n - 1
-        while j > 0 and _is_upper(name[j - 1]):
-            j -= 1
-        if n - 1 - j >= 2:
-            name = f"{name[:j]}-{name[j:].lower()}"
-    # (.)([A-Z][a-z]+) -> \1-\2, scanning left to right without overlaps.
+        start = n - 1
+        while start > 0 and _is_upper(name[start - 1]):
+            start -= 1
+        if n - 1 - start >= 2:
+            name = f"{name[:start]}{sep}{name[start:].lower()}"
+    # Step 3: non-overlapping matches of (.)([A-Z][a-z]+), left to right.
     out: list[str] = []
-    i = 0
-    n = len(name)
+    i, n = 0, len(name)
     while i < n:
-        c = name[i]
-        if i > 0 and _is_upper(c) and i + 1 < n and "a" <= name[i + 1] <= "z" and (
-            not out or out[-1] != "-"
-        ):
-            out.append("-")
-        out.append(c)
-        i += 1
-    s1 = "".join(out)
-    # ([a-z0-9])([A-Z]) -> \1-\2
+        if name[i] != "\n" and i + 2 < n and _is_upper(name[i + 1]) and _is_lower(name[i + 2]):
+            j = i + 3
+            while j < n and _is_lower(name[j]):
+                j += 1
+            out.append(f"{name[i]}{sep}{name[i + 1 : j]}")
+            i = j
+        else:
+            out.append(name[i])
+            i += 1
+    step3 = "".join(out)
+    # Step 4: ([a-z0-9])([A-Z]); matches cannot overlap, so every such pair splits.
     out = []
-    for i, c in enumerate(s1):
-        if i > 0 and _is_upper(c) and _is_lower_or_digit(s1[i - 1]):
-            out.append("-")
+    for k, c in enumerate(step3):
+        if k and _is_upper(c) and (_is_lower(step3[k - 1]) or "0" <= step3[k - 1] <= "9"):
+            out.append(sep)
         out.append(c)
     return "".join(out).lower()
 

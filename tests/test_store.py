@@ -82,12 +82,14 @@ def test_statement_splitter_keeps_trigger_bodies_whole():
 
 def _open_and_write(directory: str, n: int) -> None:
     s = Store.open(directory)  # type: ignore[arg-type]
-    for i in range(n):
+    for _i in range(n):
         with s.transaction() as db:
             value = int(s.get_meta("counter", "0") or 0)
             db.execute(
                 "INSERT INTO meta VALUES ('counter', ?) ON CONFLICT (key) DO UPDATE "
-                "SET value = excluded.value", (str(value + 1),))
+                "SET value = excluded.value",
+                (str(value + 1),),
+            )
     s.close()
 
 

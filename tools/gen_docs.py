@@ -34,8 +34,12 @@ def schema_markdown() -> str:
 def completion_script(shell: str) -> str:
     env = dict(os.environ, _AWSLOCAL_COMPLETE=f"{shell}_source")
     out = subprocess.run(
-        [sys.executable, "-m", "awslocal_cli"], env=env, capture_output=True, text=True,
-        check=True, cwd=ROOT,
+        [sys.executable, "-m", "awslocal_cli"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     return out.stdout
 

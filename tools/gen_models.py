@@ -55,7 +55,7 @@ def build(service: str) -> dict:
     model = loader.load_service_model(service, "service-2")
     try:
         paginators = loader.load_service_model(service, "paginators-1")["pagination"]
-    except Exception:  # noqa: BLE001 - some services have none
+    except Exception:
         paginators = {}
     meta = model["metadata"]
     if service in ONLY:

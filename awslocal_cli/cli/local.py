@@ -19,8 +19,7 @@ def _context(ctx: click.Context) -> Any:
     from awslocal_cli.context import Context
 
     opts = opts_of(ctx)
-    return Context.from_options(region=opts.region, profile=opts.profile,
-                                state_dir=opts.state_dir)
+    return Context.from_options(region=opts.region, profile=opts.profile, state_dir=opts.state_dir)
 
 
 def _run(ctx: click.Context, body: Callable[[Any], dict[str, Any] | None], title: str) -> None:
@@ -39,8 +38,7 @@ def _run(ctx: click.Context, body: Callable[[Any], dict[str, Any] | None], title
         from awslocal_cli.output import render
 
         opts = opts_of(ctx)
-        render(result, output=opts.output, query=opts.query, operation_name=title,
-               color=opts.color)
+        render(result, output=opts.output, query=opts.query, operation_name=title, color=opts.color)
 
 
 @click.group(context_settings=SETTINGS)
@@ -147,9 +145,13 @@ def _info(context: Any) -> dict[str, Any]:
 
     store = context.store
     counts: dict[str, dict[str, dict[str, int]]] = {}
-    tables = [r[0] for r in store.conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name")]
+    tables = [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+    ]
     for table in tables:
         columns = {r[1] for r in store.conn.execute(f'PRAGMA table_info("{table}")')}
         if not {"account", "region"} <= columns:
@@ -159,7 +161,8 @@ def _info(context: Any) -> dict[str, Any]:
             service = "cloudtrail"
         for region, n in store.conn.execute(
             f'SELECT region, count(*) FROM "{table}" WHERE account = ? GROUP BY region '
-            "ORDER BY region", (context.account,)
+            "ORDER BY region",
+            (context.account,),
         ):
             counts.setdefault(service, {}).setdefault(region, {})[table] = n
     return {
@@ -186,9 +189,13 @@ def info(ctx: click.Context) -> None:
 
 def _reset(context: Any) -> dict[str, Any]:
     store = context.store
-    tables = [r[0] for r in store.conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND name != 'meta'")]
+    tables = [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name != 'meta'"
+        )
+    ]
     removed = 0
     for table in tables:
         removed += store.conn.execute(f'DELETE FROM "{table}"').rowcount
@@ -207,11 +214,31 @@ def reset(ctx: click.Context, yes: bool) -> None:
     if not yes:
         if not sys.stdin or not sys.stdin.isatty():
             raise UsageError("refusing to reset without --yes: standard input is not a terminal")
-        from awslocal_cli.store import resolve_state_dir
         import os
+
+        from awslocal_cli.store import resolve_state_dir
 
         where = resolve_state_dir(opts_of(ctx).state_dir, os.environ)
         if not click.confirm(f"Delete all awslocal state in {where}?", default=False):
             click.echo("Nothing was deleted.", err=True)
             ctx.exit(1)
     _run(ctx, _reset, "LocalReset")
+
+
+@local.command("inspect-message", context_settings=SETTINGS)
+@click.option("--queue-url", required=True, help="The queue's URL.")
+@click.option("--message-id", required=True, help="The MessageId that SendMessage returned.")
+@click.pass_context
+def inspect_message(ctx: click.Context, queue_url: str, message_id: str) -> None:
+    """Show what is stored for a message: encryption, wrapped data key, ciphertext size.
+
+    Never shows the plaintext body. Example:
+    awslocal local inspect-message --queue-url URL --message-id ID
+    """
+    from awslocal_cli.services import sqs
+
+    _run(
+        ctx,
+        lambda c: sqs.inspect_message(c, QueueUrl=queue_url, MessageId=message_id),
+        "InspectMessage",
+    )

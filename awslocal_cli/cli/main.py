@@ -15,6 +15,7 @@ from awslocal_cli.errors import (
     CliError,
     ConfigurationError,
     ExitCode,
+    ParamValidationError,
     UsageError,
 )
 
@@ -96,6 +97,7 @@ def split_globals(args: list[str], environ: Any = None) -> tuple[GlobalOptions, 
     """Take the global options out of `args`, wherever they stand; return them and the rest."""
     opts = GlobalOptions.from_env(environ)
     rest: list[str] = []
+    problem: str | None = None  # raised after the loop, so --cli-error-format still applies
     i = 0
     while i < len(args):
         token = args[i]
@@ -116,17 +118,20 @@ def split_globals(args: list[str], environ: Any = None) -> tuple[GlobalOptions, 
                 value = args[i + 1]
                 i += 2
             else:
-                raise UsageError(f"argument {name}: expected one argument")
+                problem = problem or f"argument {name}: expected one argument"
+                i += 1
+                continue
             choices = GLOBAL_VALUE_OPTIONS[name]
             if choices is not None and value not in choices:
-                raise UsageError(
-                    f"argument {name}: Found invalid choice '{value}'"
-                )
+                problem = problem or f"argument {name}: Found invalid choice '{value}'"
+                continue
             opts.given.add(name)
             setattr(opts, name[2:].replace("-", "_"), value)
             continue
         rest.append(token)
         i += 1
+    if problem:
+        raise UsageError(problem, options=opts)
     return opts, rest
 
 
@@ -149,8 +154,9 @@ def _write_error(stream: IO[str], message: str) -> None:
 def _write_structured(stream: IO[str], info: dict[str, Any], opts: GlobalOptions) -> None:
     from awslocal_cli.output import render
 
-    render(info, output=opts.cli_error_format, operation_name="error", stream=stream,
-           color=opts.color)
+    render(
+        info, output=opts.cli_error_format, operation_name="error", stream=stream, color=opts.color
+    )
 
 
 def _write_enhanced_details(stream: IO[str], fields: dict[str, Any]) -> None:
@@ -161,12 +167,16 @@ def _write_enhanced_details(stream: IO[str], fields: dict[str, Any]) -> None:
     for key, value in fields.items():
         if value is None or isinstance(value, (str, int, float, bool)):
             stream.write(f"{key}: {value}\n")
-        elif isinstance(value, list) and len(value) < 5 and all(
-            isinstance(v, (str, int, float, bool)) or v is None for v in value
+        elif (
+            isinstance(value, list)
+            and len(value) < 5
+            and all(isinstance(v, (str, int, float, bool)) or v is None for v in value)
         ):
             stream.write(f"{key}: [{', '.join(str(v) for v in value)}]\n")
-        elif isinstance(value, dict) and len(value) < 5 and all(
-            isinstance(v, (str, int, float, bool)) or v is None for v in value.values()
+        elif (
+            isinstance(value, dict)
+            and len(value) < 5
+            and all(isinstance(v, (str, int, float, bool)) or v is None for v in value.values())
         ):
             inner = ", ".join(f"{k}: {v}" for k, v in value.items())
             stream.write(f"{key}: {{{inner}}}\n")
@@ -179,8 +189,9 @@ def _write_enhanced_details(stream: IO[str], fields: dict[str, Any]) -> None:
         )
 
 
-def report_service_error(exc: AwsError, operation: str, opts: GlobalOptions,
-                         stream: IO[str]) -> None:
+def report_service_error(
+    exc: AwsError, operation: str, opts: GlobalOptions, stream: IO[str]
+) -> None:
     message = (
         f"An error occurred ({exc.code}) when calling the {operation} operation: {exc.message}"
     )
@@ -225,7 +236,11 @@ def run(argv: list[str]) -> int:
     opts = GlobalOptions()
     stderr = sys.stderr
     try:
-        opts, rest = split_globals(argv)
+        try:
+            opts, rest = split_globals(argv)
+        except UsageError as exc:
+            opts = getattr(exc, "options", None) or opts
+            raise
         if rest[:1] == ["--version"]:
             sys.stdout.write(version_string() + "\n")
             return ExitCode.OK
@@ -260,8 +275,13 @@ def run(argv: list[str]) -> int:
         return ExitCode.OK
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else ExitCode.UNEXPECTED
-    except Exception as exc:  # noqa: BLE001 - the one place unexpected errors become 255
+    except Exception as exc:
         import sqlite3
+
+        output = sys.modules.get("awslocal_cli.output")
+        if output is not None and isinstance(exc, output.QueryError):
+            report_cli_error(ParamValidationError(str(exc)), opts, stderr)
+            return ExitCode.USAGE
 
         if isinstance(exc, sqlite3.DatabaseError):
             if opts.debug:

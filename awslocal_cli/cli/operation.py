@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 PAGING_OPTIONS = ("starting-token", "page-size", "max-items")
 INPUT_OPTIONS = ("cli-input-json", "cli-input-yaml", "generate-cli-skeleton")
+# Options the AWS CLI renames (awscli/customizations/argrename.py).
+RENAMES = {("sns", "Subscribe", "Endpoint"): "notification-endpoint"}
 SERVICE_TITLES = {
     "kms": "AWS Key Management Service (KMS)",
     "sqs": "Amazon Simple Queue Service (SQS)",
@@ -70,8 +72,9 @@ class Param:
 
     __slots__ = ("kind", "member", "option", "required", "shape")
 
-    def __init__(self, option: str, member: str | None, shape: str | None, kind: str,
-                 required: bool = False) -> None:
+    def __init__(
+        self, option: str, member: str | None, shape: str | None, kind: str, required: bool = False
+    ) -> None:
         self.option = option  # without the leading --
         self.member = member  # the API member; None for the CLI's own options
         self.shape = shape
@@ -112,7 +115,9 @@ class Operation:
                 "structure": "structure",
                 "map": "structure",
             }.get(target["type"], "scalar")
-            option = models.kebab_case(member)
+            option = RENAMES.get((self.service, self.operation, member)) or models.kebab_case(
+                member
+            )
             specs[option] = Param(option, member, ref["shape"], kind, member in required)
         specs["cli-input-json"] = Param("cli-input-json", None, None, "scalar")
         specs["cli-input-yaml"] = Param("cli-input-yaml", None, None, "scalar")
@@ -197,9 +202,7 @@ class Operation:
                 while not eq and i < len(args) and not args[i].startswith("--"):
                     values.append(args[i])
                     i += 1
-                if not values:
-                    raise UsageError(f"argument --{name}: expected at least one argument")
-                raw[spec.option] = values
+                raw[spec.option] = values  # like argparse's nargs='*', none is allowed
             elif spec.kind == "optional":
                 if eq:
                     raw[spec.option] = inline
@@ -220,17 +223,14 @@ class Operation:
             raise UsageError(f"Unknown options: {', '.join(unknown)}", unknown_options=True)
         skeleton = raw.get("generate-cli-skeleton")
         if skeleton is not None and skeleton not in ("input", "output", "yaml-input"):
-            raise UsageError(
-                f"argument --generate-cli-skeleton: Found invalid choice '{skeleton}'"
-            )
+            raise UsageError(f"argument --generate-cli-skeleton: Found invalid choice '{skeleton}'")
         has_input = any(k in raw for k in INPUT_OPTIONS)
         if not has_input:
-            missing = [f"--{s.option}" for s in self.specs.values()
-                       if s.required and s.option not in raw]
+            missing = [
+                f"--{s.option}" for s in self.specs.values() if s.required and s.option not in raw
+            ]
             if missing:
-                raise UsageError(
-                    f"the following arguments are required: {', '.join(missing)}"
-                )
+                raise UsageError(f"the following arguments are required: {', '.join(missing)}")
         return raw
 
     # -- running -----------------------------------------------------------------------------
@@ -241,6 +241,12 @@ class Operation:
         if skeleton is not None:
             self._print_skeleton(skeleton)
             return
+        if opts.query is not None:
+            # Compiled before the call, as the AWS CLI does, so a bad --query never consumes
+            # a message or changes state.
+            from awslocal_cli.output import compile_query
+
+            compile_query(opts.query)
         request = self._build_request(raw, opts)
         paging = self._paging(raw, request, opts)
         from awslocal_cli.context import Context
@@ -276,8 +282,13 @@ class Operation:
                 context.session.close()
         from awslocal_cli.output import render
 
-        render(response, output=opts.output, query=opts.query,
-               operation_name=self.operation, color=opts.color)
+        render(
+            response,
+            output=opts.output,
+            query=opts.query,
+            operation_name=self.operation,
+            color=opts.color,
+        )
 
     def _print_skeleton(self, kind: str) -> None:
         from awslocal_cli.cli import argconv
@@ -317,15 +328,18 @@ class Operation:
                 values = value if isinstance(value, list) else [value]
                 loaded: list[Any] = []
                 for item in values:
-                    content = argconv.load_param_file(item)
+                    content = argconv.load_param_file(item, param_name=spec.option)
                     loaded.append(item if content is None else content)
                 converted_input: Any = loaded if spec.kind == "list" else loaded[0]
                 request[spec.member] = argconv.convert(
-                    self.model, spec.shape, converted_input, param_name=spec.option,
+                    self.model,
+                    spec.shape,
+                    converted_input,
+                    param_name=spec.option,
                     binary_format=opts.cli_binary_format,
                 )
             except argconv.ParamError as exc:
-                raise ParamValidationError(str(exc)) from None
+                raise ParamValidationError(str(exc), exit_code=exc.exit_code) from None
         if shape_name is not None and request:
             from awslocal_cli.cli.validate import coerce, validate_request
 

@@ -92,7 +92,7 @@ def paginate(
         if next_token is not None:
             break
         has_more = bool(response.get(more_results)) if more_results else True
-        follow = {n: response.get(o) for n, o in zip(input_tokens, output_tokens)}
+        follow = {n: response.get(o) for n, o in zip(input_tokens, output_tokens, strict=False)}
         if not has_more or all(v in (None, "") for v in follow.values()):
             break
         if max_items is not None and collected >= max_items:

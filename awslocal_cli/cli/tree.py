@@ -29,16 +29,25 @@ class OperationCommand(click.Command):
         self.op = operation
         params = [self._option(spec) for spec in operation.specs.values()]
         super().__init__(
-            name=operation.name, params=params, help=operation.help_text(),
+            name=operation.name,
+            params=params,
+            help=operation.help_text(),
             context_settings=SETTINGS,
         )
 
     def _option(self, spec: Any) -> click.Option:
         if spec.kind == "flag":
-            return click.Option([f"--{spec.option}/--no-{spec.option}"], default=None,
-                                help=self.op.option_help(spec))
-        return click.Option([f"--{spec.option}"], help=self.op.option_help(spec),
-                            metavar=self.op.metavar(spec), multiple=spec.kind == "list")
+            return click.Option(
+                [f"--{spec.option}/--no-{spec.option}"],
+                default=None,
+                help=self.op.option_help(spec),
+            )
+        return click.Option(
+            [f"--{spec.option}"],
+            help=self.op.option_help(spec),
+            metavar=self.op.metavar(spec),
+            multiple=spec.kind == "list",
+        )
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if ctx.resilient_parsing:
@@ -107,9 +116,14 @@ class RootGroup(click.Group):
             raise UsageError(invalid_choice("command", name, self.list_commands(ctx)))
         return name, cmd, args[1:]
 
-    def main(self, args: Any = None, prog_name: str | None = None,  # type: ignore[override]
-             complete_var: str | None = None, standalone_mode: bool = True,
-             **extra: Any) -> NoReturn:
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,  # type: ignore[override]
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> NoReturn:
         import sys
 
         sys.exit(run(list(sys.argv[1:] if args is None else args)))
@@ -150,8 +164,9 @@ def invoke(rest: list[str], opts: GlobalOptions) -> None:
     except click.Abort:
         raise KeyboardInterrupt from None
     except click.UsageError as exc:
-        raise UsageError(_click_message(exc), unknown_options=isinstance(
-            exc, click.NoSuchOption)) from None
+        raise UsageError(
+            _click_message(exc), unknown_options=isinstance(exc, click.NoSuchOption)
+        ) from None
 
 
 def _click_message(exc: click.UsageError) -> str:

@@ -39,8 +39,9 @@ def coerce(model: dict[str, Any], shape_name: str, value: Any, binary_format: st
             for k, v in value.items()
         }
     if kind == "map" and isinstance(value, dict):
-        return {k: coerce(model, shape["value"]["shape"], v, binary_format)
-                for k, v in value.items()}
+        return {
+            k: coerce(model, shape["value"]["shape"], v, binary_format) for k, v in value.items()
+        }
     if kind == "list" and isinstance(value, list):
         return [coerce(model, shape["member"]["shape"], v, binary_format) for v in value]
     if kind == "blob" and isinstance(value, str):
@@ -49,9 +50,7 @@ def coerce(model: dict[str, Any], shape_name: str, value: Any, binary_format: st
         try:
             return base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
-            raise ParamValidationError(
-                f"Invalid base64: \"{value}\""
-            ) from None
+            raise ParamValidationError(f'Invalid base64: "{value}"') from None
     if kind == "timestamp" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
         from awslocal_cli.clock import parse_timestamp
 
@@ -73,12 +72,18 @@ def _type_names(types: tuple[type, ...]) -> str:
     return ", ".join(f"{t}" for t in types)
 
 
-def _check(model: dict[str, Any], shape_name: str, value: Any, path: str, errors: list[str],
-           top: bool = False) -> None:
+def _check(
+    model: dict[str, Any],
+    shape_name: str,
+    value: Any,
+    path: str,
+    errors: list[str],
+    top: bool = False,
+) -> None:
     shape = model["shapes"][shape_name]
     kind = shape["type"]
     allowed = _TYPES.get(kind, (object,))
-    if isinstance(value, bool) and kind in ("integer", "long", "float", "double") or (
+    if (isinstance(value, bool) and kind in ("integer", "long", "float", "double")) or (
         not isinstance(value, allowed)
     ):
         errors.append(
@@ -96,12 +101,10 @@ def _check(model: dict[str, Any], shape_name: str, value: Any, path: str, errors
             if name not in members:
                 where = "input" if top else path
                 errors.append(
-                    f'Unknown parameter in {where}: "{name}", must be one of: '
-                    + ", ".join(members)
+                    f'Unknown parameter in {where}: "{name}", must be one of: ' + ", ".join(members)
                 )
                 continue
-            _check(model, members[name]["shape"], item, f"{path}.{name}" if path else name,
-                   errors)
+            _check(model, members[name]["shape"], item, f"{path}.{name}" if path else name, errors)
     elif kind == "list":
         if "min" in shape and len(value) < shape["min"]:
             errors.append(
@@ -120,8 +123,7 @@ def _check(model: dict[str, Any], shape_name: str, value: Any, path: str, errors
                 f"Invalid length for parameter {path}, value: {len(value)}, "
                 f"valid min length: {shape['min']}"
             )
-    elif kind in ("integer", "long", "float", "double") and "min" in shape \
-            and value < shape["min"]:
+    elif kind in ("integer", "long", "float", "double") and "min" in shape and value < shape["min"]:
         errors.append(
             f"Invalid value for parameter {path}, value: {value}, valid min value: {shape['min']}"
         )

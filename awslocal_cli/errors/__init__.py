@@ -76,6 +76,11 @@ class ParamValidationError(CliError):
     exit_code = ExitCode.USAGE
     error_code = "ParamValidation"
 
+    def __init__(self, message: str, *, exit_code: int = ExitCode.USAGE) -> None:
+        super().__init__(message)
+        # The AWS CLI exits 255 for a few value errors (bad integers, bad base64).
+        self.exit_code = exit_code
+
 
 class UsageError(CliError):
     """Unknown command, unknown option, or a missing required option (exit 252).
@@ -86,9 +91,11 @@ class UsageError(CliError):
     exit_code = ExitCode.USAGE
     error_code = "ParamValidation"
 
-    def __init__(self, message: str, *, unknown_options: bool = False) -> None:
+    def __init__(self, message: str, *, unknown_options: bool = False,
+                 options: Any = None) -> None:
         super().__init__(message)
         self.unknown_options = unknown_options
+        self.options = options  # the global options parsed so far, for the error's format
 
 
 class ConfigurationError(CliError):

@@ -100,7 +100,9 @@ class Store:
                     f"The state file {db_path} is not readable and writable by this user."
                 )
             conn = sqlite3.connect(
-                db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                db_path,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
                 check_same_thread=False,
             )
         except OSError as exc:
@@ -108,7 +110,9 @@ class Store:
                 f"The state directory {directory} is not usable: {exc.strerror or exc}."
             ) from exc
         except sqlite3.Error as exc:
-            raise ConfigurationError(f"The state directory {directory} is not usable: {exc}.") from exc
+            raise ConfigurationError(
+                f"The state directory {directory} is not usable: {exc}."
+            ) from exc
         store = cls(directory, conn)
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -229,7 +233,9 @@ class Store:
         except FileNotFoundError:
             data = _create_root_key(path)
         except OSError as exc:
-            raise ConfigurationError(f"The root key {path} is not readable: {exc.strerror}.") from exc
+            raise ConfigurationError(
+                f"The root key {path} is not readable: {exc.strerror}."
+            ) from exc
         if len(data) != ROOT_KEY_BYTES:
             raise ConfigurationError(
                 f"The root key {path} is damaged (expected {ROOT_KEY_BYTES} bytes, found "

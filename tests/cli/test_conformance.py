@@ -14,7 +14,12 @@ import pytest
 from botocore import xform_name
 
 from awslocal_cli import model as models
-from awslocal_cli.cli.operation import PAGING_OPTIONS, Operation, implemented_operations
+from awslocal_cli.cli.operation import (
+    PAGING_OPTIONS,
+    RENAMES,
+    Operation,
+    implemented_operations,
+)
 
 SERVICES = ("kms", "sqs", "sns", "sts", "cloudtrail")
 CLI_OWN = {"cli-input-json", "cli-input-yaml", "generate-cli-skeleton"}
@@ -45,7 +50,9 @@ def test_options_are_exactly_the_model_members(service, operation):
         required = set(shape.get("required", []))
     command = Operation(service, operation)
     assert command.name == xform_name(operation, "-")
-    expected = {xform_name(m, "-"): m for m in members}
+    expected = {
+        RENAMES.get((service, operation, m)) or xform_name(m, "-"): m for m in members
+    }
     extra = set(CLI_OWN)
     paginators = _loader.load_service_model(service, "paginators-1")["pagination"] if service in (
         "kms", "sqs", "sns", "cloudtrail") else {}

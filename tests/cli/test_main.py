@@ -52,17 +52,33 @@ def test_user_id_is_stable_per_principal(awslocal):
 def test_global_options_anywhere(awslocal, args):
     result = awslocal(*args)
     assert result.exit_code == 0, result
-    assert result.stdout == f"AIDA{result.stdout[4:21]}\t123456789012\t{IDENTITY_ARN}\n" or (
-        result.stdout.split("\t")[1:] == ["123456789012", IDENTITY_ARN + "\n"]
-    )
+    # The text format prints a dict's scalars in sorted key order: Account, Arn, UserId.
+    account, arn, user_id = result.stdout.rstrip("\n").split("\t")
+    assert (account, arn) == ("123456789012", IDENTITY_ARN)
+    assert user_id.startswith("AIDA")
 
 
 def test_query_and_compat_options_are_accepted(awslocal):
     result = awslocal(
-        "--endpoint-url", "http://localhost:4566", "sts", "get-caller-identity", "--no-verify-ssl",
-        "--no-sign-request", "--cli-read-timeout", "5", "--cli-connect-timeout", "5",
-        "--ca-bundle", "/nonexistent", "--no-cli-pager", "--color", "off",
-        "--query", "Account", "--output", "text",
+        "--endpoint-url",
+        "http://localhost:4566",
+        "sts",
+        "get-caller-identity",
+        "--no-verify-ssl",
+        "--no-sign-request",
+        "--cli-read-timeout",
+        "5",
+        "--cli-connect-timeout",
+        "5",
+        "--ca-bundle",
+        "/nonexistent",
+        "--no-cli-pager",
+        "--color",
+        "off",
+        "--query",
+        "Account",
+        "--output",
+        "text",
     )
     assert result.exit_code == 0, result
     assert result.stdout == "123456789012\n"
@@ -76,12 +92,29 @@ def test_version(awslocal):
 
 def test_split_globals_keeps_operation_arguments():
     opts, rest = split_globals(
-        ["sqs", "receive-message", "--region", "eu-west-1", "--queue-url", "u",
-         "--attribute-names", "All", "--output", "table", "--debug", "--no-paginate"], environ={}
+        [
+            "sqs",
+            "receive-message",
+            "--region",
+            "eu-west-1",
+            "--queue-url",
+            "u",
+            "--attribute-names",
+            "All",
+            "--output",
+            "table",
+            "--debug",
+            "--no-paginate",
+        ],
+        environ={},
     )
     assert rest == ["sqs", "receive-message", "--queue-url", "u", "--attribute-names", "All"]
     assert (opts.region, opts.output, opts.debug, opts.paginate) == (
-        "eu-west-1", "table", True, False)
+        "eu-west-1",
+        "table",
+        True,
+        False,
+    )
 
 
 def test_split_globals_rejects_bad_choice():
@@ -93,7 +126,7 @@ def test_split_globals_rejects_bad_choice():
 
 def test_env_default_output(awslocal, monkeypatch):
     monkeypatch.setenv("AWS_DEFAULT_OUTPUT", "text")
-    assert "\t123456789012\t" in awslocal("sts", "get-caller-identity").stdout
+    assert awslocal("sts", "get-caller-identity").stdout.startswith("123456789012\t")
 
 
 # -- usage errors: exit 252 -------------------------------------------------------------------
@@ -131,11 +164,13 @@ def test_unknown_option(awslocal):
 
 
 def test_legacy_and_json_error_formats(awslocal):
-    legacy = awslocal("sts", "get-caller-identity", "--output", "xml",
-                      "--cli-error-format", "legacy")
+    legacy = awslocal(
+        "sts", "get-caller-identity", "--output", "xml", "--cli-error-format", "legacy"
+    )
     assert legacy.exit_code == 252
     assert legacy.stderr.startswith(
-        "\nawslocal: [ERROR]: argument --output: Found invalid choice 'xml'")
+        "\nawslocal: [ERROR]: argument --output: Found invalid choice 'xml'"
+    )
     structured = awslocal("--cli-error-format", "json", "sts", "nope")
     assert structured.exit_code == 252
     body = json.loads(structured.stderr)
@@ -148,8 +183,15 @@ def test_legacy_and_json_error_formats(awslocal):
 
 @pytest.mark.parametrize(
     "args",
-    [["help"], ["--help"], ["sts", "help"], ["sts", "get-caller-identity", "help"],
-     ["sts", "get-caller-identity", "--help"], ["local", "--help"], ["local", "clock", "--help"]],
+    [
+        ["help"],
+        ["--help"],
+        ["sts", "help"],
+        ["sts", "get-caller-identity", "help"],
+        ["sts", "get-caller-identity", "--help"],
+        ["local", "--help"],
+        ["local", "clock", "--help"],
+    ],
 )
 def test_help_everywhere(awslocal, args):
     result = awslocal(*args)
@@ -241,17 +283,28 @@ def test_region_from_profile_config(awslocal, tmp_path, monkeypatch):
     config = tmp_path / "aws-config"
     config.write_text("[default]\nregion = eu-west-2\n[profile other]\nregion = ap-south-1\n")
     assert awslocal("local", "info", "--query", "Region", "--output", "text").stdout == (
-        "eu-west-2\n")
-    assert awslocal("local", "info", "--profile", "other", "--query", "Region",
-                    "--output", "text").stdout == "ap-south-1\n"
+        "eu-west-2\n"
+    )
+    assert (
+        awslocal(
+            "local", "info", "--profile", "other", "--query", "Region", "--output", "text"
+        ).stdout
+        == "ap-south-1\n"
+    )
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-west-1")
     assert awslocal("local", "info", "--query", "Region", "--output", "text").stdout == (
-        "us-west-1\n")
+        "us-west-1\n"
+    )
     monkeypatch.setenv("AWS_REGION", "us-west-2")
     assert awslocal("local", "info", "--query", "Region", "--output", "text").stdout == (
-        "us-west-2\n")
-    assert awslocal("local", "info", "--region", "sa-east-1", "--query", "Region",
-                    "--output", "text").stdout == "sa-east-1\n"
+        "us-west-2\n"
+    )
+    assert (
+        awslocal(
+            "local", "info", "--region", "sa-east-1", "--query", "Region", "--output", "text"
+        ).stdout
+        == "sa-east-1\n"
+    )
 
 
 # -- the state directory -------------------------------------------------------------------------
@@ -276,3 +329,15 @@ def test_real_process_entry_point(awslocal_proc):
     result = awslocal_proc("sts", "get-caller-identity", "--query", "Arn", "--output", "text")
     assert result.exit_code == 0, result
     assert result.stdout == IDENTITY_ARN + "\n"
+
+
+def test_bad_query_is_252_before_any_call(awslocal, monkeypatch):
+    from awslocal_cli.services import sts
+
+    def never(ctx):
+        raise AssertionError("the service must not be called with a bad --query")
+
+    monkeypatch.setattr(sts, "get_caller_identity", never)
+    result = awslocal("sts", "get-caller-identity", "--query", "Account[")
+    assert result.exit_code == 252
+    assert "Bad value for --query Account[" in result.stderr

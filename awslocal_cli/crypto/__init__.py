@@ -1,0 +1,77 @@
+"""Envelope encryption, the ciphertext-blob format, key wrapping, signing: all the cryptography.
+
+This package is the only importer of `cryptography`; importing it costs ~25 ms, so callers
+import it inside the functions that need it. Shaped like Fernet: few small functions, one
+error for everything that fails to open (`InvalidCiphertext`), nonces injectable for tests.
+
+- envelope.py: root-key wrapping of key material, the versioned KMS ciphertext blob, the
+  canonical encryption-context encoding, `seal`/`open_sealed` for SQS and SNS message bodies.
+- keys.py: key generation for every KMS key spec, RSA OAEP, sign/verify, HMAC, ECDH, data key
+  pairs, ML-KEM encapsulation, and unwrapping imported key material.
+"""
+
+from awslocal_cli.crypto.envelope import (
+    InvalidCiphertext,
+    canonical_context,
+    decrypt_blob,
+    encrypt_blob,
+    open_sealed,
+    parse_blob,
+    random_bytes,
+    seal,
+    unwrap_material,
+    wrap_material,
+)
+from awslocal_cli.crypto.keys import (
+    Unsupported,
+    decapsulate,
+    derive_shared_secret,
+    digest_size,
+    encapsulate,
+    generate,
+    generate_pair,
+    generate_wrapping_key,
+    mac,
+    mac_valid,
+    material_matches,
+    public_key_der,
+    rsa_decrypt,
+    rsa_encrypt,
+    rsa_max_plaintext,
+    sign,
+    unwrap_import,
+    verify,
+    wrap_for_import,
+)
+
+__all__ = [
+    "InvalidCiphertext",
+    "Unsupported",
+    "canonical_context",
+    "decapsulate",
+    "decrypt_blob",
+    "derive_shared_secret",
+    "digest_size",
+    "encapsulate",
+    "encrypt_blob",
+    "generate",
+    "generate_pair",
+    "generate_wrapping_key",
+    "mac",
+    "mac_valid",
+    "material_matches",
+    "open_sealed",
+    "parse_blob",
+    "public_key_der",
+    "random_bytes",
+    "rsa_decrypt",
+    "rsa_encrypt",
+    "rsa_max_plaintext",
+    "seal",
+    "sign",
+    "unwrap_import",
+    "unwrap_material",
+    "verify",
+    "wrap_for_import",
+    "wrap_material",
+]

@@ -1,0 +1,301 @@
+"""Key material for every KMS key spec, and what each kind of key does.
+
+Private keys travel as PKCS#8 DER bytes and public keys as DER SubjectPublicKeyInfo (what
+GetPublicKey returns); symmetric and HMAC material as raw bytes. Anything `cryptography` cannot
+do (SM2, Ed25519ph, ML-DSA external mu) raises `Unsupported`.
+"""
+
+from __future__ import annotations
+
+import hmac as _hmac
+import os
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hmac as _chmac
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, utils
+from cryptography.hazmat.primitives.keywrap import (
+    InvalidUnwrap,
+    aes_key_unwrap_with_padding,
+    aes_key_wrap_with_padding,
+)
+
+from awslocal_cli.crypto.envelope import InvalidCiphertext
+
+
+class Unsupported(Exception):
+    """A key spec or algorithm that this build of `cryptography` cannot do."""
+
+
+_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
+    "SHA_1": hashes.SHA1,
+    "SHA_224": hashes.SHA224,
+    "SHA_256": hashes.SHA256,
+    "SHA_384": hashes.SHA384,
+    "SHA_512": hashes.SHA512,
+}
+_CURVES: dict[str, type[ec.EllipticCurve]] = {
+    "ECC_NIST_P256": ec.SECP256R1,
+    "ECC_NIST_P384": ec.SECP384R1,
+    "ECC_NIST_P521": ec.SECP521R1,
+    "ECC_SECG_P256K1": ec.SECP256K1,
+}
+_HMAC_BYTES = {"HMAC_224": 28, "HMAC_256": 32, "HMAC_384": 48, "HMAC_512": 64}
+SYMMETRIC_BYTES = 32
+
+
+def _pq(spec: str) -> Any:
+    """The private key class of an ML-DSA or ML-KEM spec (cryptography >= 47)."""
+    try:
+        from cryptography.hazmat.primitives.asymmetric import mldsa, mlkem
+    except ImportError:  # pragma: no cover - older cryptography
+        raise Unsupported(spec) from None
+    module: Any = mldsa if spec.startswith("ML_DSA_") else mlkem
+    cls = getattr(module, spec.replace("_", "").replace("MLDSA", "MLDSA").upper()
+                  + "PrivateKey", None)
+    if cls is None:
+        raise Unsupported(spec)
+    return cls
+
+
+def _pkcs8(key: Any) -> bytes:
+    return bytes(key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                   serialization.NoEncryption()))
+
+
+def generate(spec: str) -> bytes:
+    """New key material for a KMS key spec (raw bytes, or PKCS#8 DER for key pairs)."""
+    if spec == "SYMMETRIC_DEFAULT":
+        return os.urandom(SYMMETRIC_BYTES)
+    if spec in _HMAC_BYTES:
+        return os.urandom(_HMAC_BYTES[spec])
+    if spec.startswith("RSA_"):
+        return _pkcs8(rsa.generate_private_key(65537, int(spec[4:])))
+    if spec in _CURVES:
+        return _pkcs8(ec.generate_private_key(_CURVES[spec]()))
+    if spec == "ECC_NIST_EDWARDS25519":
+        return _pkcs8(ed25519.Ed25519PrivateKey.generate())
+    if spec.startswith(("ML_DSA_", "ML_KEM_")):
+        try:
+            return _pkcs8(_pq(spec).generate())
+        except Unsupported:
+            raise
+        except Exception as exc:  # UnsupportedAlgorithm on an OpenSSL without them
+            raise Unsupported(spec) from exc
+    raise Unsupported(spec)
+
+
+def _private(der: bytes) -> Any:
+    # Our own key material comes out of an authenticated (AES-GCM) wrapping, so OpenSSL's RSA
+    # consistency check, which costs ~0.5 s for a 4096-bit key, buys nothing here. Imported
+    # material is checked in full by material_matches().
+    return serialization.load_der_private_key(der, password=None,
+                                              unsafe_skip_rsa_key_validation=True)
+
+
+def _public(der: bytes) -> Any:
+    return serialization.load_der_public_key(der)
+
+
+def public_key_der(private_der: bytes) -> bytes:
+    """The DER SubjectPublicKeyInfo of a PKCS#8 private key."""
+    return bytes(_private(private_der).public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo))
+
+
+def generate_pair(spec: str) -> tuple[bytes, bytes]:
+    """(PKCS#8 private key DER, SubjectPublicKeyInfo DER) for a data key pair spec."""
+    private = generate(spec)
+    return private, public_key_der(private)
+
+
+def material_matches(spec: str, material: bytes) -> bool:
+    """Whether imported key material fits the key spec (size, key type, curve)."""
+    if spec == "SYMMETRIC_DEFAULT":
+        return len(material) == SYMMETRIC_BYTES
+    if spec in _HMAC_BYTES:
+        return len(material) == _HMAC_BYTES[spec]
+    try:
+        key = serialization.load_der_private_key(material, password=None)
+    except Exception:
+        return False
+    if spec.startswith("RSA_"):
+        return isinstance(key, rsa.RSAPrivateKey) and key.key_size == int(spec[4:])
+    if spec in _CURVES:
+        return isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(
+            key.curve, _CURVES[spec])
+    if spec == "ECC_NIST_EDWARDS25519":
+        return isinstance(key, ed25519.Ed25519PrivateKey)
+    return False
+
+
+# -- RSA encryption -------------------------------------------------------------------------------
+
+
+def _oaep(algorithm: str) -> padding.OAEP:
+    digest = {"RSAES_OAEP_SHA_1": hashes.SHA1, "RSAES_OAEP_SHA_256": hashes.SHA256}[algorithm]
+    return padding.OAEP(mgf=padding.MGF1(digest()), algorithm=digest(), label=None)
+
+
+def rsa_max_plaintext(private_or_public_der: bytes, algorithm: str, *, public: bool) -> int:
+    """The largest plaintext RSA OAEP takes for this key and algorithm."""
+    key = _public(private_or_public_der) if public else _private(private_or_public_der)
+    h = 20 if algorithm == "RSAES_OAEP_SHA_1" else 32
+    return int(key.key_size // 8 - 2 * h - 2)
+
+
+def rsa_encrypt(private_der: bytes, algorithm: str, plaintext: bytes) -> bytes:
+    """RSAES_OAEP_SHA_1 / RSAES_OAEP_SHA_256 with the public half of a key pair."""
+    return bytes(_private(private_der).public_key().encrypt(plaintext, _oaep(algorithm)))
+
+
+def rsa_decrypt(private_der: bytes, algorithm: str, ciphertext: bytes) -> bytes:
+    """The plaintext of an RSA OAEP ciphertext; InvalidCiphertext on any failure."""
+    try:
+        return bytes(_private(private_der).decrypt(ciphertext, _oaep(algorithm)))
+    except Exception:
+        raise InvalidCiphertext() from None
+
+
+# -- signing --------------------------------------------------------------------------------------
+
+
+def digest_size(algorithm: str) -> int:
+    """Bytes of the digest a DIGEST-type message must have for a signing algorithm."""
+    return {"256": 32, "384": 48, "512": 64}[algorithm.rsplit("_", 1)[-1]]
+
+
+def _sig_hash(algorithm: str) -> hashes.HashAlgorithm:
+    return _HASHES["SHA_" + algorithm.rsplit("_", 1)[-1]]()
+
+
+def _sign_args(algorithm: str, message_type: str) -> tuple[Any, ...]:
+    h = _sig_hash(algorithm)
+    prehashed: Any = utils.Prehashed(h) if message_type == "DIGEST" else h
+    if algorithm.startswith("RSASSA_PSS_"):
+        # KMS uses a salt as long as the digest (RSASSA-PSS with MGF1 of the same hash).
+        return (padding.PSS(mgf=padding.MGF1(h), salt_length=h.digest_size), prehashed)
+    if algorithm.startswith("RSASSA_PKCS1_V1_5_"):
+        return (padding.PKCS1v15(), prehashed)
+    if algorithm.startswith("ECDSA_"):
+        return (ec.ECDSA(prehashed),)
+    raise Unsupported(algorithm)
+
+
+def sign(private_der: bytes, algorithm: str, message: bytes, message_type: str = "RAW") -> bytes:
+    """A signature (DER for ECDSA, as KMS returns it)."""
+    key = _private(private_der)
+    if algorithm == "ED25519_SHA_512" and message_type == "RAW":
+        return bytes(key.sign(message))
+    if algorithm == "ML_DSA_SHAKE_256" and message_type == "RAW":
+        return bytes(key.sign(message))
+    if algorithm.startswith(("ED25519", "ML_DSA", "SM2")):
+        raise Unsupported(algorithm)
+    return bytes(key.sign(message, *_sign_args(algorithm, message_type)))
+
+
+def verify(private_der: bytes, algorithm: str, message: bytes, signature: bytes,
+           message_type: str = "RAW") -> bool:
+    """Whether `signature` is valid for the message under the key pair's public key."""
+    public = _private(private_der).public_key()
+    try:
+        if algorithm in ("ED25519_SHA_512", "ML_DSA_SHAKE_256") and message_type == "RAW":
+            public.verify(signature, message)
+        elif algorithm.startswith(("ED25519", "ML_DSA", "SM2")):
+            raise Unsupported(algorithm)
+        else:
+            public.verify(signature, message, *_sign_args(algorithm, message_type))
+    except InvalidSignature:
+        return False
+    except ValueError:
+        return False
+    return True
+
+
+# -- key encapsulation (ML-KEM) -------------------------------------------------------------------
+
+
+def encapsulate(private_der: bytes) -> tuple[bytes, bytes]:
+    """(shared secret, ciphertext) for the public half of an ML-KEM key pair."""
+    secret, ciphertext = _private(private_der).public_key().encapsulate()
+    return bytes(secret), bytes(ciphertext)
+
+
+def decapsulate(private_der: bytes, ciphertext: bytes) -> bytes:
+    """The shared secret in an ML-KEM ciphertext; InvalidCiphertext if it is malformed."""
+    try:
+        return bytes(_private(private_der).decapsulate(ciphertext))
+    except Exception:
+        raise InvalidCiphertext() from None
+
+
+# -- HMAC -----------------------------------------------------------------------------------------
+
+
+def mac(key: bytes, algorithm: str, message: bytes) -> bytes:
+    """HMAC_SHA_224/256/384/512 of a message."""
+    h = _chmac.HMAC(key, _HASHES[algorithm[len("HMAC_"):]]())
+    h.update(message)
+    return bytes(h.finalize())
+
+
+def mac_valid(key: bytes, algorithm: str, message: bytes, tag: bytes) -> bool:
+    """Constant-time check of an HMAC tag."""
+    return _hmac.compare_digest(mac(key, algorithm, message), tag)
+
+
+# -- key agreement --------------------------------------------------------------------------------
+
+
+def derive_shared_secret(private_der: bytes, peer_public_der: bytes) -> bytes:
+    """ECDH: the raw shared secret with a peer's DER SubjectPublicKeyInfo.
+
+    Raises ValueError when the peer key is malformed or on another curve.
+    """
+    key = _private(private_der)
+    try:
+        peer = _public(peer_public_der)
+    except Exception:
+        raise ValueError("malformed public key") from None
+    if not isinstance(peer, ec.EllipticCurvePublicKey) or peer.curve.name != key.curve.name:
+        raise ValueError("public key on another curve")
+    return bytes(key.exchange(ec.ECDH(), peer))
+
+
+# -- importing key material -----------------------------------------------------------------------
+
+
+def generate_wrapping_key(spec: str) -> bytes:
+    """An RSA key pair (PKCS#8 DER) for GetParametersForImport."""
+    if not spec.startswith("RSA_"):
+        raise Unsupported(spec)
+    return _pkcs8(rsa.generate_private_key(65537, int(spec[4:])))
+
+
+def wrap_for_import(public_der: bytes, algorithm: str, material: bytes) -> bytes:
+    """What a client does with GetParametersForImport's public key (openssl pkeyutl / AES-KWP)."""
+    public = _public(public_der)
+    if algorithm in ("RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"):
+        return bytes(public.encrypt(material, _oaep(algorithm)))
+    if algorithm in ("RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256"):
+        aes = os.urandom(32)
+        oaep = _oaep("RSAES_OAEP_" + algorithm[len("RSA_AES_KEY_WRAP_"):])
+        return bytes(public.encrypt(aes, oaep)) + aes_key_wrap_with_padding(aes, material)
+    raise Unsupported(algorithm)
+
+
+def unwrap_import(private_der: bytes, algorithm: str, encrypted: bytes) -> bytes:
+    """The key material a client wrapped; InvalidCiphertext on any failure."""
+    key = _private(private_der)
+    try:
+        if algorithm in ("RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"):
+            return bytes(key.decrypt(encrypted, _oaep(algorithm)))
+        if algorithm in ("RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256"):
+            n = key.key_size // 8
+            oaep = _oaep("RSAES_OAEP_" + algorithm[len("RSA_AES_KEY_WRAP_"):])
+            aes = key.decrypt(encrypted[:n], oaep)
+            return bytes(aes_key_unwrap_with_padding(aes, encrypted[n:]))
+    except (ValueError, InvalidUnwrap):
+        raise InvalidCiphertext() from None
+    raise Unsupported(algorithm)

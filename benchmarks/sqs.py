@@ -1,0 +1,163 @@
+"""SQS benchmarks: per-invocation latency, in-process throughput, receive cost against depth.
+
+Run: python benchmarks/sqs.py [--quick]
+Prints medians (and ratios) measured in this one run, on a temporary state directory.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from awslocal_cli.context import Context
+from awslocal_cli.services import kms, sqs
+from awslocal_cli.services import sqs_md5 as md5
+from awslocal_cli.store import sqs as store
+
+ACCOUNT, REGION = "123456789012", "us-east-1"
+
+
+def call(state: str, fn, **request):
+    ctx = Context.from_options(state_dir=state, environ={})
+    ok = False
+    try:
+        out = fn(ctx, **request)
+        ok = True
+        return out
+    finally:
+        ctx.session.finish(ok)
+        ctx.session.close()
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def time_subprocess(argv: list[str], runs: int, env: dict[str, str]) -> tuple[float, bool]:
+    samples, ok = [], True
+    for _ in range(runs):
+        t = time.perf_counter()
+        proc = subprocess.run(argv, capture_output=True, env=env)
+        samples.append(time.perf_counter() - t)
+        ok = ok and proc.returncode == 0
+    return median_ms(samples), ok
+
+
+def invocation_latency(state: str, runs: int) -> None:
+    env = dict(os.environ, AWSLOCAL_STATE_DIR=state)
+    url = call(state, sqs.create_queue, QueueName="lat")["QueueUrl"]
+    for _ in range(runs * 2):
+        call(state, sqs.send_message, QueueUrl=url, MessageBody="seed")
+    py = sys.executable
+    base, _ = time_subprocess([py, "-c", "pass"], runs, env)
+    print(f"python -c pass                         {base:8.1f} ms")
+    cli = [py, "-m", "awslocal_cli", "sqs"]
+    for name, args in (("send-message", ["--queue-url", url, "--message-body", "hello"]),
+                       ("receive-message", ["--queue-url", url])):
+        ms, ok = time_subprocess([*cli, name, *args], runs, env)
+        note = "" if ok else "   (the CLI failed: not wired yet?)"
+        print(f"awslocal sqs {name:<24}  {ms:8.1f} ms  x{ms / base:4.1f} of python -c pass{note}")
+    # The same work without the CLI layer: the service call in a fresh process.
+    for name, code in (
+        ("send (service layer)", "sqs.send_message(ctx, QueueUrl=u, MessageBody='hello')"),
+        ("receive (service layer)", "sqs.receive_message(ctx, QueueUrl=u)"),
+    ):
+        script = (
+            "from awslocal_cli.context import Context\n"
+            "from awslocal_cli.services import sqs\n"
+            f"ctx = Context.from_options(state_dir={state!r})\n"
+            f"u = {url!r}\n{code}\nctx.session.finish(True)\n"
+        )
+        ms, ok = time_subprocess([py, "-c", script], runs, env)
+        print(f"{name:<38} {ms:8.1f} ms  x{ms / base:4.1f} of python -c pass")
+
+
+def throughput(state: str, label: str, attributes: dict[str, str], n: int) -> None:
+    url = call(state, sqs.create_queue, QueueName=f"tp-{uuid.uuid4().hex[:8]}",
+               Attributes=attributes)["QueueUrl"]
+    ctx = Context.from_options(state_dir=state, environ={})
+    t = time.perf_counter()
+    for i in range(n):
+        sqs.send_message(ctx, QueueUrl=url, MessageBody=f"message {i} " + "x" * 100)
+        if i % 100 == 99:
+            ctx.session.checkpoint()
+    ctx.session.finish(True)
+    send_rate = n / (time.perf_counter() - t)
+    t = time.perf_counter()
+    done = 0
+    while done < n:
+        got = sqs.receive_message(ctx, QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        if not got:
+            break
+        sqs.delete_message_batch(ctx, QueueUrl=url, Entries=[
+            {"Id": str(k), "ReceiptHandle": m["ReceiptHandle"]} for k, m in enumerate(got)])
+        done += len(got)
+        ctx.session.checkpoint()
+    ctx.session.finish(True)
+    recv_rate = done / (time.perf_counter() - t)
+    ctx.session.close()
+    print(f"{label:<10} send {send_rate:8.0f} msg/s   receive+delete (batches of 10) "
+          f"{recv_rate:8.0f} msg/s")
+
+
+def fill(state: str, url: str, depth: int) -> None:
+    """Queue `depth` unencrypted messages in one transaction through the store layer."""
+    ctx = Context.from_options(state_dir=state, environ={})
+    queue = sqs._queue(ctx, url)
+    now = ctx.time()
+    body = "filler message"
+    digest = md5.md5_of_body(body)
+    rows = ({"account": ACCOUNT, "region": REGION, "queue_id": queue["id"],
+             "message_id": str(uuid.uuid4()), "body": body.encode(), "encryption": "NONE",
+             "origin_arn": queue["arn"], "md5_body": digest, "size": len(body),
+             "sent_at": now, "visible_at": now, "expires_at": now + 345600,
+             "receive_count": 0, "sender_id": "AIDABENCH"} for _ in range(depth))
+    store.insert_messages(ctx.db, rows)
+    ctx.session.finish(True)
+    ctx.session.close()
+
+
+def depth_latency(state: str, depths: list[int], runs: int) -> None:
+    results = {}
+    for depth in depths:
+        url = call(state, sqs.create_queue, QueueName=f"depth-{depth}",
+                   Attributes={"SqsManagedSseEnabled": "false"})["QueueUrl"]
+        fill(state, url, depth)
+        samples = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            got = call(state, sqs.receive_message, QueueUrl=url)
+            samples.append(time.perf_counter() - t)
+            assert got["Messages"]
+        results[depth] = median_ms(samples)
+    first = results[depths[0]]
+    for depth, ms in results.items():
+        print(f"receive at depth {depth:>7,}: {ms:6.2f} ms  x{ms / first:4.2f} of depth "
+              f"{depths[0]}")
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    with tempfile.TemporaryDirectory() as tmp:
+        state = str(Path(tmp) / "state")
+        print("== per-invocation latency (median of subprocess runs)")
+        invocation_latency(state, 5 if quick else 15)
+        print("== in-process throughput (one Context, commit every 100 sends / each receive)")
+        n = 300 if quick else 2000
+        throughput(state, "none", {"SqsManagedSseEnabled": "false"}, n)
+        throughput(state, "SSE-SQS", {}, n)
+        key = call(state, kms.create_key)["KeyMetadata"]["KeyId"]
+        throughput(state, "SSE-KMS", {"KmsMasterKeyId": key}, n)
+        print("== receive latency against queue depth (median, one invocation each)")
+        depth_latency(state, [100, 10_000] if quick else [100, 10_000, 100_000],
+                      10 if quick else 30)
+
+
+if __name__ == "__main__":
+    main()
