@@ -7,11 +7,11 @@ a 7-day key deletion window or a 12-hour visibility timeout can be walked throug
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import datetime
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "y": 365 * 86400}
 _PART = r"(\d+(?:\.\d+)?)([smhdwy])"
@@ -35,6 +35,7 @@ def parse_duration(text: str) -> float:
 def parse_timestamp(text: str) -> datetime:
     """An aware datetime from ISO 8601 (`2026-01-02T03:04:05Z`, a date alone) or epoch seconds."""
     import re
+    from datetime import datetime, timezone
 
     s = text.strip()
     if re.fullmatch(r"-?\d+(?:\.\d+)?", s):
@@ -79,4 +80,6 @@ class Clock:
         return self._base() + self.offset
 
     def now(self) -> datetime:
+        from datetime import datetime, timezone
+
         return datetime.fromtimestamp(self.time(), tz=timezone.utc)

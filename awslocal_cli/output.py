@@ -9,12 +9,13 @@ datetime.
 
 from __future__ import annotations
 
-import base64
-import datetime
 import json
 import sys
-from collections.abc import Callable
-from typing import Any, TextIO
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing and collections cost start-up time; annotations only
+    from collections.abc import Callable
+    from typing import Any, TextIO
 
 __all__ = [
     "COLORS",
@@ -49,8 +50,13 @@ def normalise(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [normalise(item) for item in value]
     if isinstance(value, (bytes, bytearray, memoryview)):
+        import base64
+
         return base64.b64encode(bytes(value)).decode("ascii")
-    if isinstance(value, (datetime.datetime, datetime.date)):
+    # No datetime can exist unless the datetime module was imported; not importing it here
+    # keeps it off the start-up path of commands that return no timestamps.
+    dt = sys.modules.get("datetime")
+    if dt is not None and isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     return value
 

@@ -42,7 +42,8 @@ def heavy_imports(args: list[str], env: dict[str, str]) -> list[str]:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                          check=True)
-    return [m for m in out.stdout.strip().splitlines()[-1].split(",") if m]
+    lines = out.stdout.strip().splitlines()
+    return [m for m in (lines[-1] if lines else "").split(",") if m]
 
 
 def main() -> None:

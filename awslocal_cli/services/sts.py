@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
-from awslocal_cli.context import Context
+    from awslocal_cli.context import Context
+
+_BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 
 def _unique_id(prefix: str, seed: str) -> str:
-    """A stable IAM-style unique id (AIDA + 17 characters) for a principal."""
-    digest = base64.b32encode(hashlib.sha256(seed.encode()).digest()).decode()
-    return prefix + digest.replace("=", "")[:17]
+    """A stable IAM-style unique id (AIDA + 17 characters) for a principal.
+
+    Two 64-bit FNV-1a hashes of the seed, in base32: stable and well spread, and cheaper to
+    start than hashlib (this runs on the start-up path that benchmarks/startup.py measures).
+    """
+    value = 0
+    for salt in (0, 1):
+        h = 0xCBF29CE484222325 ^ salt
+        for byte in seed.encode():
+            h = ((h ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+        value = (value << 64) | h
+    chars = []
+    for _ in range(17):
+        value, digit = divmod(value, 32)
+        chars.append(_BASE32[digit])
+    return prefix + "".join(chars)
 
 
 def get_caller_identity(ctx: Context) -> dict[str, Any]:
