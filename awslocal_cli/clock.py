@@ -53,6 +53,19 @@ def parse_timestamp(text: str) -> datetime:
     return value
 
 
+def to_epoch(value: object) -> float:
+    """Epoch seconds from a datetime (naive means UTC), a number, or timestamp text."""
+    from datetime import datetime, timezone
+
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return float(value.timestamp())
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return float(parse_timestamp(str(value)).timestamp())
+
+
 def format_duration(seconds: float) -> str:
     """`8d 0h 0m 0s`-style text for people."""
     sign = "-" if seconds < 0 else ""

@@ -203,22 +203,15 @@ class Operation:
                     values.append(args[i])
                     i += 1
                 raw[spec.option] = values  # like argparse's nargs='*', none is allowed
-            elif spec.kind == "optional":
-                if eq:
-                    raw[spec.option] = inline
-                elif i < len(args) and not args[i].startswith("--"):
-                    raw[spec.option] = args[i]
-                    i += 1
-                else:
-                    raw[spec.option] = "input"
+            elif eq:
+                raw[spec.option] = inline
+            elif i < len(args) and not args[i].startswith("--"):
+                raw[spec.option] = args[i]
+                i += 1
+            elif spec.kind == "optional":  # --generate-cli-skeleton alone means input
+                raw[spec.option] = "input"
             else:
-                if eq:
-                    raw[spec.option] = inline
-                elif i < len(args) and not args[i].startswith("--"):
-                    raw[spec.option] = args[i]
-                    i += 1
-                else:
-                    raise UsageError(f"argument --{name}: expected one argument")
+                raise UsageError(f"argument --{name}: expected one argument")
         if unknown:
             raise UsageError(f"Unknown options: {', '.join(unknown)}", unknown_options=True)
         skeleton = raw.get("generate-cli-skeleton")

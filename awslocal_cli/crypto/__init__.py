@@ -22,27 +22,6 @@ from awslocal_cli.crypto.envelope import (
     unwrap_material,
     wrap_material,
 )
-from awslocal_cli.crypto.keys import (
-    Unsupported,
-    decapsulate,
-    derive_shared_secret,
-    digest_size,
-    encapsulate,
-    generate,
-    generate_pair,
-    generate_wrapping_key,
-    mac,
-    mac_valid,
-    material_matches,
-    public_key_der,
-    rsa_decrypt,
-    rsa_encrypt,
-    rsa_max_plaintext,
-    sign,
-    unwrap_import,
-    verify,
-    wrap_for_import,
-)
 
 __all__ = [
     "InvalidCiphertext",
@@ -75,3 +54,36 @@ __all__ = [
     "wrap_for_import",
     "wrap_material",
 ]
+
+
+# keys.py pulls in RSA, EC, ML-KEM and serialization (about 25 ms); envelope-only callers
+# (SQS and SNS message bodies) should not pay for it, so its names load on first use.
+_KEYS_NAMES = frozenset({
+    "Unsupported",
+    "decapsulate",
+    "derive_shared_secret",
+    "digest_size",
+    "encapsulate",
+    "generate",
+    "generate_pair",
+    "generate_wrapping_key",
+    "mac",
+    "mac_valid",
+    "material_matches",
+    "public_key_der",
+    "rsa_decrypt",
+    "rsa_encrypt",
+    "rsa_max_plaintext",
+    "sign",
+    "unwrap_import",
+    "verify",
+    "wrap_for_import",
+})
+
+
+def __getattr__(name: str) -> object:
+    if name in _KEYS_NAMES:
+        from awslocal_cli.crypto import keys
+
+        return getattr(keys, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -42,16 +42,10 @@ _KEYS = ("EventId", "EventName", "ReadOnly", "Username", "ResourceType", "Resour
 
 
 def _epoch(value: Any) -> float:
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return float(value.timestamp())
-    if isinstance(value, (int, float)):
-        return float(value)
-    from awslocal_cli.clock import parse_timestamp
+    from awslocal_cli.clock import to_epoch
 
     try:
-        return parse_timestamp(str(value)).timestamp()
+        return to_epoch(value)
     except ValueError:
         raise InvalidTimeRangeException(f"Invalid time: {value}") from None
 

@@ -151,16 +151,10 @@ def _dt(epoch: float | None) -> datetime | None:
 
 
 def _epoch(value: Any) -> float:
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return float(value.timestamp())
-    if isinstance(value, (int, float)):
-        return float(value)
-    from awslocal_cli.clock import parse_timestamp
+    from awslocal_cli.clock import to_epoch
 
     try:
-        return float(parse_timestamp(str(value)).timestamp())
+        return to_epoch(value)
     except ValueError:
         raise err.ValidationException(f"Invalid timestamp {value!r}.") from None
 
@@ -682,8 +676,6 @@ def _require_customer_managed(key: Row, action: str) -> None:
 def _condition_context(ctx: Context, key: Row, extra: Mapping[str, Any] | None = None,
                        encryption_context: Mapping[str, str] | None = None) -> dict[str, Any]:
     cond: dict[str, Any] = {
-        "kms:CallerAccount": ctx.account,
-        "aws:PrincipalAccount": ctx.account,
         "aws:RequestedRegion": ctx.region,
         "kms:KeySpec": key["key_spec"],
         "kms:KeyUsage": key["key_usage"],
@@ -693,6 +685,10 @@ def _condition_context(ctx: Context, key: Row, extra: Mapping[str, Any] | None =
             ctx.db, key["account"], key["region"], key["key_id"])],
     }
     if not ctx.is_service:
+        # A service principal has no account: a policy granting kms:CallerAccount must not
+        # admit sns.amazonaws.com.
+        cond["kms:CallerAccount"] = ctx.account
+        cond["aws:PrincipalAccount"] = ctx.account
         cond["aws:PrincipalArn"] = ctx.principal
     if key["multi_region"]:
         cond["kms:MultiRegionKeyType"] = "PRIMARY" if key["primary_region"] == key["region"] \
