@@ -333,7 +333,7 @@ class Operation:
                 )
             except argconv.ParamError as exc:
                 raise ParamValidationError(str(exc), exit_code=exc.exit_code) from None
-        if shape_name is not None and request:
+        if shape_name is not None and (request or self.input_shape.get("required")):
             from awslocal_cli.cli.validate import coerce, validate_request
 
             request = coerce(self.model, shape_name, request, opts.cli_binary_format)
