@@ -2,19 +2,18 @@
 
 They name operations, members, shapes, errors and paginators. botocore itself is never
 imported at run time; tools/gen_models.py regenerates these files. This module sits on the
-start-up path of every command, so it imports only json and os.
+start-up path of every command, so it imports nothing else (the models are Python
+literals, loaded from their compiled form without json).
 """
 
 from __future__ import annotations
 
-import json
-import os
+import importlib
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-MODELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models")
 SERVICES = ("kms", "sqs", "sns", "sts", "cloudtrail")
 _loaded: dict[str, dict[str, Any]] = {}
 
@@ -23,8 +22,7 @@ def load(service: str) -> dict[str, Any]:
     """The model of one service, read once per process."""
     model = _loaded.get(service)
     if model is None:
-        with open(os.path.join(MODELS, f"{service}.json"), encoding="utf-8") as f:
-            model = _loaded[service] = json.load(f)
+        model = _loaded[service] = importlib.import_module(f"awslocal_cli.models.{service}").MODEL
     return model
 
 

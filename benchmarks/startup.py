@@ -52,6 +52,9 @@ def main() -> None:
     args = parser.parse_args()
     state = tempfile.mkdtemp(prefix="awslocal-bench-")
     env = dict(os.environ, AWSLOCAL_STATE_DIR=state)
+    # Measure what users run: an installed package has its bytecode cached. (Some sandboxes set
+    # PYTHONDONTWRITEBYTECODE, which would make every run recompile every module.)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     cases = {
         "python -c pass": [sys.executable, "-c", "pass"],
         "awslocal --version": [*awslocal_command(), "--version"],

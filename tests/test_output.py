@@ -442,3 +442,25 @@ def test_import_is_cheap() -> None:
     )
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+# -- the json-free encoder ----------------------------------------------------------------------
+
+from hypothesis import given as _given  # noqa: E402
+from hypothesis import strategies as _st  # noqa: E402
+
+_json_values = _st.recursive(
+    _st.none() | _st.booleans() | _st.integers() | _st.floats() | _st.text(),
+    lambda children: _st.lists(children, max_size=4)
+    | _st.dictionaries(_st.text(max_size=8), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@_given(_json_values)
+def test_dumps_json_matches_the_json_module(value):
+    import json as _json
+
+    from awslocal_cli.output import dumps_json as _dumps_json
+
+    assert _dumps_json(value) == _json.dumps(value, indent=4, ensure_ascii=False)

@@ -1,0 +1,1 @@
+"""Trimmed AWS service models (see awslocal_cli/model.py)."""
