@@ -60,3 +60,60 @@ def test_tutorial_customer_managed_key(awslocal):
     assert awslocal("local", "clock", "advance", "301s").exit_code == 0
     r = awslocal("sqs", "send-message", "--queue-url", url, "--message-body", "x")
     assert r.exit_code == 254 and "(KMS.DisabledException)" in r.stderr
+
+
+def test_tutorial_sse_kms_walkthrough(awslocal):
+    """Seeds 000 and 002, line by line: a customer managed key protecting a queue."""
+    key = awslocal("kms", "create-key", "--description", "queue key").json["KeyMetadata"]
+    assert awslocal("kms", "create-alias", "--alias-name", "alias/queue-key",
+                    "--target-key-id", key["KeyId"]).exit_code == 0
+    url = awslocal("sqs", "create-queue", "--queue-name", "my-secure-queue").json["QueueUrl"]
+    assert awslocal("sqs", "list-queues", "--queue-name-prefix", "my-").json == {
+        "QueueUrls": [url]}
+    # New queues are SSE-SQS; switch to the customer managed key by alias.
+    assert awslocal("sqs", "get-queue-attributes", "--queue-url", url, "--attribute-names",
+                    "SqsManagedSseEnabled").json["Attributes"] == {"SqsManagedSseEnabled": "true"}
+    assert awslocal("sqs", "set-queue-attributes", "--queue-url", url, "--attributes",
+                    "KmsMasterKeyId=alias/queue-key,KmsDataKeyReusePeriodSeconds=60,"
+                    "MessageRetentionPeriod=1209600"
+                    ).exit_code == 0
+    attrs = awslocal("sqs", "get-queue-attributes", "--queue-url", url, "--attribute-names",
+                     "All").json["Attributes"]
+    assert attrs["KmsMasterKeyId"] == "alias/queue-key"
+    assert attrs["KmsDataKeyReusePeriodSeconds"] == "60"
+    assert attrs["SqsManagedSseEnabled"] == "false"
+
+    ids = [awslocal("sqs", "send-message", "--queue-url", url, "--message-body", f"m{i}",
+                    "--query", "MessageId", "--output", "text").stdout.strip()
+           for i in range(3)]
+    stored = awslocal("local", "inspect-message", "--queue-url", url, "--message-id", ids[0])
+    assert stored.json["Encryption"] == "SSE-KMS"
+    assert stored.json["KmsKeyArn"] == key["Arn"]
+    assert "m0" not in stored.stdout
+
+    got = awslocal("sqs", "receive-message", "--queue-url", url).json["Messages"][0]
+    assert got["Body"] == "m0"
+    assert awslocal("sqs", "delete-message", "--queue-url", url, "--receipt-handle",
+                    got["ReceiptHandle"]).exit_code == 0
+
+    # One data key served all three sends: one GenerateDataKey in the trail.
+    trail = awslocal("cloudtrail", "lookup-events", "--lookup-attributes",
+                     "AttributeKey=EventName,AttributeValue=GenerateDataKey").json["Events"]
+    assert len(trail) == 1
+
+    # Disabled key: the cached data key keeps serving until its reuse period lapses.
+    assert awslocal("kms", "disable-key", "--key-id", key["KeyId"]).exit_code == 0
+    assert awslocal("sqs", "send-message", "--queue-url", url, "--message-body",
+                    "still fine").exit_code == 0
+    awslocal("local", "clock", "advance", "61s")
+    refused = awslocal("sqs", "send-message", "--queue-url", url, "--message-body", "no")
+    assert refused.exit_code == 254
+    assert "(KMS.DisabledException)" in refused.stderr
+
+    # Schedule deletion, let the window pass: the stored messages can never be read again.
+    assert awslocal("kms", "schedule-key-deletion", "--key-id", key["KeyId"],
+                    "--pending-window-in-days", "7").exit_code == 0
+    awslocal("local", "clock", "advance", "8d")
+    lost = awslocal("sqs", "receive-message", "--queue-url", url)
+    assert lost.exit_code == 254
+    assert "KMS" in lost.stderr
