@@ -63,6 +63,15 @@ class OperationCommand(click.Command):
         self.op.run(ctx.params, opts_of(ctx))
 
 
+def _resolve(group: click.Group, ctx: click.Context, args: list[str], what: str) -> Any:
+    """A subcommand by name, or the AWS CLI's invalid-choice usage error."""
+    name = args[0] if args else ""
+    cmd = group.get_command(ctx, name)
+    if cmd is None and not ctx.resilient_parsing:
+        raise UsageError(invalid_choice(what, name, group.list_commands(ctx)))
+    return name, cmd, args[1:]
+
+
 class ServiceGroup(click.Group):
     """`awslocal kms ...`: one command per implemented operation, built on demand."""
 
@@ -82,11 +91,7 @@ class ServiceGroup(click.Group):
         return None if operation is None else OperationCommand(operation)
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
-        name = args[0] if args else ""
-        cmd = self.get_command(ctx, name)
-        if cmd is None and not ctx.resilient_parsing:
-            raise UsageError(invalid_choice("operation", name, self.list_commands(ctx)))
-        return name, cmd, args[1:]
+        return _resolve(self, ctx, args, "operation")
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args and not ctx.resilient_parsing:
@@ -110,11 +115,7 @@ class RootGroup(click.Group):
         return None
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
-        name = args[0] if args else ""
-        cmd = self.get_command(ctx, name)
-        if cmd is None and not ctx.resilient_parsing:
-            raise UsageError(invalid_choice("command", name, self.list_commands(ctx)))
-        return name, cmd, args[1:]
+        return _resolve(self, ctx, args, "command")
 
     def main(
         self,
