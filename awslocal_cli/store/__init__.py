@@ -116,8 +116,7 @@ class Store:
         store = cls(directory, conn)
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
+            _enable_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             store._migrate()
@@ -256,6 +255,26 @@ class Store:
         return {n: self.conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
 
 
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch a new database to WAL mode.
+
+    The switch needs a moment of exclusive access and SQLite may answer "database is locked"
+    without waiting when processes create the same state at once, so retry for a while.
+    """
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def _ensure_directory(directory: Path) -> bool:
     """Create the directory 0700; True when it (or its state) is new."""
     if directory.exists():
@@ -269,7 +288,10 @@ def _ensure_directory(directory: Path) -> bool:
         if new:
             os.chmod(directory, 0o700)
         return new
-    directory.mkdir(mode=0o700, parents=True)
+    try:
+        directory.mkdir(mode=0o700, parents=True)
+    except FileExistsError:  # another process made it first
+        return not (directory / DB_NAME).exists()
     os.chmod(directory, 0o700)
     return True
 

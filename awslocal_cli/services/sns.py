@@ -1,0 +1,1031 @@
+"""SNS: topics, subscriptions, permissions, tags, publishing and delivery to SQS queues.
+
+Each public function named after an API operation takes the Context and the request members
+as keyword arguments and returns the API-shaped response (services/__init__.py).
+
+Publishing delivers at once, inside the publisher's invocation: for every confirmed
+subscription whose filter policy passes, a message (raw, or the SNS JSON envelope) is put in
+the subscribed queue as `sns.amazonaws.com` with aws:SourceArn = the topic, so a queue policy
+that does not let the topic send, or a queue key whose policy does not let SNS use it, refuses
+the delivery as in AWS. Every attempt is written to the `sns_deliveries` log with its status
+and reason; a refused delivery goes to the subscription's dead-letter queue when its
+RedrivePolicy names one. Encrypted topics (KmsMasterKeyId) make GenerateDataKey through KMS as
+the publisher via SNS, reusing the data key for 5 minutes.
+
+Departures from AWS: only sqs subscriptions are delivered to; the other protocols are recorded
+in the delivery log as `outbox` with the payload AWS would send (no HTTP request, e-mail or
+SMS is made). IAM is not modelled: a principal of the topic's account may do whatever the
+topic policy does not explicitly deny. The envelope is signed with a local RSA key (SHA256
+with RSA for both signature versions); SigningCertURL names a file holding its public key, not
+an X.509 certificate.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import uuid
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from awslocal_cli.errors import AwsError
+from awslocal_cli.errors import sns as err
+from awslocal_cli.services import sns_filter
+from awslocal_cli.store import sns as db
+
+if TYPE_CHECKING:
+    from awslocal_cli.context import Context
+
+Row = dict[str, Any]
+
+SERVICE = "sns.amazonaws.com"
+PAGE = 100
+MAX_MESSAGE_BYTES = 262144
+MAX_TAGS = 50
+DEDUP_WINDOW = 300
+DATA_KEY_REUSE = 300  # SNS reuses a data key for 5 minutes (Amazon SNS encryption at rest)
+MAX_BATCH = 10
+MAX_ATTRIBUTES = 10
+
+_TOPIC_NAME = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_FIFO_NAME = re.compile(r"^[A-Za-z0-9_-]{1,251}\.fifo$")
+_TOPIC_SETTABLE = {
+    "DeliveryPolicy", "DisplayName", "Policy", "TracingConfig", "KmsMasterKeyId",
+    "SignatureVersion", "DataProtectionPolicy",
+    "HTTPSuccessFeedbackRoleArn", "HTTPFailureFeedbackRoleArn", "HTTPSuccessFeedbackSampleRate",
+    "SQSSuccessFeedbackRoleArn", "SQSFailureFeedbackRoleArn", "SQSSuccessFeedbackSampleRate",
+    "LambdaSuccessFeedbackRoleArn", "LambdaFailureFeedbackRoleArn",
+    "LambdaSuccessFeedbackSampleRate", "FirehoseSuccessFeedbackRoleArn",
+    "FirehoseFailureFeedbackRoleArn", "FirehoseSuccessFeedbackSampleRate",
+    "ApplicationSuccessFeedbackRoleArn", "ApplicationFailureFeedbackRoleArn",
+    "ApplicationSuccessFeedbackSampleRate",
+}
+_FIFO_SETTABLE = {"ContentBasedDeduplication", "ArchivePolicy", "FifoThroughputScope"}
+_CREATE_ONLY = {"FifoTopic"}
+_PROTOCOLS = ("http", "https", "email", "email-json", "sms", "sqs", "application", "lambda",
+              "firehose")
+_SUB_SETTABLE = {"DeliveryPolicy", "FilterPolicy", "FilterPolicyScope", "RawMessageDelivery",
+                 "RedrivePolicy", "SubscriptionRoleArn", "ReplayPolicy"}
+_RAW_PROTOCOLS = {"sqs", "http", "https", "firehose"}
+_AUTO_CONFIRMED = {"sqs", "lambda", "firehose", "application", "sms"}
+_DEFAULT_DELIVERY = {
+    "http": {
+        "defaultHealthyRetryPolicy": {
+            "minDelayTarget": 20, "maxDelayTarget": 20, "numRetries": 3,
+            "numMaxDelayRetries": 0, "numNoDelayRetries": 0, "numMinDelayRetries": 0,
+            "backoffFunction": "linear"},
+        "disableSubscriptionOverrides": False,
+        "defaultRequestPolicy": {"headerContentType": "text/plain; charset=UTF-8"},
+    }
+}
+_TOPIC_ACTIONS = {"GetTopicAttributes", "SetTopicAttributes", "AddPermission",
+                  "RemovePermission", "DeleteTopic", "Subscribe", "ListSubscriptionsByTopic",
+                  "Publish", "Receive"}
+_KMS_ERRORS: dict[str, type[AwsError]] = {
+    "DisabledException": err.KMSDisabledException,
+    "KMSInvalidStateException": err.KMSInvalidStateException,
+    "KeyUnavailableException": err.KMSInvalidStateException,
+    "NotFoundException": err.KMSNotFoundException,
+    "InvalidArnException": err.KMSNotFoundException,
+    "AccessDeniedException": err.KMSAccessDeniedException,
+    "ThrottlingException": err.KMSThrottlingException,
+    "InvalidKeyUsageException": err.KMSInvalidStateException,
+}
+
+
+# -- names and lookups ----------------------------------------------------------------------------
+
+
+def topic_arn(region: str, account: str, name: str) -> str:
+    return f"arn:aws:sns:{region}:{account}:{name}"
+
+
+def _invalid(what: str) -> err.InvalidParameterException:
+    return err.InvalidParameterException(f"Invalid parameter: {what}")
+
+
+def _arn_parts(arn: Any, what: str) -> tuple[str, str, str]:
+    parts = str(arn or "").split(":")
+    if len(parts) < 6 or parts[0] != "arn" or parts[2] != "sns" or not parts[5]:
+        raise _invalid(what)
+    return parts[3], parts[4], ":".join(parts[5:])
+
+
+def _topic(ctx: Context, arn: Any, what: str = "TopicArn") -> Row:
+    _arn_parts(arn, what)
+    topic = db.get_topic(ctx.db, str(arn))
+    if topic is None:
+        raise err.NotFoundException("Topic does not exist")
+    return topic
+
+
+def _subscription(ctx: Context, arn: Any) -> Row:
+    parts = str(arn or "").split(":")
+    if len(parts) != 7 or parts[0] != "arn" or parts[2] != "sns":
+        raise _invalid("SubscriptionArn Reason: An ARN must have at least 6 elements, not "
+                       f"{len(parts)}" if len(parts) < 6 else "SubscriptionArn")
+    sub = db.get_subscription(ctx.db, str(arn))
+    if sub is None:
+        raise err.NotFoundException("Subscription does not exist")
+    return sub
+
+
+def _default_policy(arn: str, account: str) -> str:
+    return json.dumps({
+        "Version": "2008-10-17",
+        "Id": "__default_policy_ID",
+        "Statement": [{
+            "Sid": "__default_statement_ID",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission",
+                       "SNS:RemovePermission", "SNS:DeleteTopic", "SNS:Subscribe",
+                       "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
+            "Resource": arn,
+            "Condition": {"StringEquals": {"AWS:SourceOwner": account}},
+        }],
+    }, separators=(",", ":"))
+
+
+def _authorize(ctx: Context, topic: Row, action: str) -> None:
+    """Refuse what the topic policy denies (and, for another account, what it does not allow)."""
+    from awslocal_cli import policy
+
+    doc = topic["attributes"].get("Policy") or _default_policy(topic["arn"], topic["account"])
+    decision = policy.evaluate(doc, principal=ctx.principal, action=f"sns:{action}",
+                               resource=topic["arn"], account=topic["account"],
+                               context={"aws:SourceOwner": ctx.account,
+                                        "aws:SourceAccount": ctx.account})
+    same = ctx.account == topic["account"]
+    if decision == "Deny" or (not same and decision != "Allow"):
+        raise err.AuthorizationErrorException(
+            f"User: {ctx.principal} is not authorized to perform: SNS:{action} on resource: "
+            f"{topic['arn']}")
+
+
+# -- topic attributes -----------------------------------------------------------------------------
+
+
+def _check_topic_attribute(ctx: Context, name: str, value: Any, fifo: bool,
+                           creating: bool) -> str:
+    value = "" if value is None else str(value)
+    allowed = _TOPIC_SETTABLE | (_FIFO_SETTABLE if fifo else set())
+    if creating:
+        allowed = allowed | _CREATE_ONLY | _FIFO_SETTABLE
+    if name not in allowed:
+        raise _invalid("AttributeName")
+    if name in ("Policy", "DeliveryPolicy", "DataProtectionPolicy", "ArchivePolicy") and value:
+        try:
+            doc = json.loads(value)
+        except ValueError:
+            raise _invalid(f"{name}: failed to parse JSON") from None
+        if not isinstance(doc, dict):
+            raise _invalid(f"{name}: must be a JSON object")
+        if name == "Policy":
+            from awslocal_cli import policy
+
+            try:
+                policy.validate(doc)
+            except policy.PolicyError as exc:
+                raise _invalid(f"Policy Error: {exc}") from None
+    elif name == "TracingConfig" and value not in ("PassThrough", "Active"):
+        raise _invalid("TracingConfig: Invalid value [" + value + "] for TracingConfig")
+    elif name == "SignatureVersion" and value not in ("1", "2"):
+        raise _invalid("SignatureVersion: Invalid value [" + value + "] for SignatureVersion")
+    elif name in ("FifoTopic", "ContentBasedDeduplication") and value.lower() not in (
+            "true", "false"):
+        raise _invalid(f"{name}: Invalid value [{value}] for {name}")
+    elif name == "FifoThroughputScope" and value not in ("Topic", "MessageGroup"):
+        raise _invalid(f"FifoThroughputScope: Invalid value [{value}] for FifoThroughputScope")
+    elif name == "KmsMasterKeyId" and value:
+        from awslocal_cli.services import kms
+
+        try:
+            kms.resolve_key_arn(ctx, value)
+        except AwsError:
+            raise _invalid(f"KmsMasterKeyId: Invalid value [{value}] for KmsMasterKeyId") \
+                from None
+    elif name.endswith("SampleRate") and value and not (
+            value.isdigit() and 0 <= int(value) <= 100):
+        raise _invalid(f"{name}: must be an integer from 0 to 100")
+    if name in ("FifoTopic", "ContentBasedDeduplication"):
+        value = value.lower()
+    return value
+
+
+def _counts(ctx: Context, arn: str) -> tuple[int, int]:
+    subs = db.topic_subscriptions(ctx.db, arn)
+    confirmed = sum(1 for s in subs if s["confirmed"])
+    return confirmed, len(subs) - confirmed
+
+
+def _topic_attributes(ctx: Context, topic: Row) -> dict[str, str]:
+    attrs = topic["attributes"]
+    confirmed, pending = _counts(ctx, topic["arn"])
+    delivery = attrs.get("DeliveryPolicy")
+    out = {
+        "Policy": attrs.get("Policy") or _default_policy(topic["arn"], topic["account"]),
+        "Owner": topic["account"],
+        "SubscriptionsPending": str(pending),
+        "TopicArn": topic["arn"],
+        "EffectiveDeliveryPolicy": json.dumps(
+            json.loads(delivery) if delivery else _DEFAULT_DELIVERY, separators=(",", ":")),
+        "SubscriptionsConfirmed": str(confirmed),
+        "DisplayName": attrs.get("DisplayName", ""),
+        "SubscriptionsDeleted": "0",
+    }
+    for name, value in attrs.items():
+        if name not in out and name != "DataProtectionPolicy" and value != "":
+            out[name] = value
+    if topic["fifo"]:
+        out["FifoTopic"] = "true"
+        out.setdefault("ContentBasedDeduplication", "false")
+    return out
+
+
+# -- topics -------------------------------------------------------------------------------------
+
+
+def _check_tags(tags: list[dict[str, str]] | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for tag in tags or []:
+        key, value = tag.get("Key"), tag.get("Value")
+        if not key or len(key) > 128 or key.startswith("aws:"):
+            raise _invalid("Tags Reason: Tag key is invalid")
+        if value is None or len(value) > 256:
+            raise _invalid("Tags Reason: Tag value is invalid")
+        out[key] = value
+    return out
+
+
+def create_topic(ctx: Context, *, Name: str, Attributes: dict[str, str] | None = None,
+                 Tags: list[dict[str, str]] | None = None,
+                 DataProtectionPolicy: str | None = None) -> dict[str, Any]:
+    """Create a topic; creating it again with the same attributes returns its ARN."""
+    attributes = dict(Attributes or {})
+    fifo = str(attributes.get("FifoTopic", "false")).lower() == "true"
+    if fifo:
+        if not _FIFO_NAME.match(Name or ""):
+            raise _invalid(
+                "Fifo Topic names must end with .fifo and must be made up of only uppercase "
+                "and lowercase ASCII letters, numbers, underscores, and hyphens, and must be "
+                "between 1 and 256 characters long.")
+    elif not _TOPIC_NAME.match(Name or ""):
+        raise _invalid("Topic Name")
+    if DataProtectionPolicy is not None:
+        attributes["DataProtectionPolicy"] = DataProtectionPolicy
+    clean: dict[str, str] = {}
+    for name, value in attributes.items():
+        clean[name] = _check_topic_attribute(ctx, name, value, fifo, creating=True)
+    if not fifo:
+        for name in _FIFO_SETTABLE:
+            if name in clean:
+                raise _invalid(f"{name}: {name} is only valid for FIFO topics")
+    clean.pop("FifoTopic", None)
+    tags = _check_tags(Tags)
+    if len(tags) > MAX_TAGS:
+        raise err.TagLimitExceededException(
+            "Could not complete request: tag quota of per resource exceeded")
+    arn = topic_arn(ctx.region, ctx.account, Name)
+    existing = db.get_topic(ctx.db, arn)
+    if existing is not None:
+        if any(existing["attributes"].get(k, "") != v for k, v in clean.items()):
+            raise _invalid("Attributes Reason: Topic already exists with different attributes")
+        current = db.get_tags(ctx.db, arn)
+        if tags and any(current.get(k) != v for k, v in tags.items()):
+            raise _invalid("Tags Reason: Topic already exists with different tags")
+        return {"TopicArn": arn}
+    db.insert_topic(ctx.db, ctx.account, ctx.region, Name, arn, fifo, clean, ctx.time())
+    for key, value in tags.items():
+        db.put_tag(ctx.db, ctx.account, ctx.region, arn, key, value)
+    return {"TopicArn": arn}
+
+
+def delete_topic(ctx: Context, *, TopicArn: str) -> dict[str, Any]:
+    """Delete a topic and its subscriptions; deleting a missing topic succeeds, as in AWS."""
+    _arn_parts(TopicArn, "TopicArn")
+    topic = db.get_topic(ctx.db, TopicArn)
+    if topic is not None:
+        _authorize(ctx, topic, "DeleteTopic")
+        db.delete_topic(ctx.db, TopicArn)
+    return {}
+
+
+def _token(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"sns:{seq}".encode()).decode()
+
+
+def _after(token: str | None) -> int:
+    if not token:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(token.encode()).decode()
+        if text.startswith("sns:"):
+            return int(text[4:])
+    except (ValueError, UnicodeDecodeError):
+        pass
+    raise _invalid("NextToken")
+
+
+def list_topics(ctx: Context, *, NextToken: str | None = None) -> dict[str, Any]:
+    """The topics of the region, 100 per page."""
+    rows = db.list_topics(ctx.db, ctx.account, ctx.region, _after(NextToken), PAGE + 1)
+    out: dict[str, Any] = {"Topics": [{"TopicArn": r["arn"]} for r in rows[:PAGE]]}
+    if len(rows) > PAGE:
+        out["NextToken"] = _token(rows[PAGE - 1]["seq"])
+    return out
+
+
+def get_topic_attributes(ctx: Context, *, TopicArn: str) -> dict[str, Any]:
+    """All attributes of a topic, with the read-only counts."""
+    topic = _topic(ctx, TopicArn)
+    _authorize(ctx, topic, "GetTopicAttributes")
+    return {"Attributes": _topic_attributes(ctx, topic)}
+
+
+def set_topic_attributes(ctx: Context, *, TopicArn: str, AttributeName: str,
+                         AttributeValue: str | None = None) -> dict[str, Any]:
+    """Set one attribute; an empty Policy restores the default policy."""
+    topic = _topic(ctx, TopicArn)
+    _authorize(ctx, topic, "SetTopicAttributes")
+    if AttributeName == "FifoTopic":
+        raise _invalid("AttributeName")
+    value = _check_topic_attribute(ctx, AttributeName, AttributeValue, bool(topic["fifo"]),
+                                   creating=False)
+    attrs = dict(topic["attributes"])
+    if value == "" and AttributeName != "DisplayName":
+        attrs.pop(AttributeName, None)
+    else:
+        attrs[AttributeName] = value
+    db.update_topic(ctx.db, topic["arn"], attributes=attrs)
+    return {}
+
+
+# -- permissions ----------------------------------------------------------------------------------
+
+
+def _policy_doc(topic: Row) -> dict[str, Any]:
+    text = topic["attributes"].get("Policy") or _default_policy(topic["arn"], topic["account"])
+    doc = json.loads(text)
+    doc.setdefault("Statement", [])
+    if isinstance(doc["Statement"], dict):
+        doc["Statement"] = [doc["Statement"]]
+    return dict(doc)
+
+
+def add_permission(ctx: Context, *, TopicArn: str, Label: str, AWSAccountId: list[str],
+                   ActionName: list[str]) -> dict[str, Any]:
+    """Add a statement labelled Label to the topic policy."""
+    topic = _topic(ctx, TopicArn)
+    _authorize(ctx, topic, "AddPermission")
+    if not Label or not re.match(r"^[A-Za-z0-9_-]{1,80}$", Label):
+        raise _invalid("Label")
+    if not AWSAccountId:
+        raise _invalid("AWSAccountId")
+    if not ActionName:
+        raise _invalid("ActionName")
+    for action in ActionName:
+        if action != "*" and action not in _TOPIC_ACTIONS:
+            raise _invalid("Policy statement action out of service scope!")
+    doc = _policy_doc(topic)
+    if any(st.get("Sid") == Label for st in doc["Statement"]):
+        raise _invalid("Statement already exists")
+    principals = [f"arn:aws:iam::{a}:root" if a.isdigit() else a for a in AWSAccountId]
+    actions = [f"SNS:{a}" for a in ActionName] if ActionName != ["*"] else ["SNS:*"]
+    doc["Statement"].append({
+        "Sid": Label, "Effect": "Allow",
+        "Principal": {"AWS": principals[0] if len(principals) == 1 else principals},
+        "Action": actions[0] if len(actions) == 1 else actions,
+        "Resource": topic["arn"],
+    })
+    attrs = dict(topic["attributes"], Policy=json.dumps(doc, separators=(",", ":")))
+    db.update_topic(ctx.db, topic["arn"], attributes=attrs)
+    return {}
+
+
+def remove_permission(ctx: Context, *, TopicArn: str, Label: str) -> dict[str, Any]:
+    """Remove the statement labelled Label from the topic policy (absent labels are ignored)."""
+    topic = _topic(ctx, TopicArn)
+    _authorize(ctx, topic, "RemovePermission")
+    doc = _policy_doc(topic)
+    kept = [st for st in doc["Statement"] if st.get("Sid") != Label]
+    if len(kept) != len(doc["Statement"]):
+        doc["Statement"] = kept
+        attrs = dict(topic["attributes"], Policy=json.dumps(doc, separators=(",", ":")))
+        db.update_topic(ctx.db, topic["arn"], attributes=attrs)
+    return {}
+
+
+# -- tags -----------------------------------------------------------------------------------------
+
+
+def _tagged(ctx: Context, arn: str) -> Row:
+    parts = str(arn or "").split(":")
+    if len(parts) < 6 or parts[0] != "arn":
+        raise _invalid("ResourceArn")
+    topic = db.get_topic(ctx.db, arn)
+    if topic is None:
+        raise err.ResourceNotFoundException("Resource does not exist")
+    return topic
+
+
+def tag_resource(ctx: Context, *, ResourceArn: str, Tags: list[dict[str, str]]) -> dict[str, Any]:
+    """Add or overwrite tags of a topic (at most 50)."""
+    topic = _tagged(ctx, ResourceArn)
+    tags = _check_tags(Tags)
+    current = db.get_tags(ctx.db, topic["arn"])
+    if len(set(current) | set(tags)) > MAX_TAGS:
+        raise err.TagLimitExceededException(
+            "Could not complete request: tag quota of per resource exceeded")
+    for key, value in tags.items():
+        db.put_tag(ctx.db, topic["account"], topic["region"], topic["arn"], key, value)
+    return {}
+
+
+def untag_resource(ctx: Context, *, ResourceArn: str, TagKeys: list[str]) -> dict[str, Any]:
+    """Remove tags from a topic."""
+    topic = _tagged(ctx, ResourceArn)
+    for key in TagKeys or []:
+        db.delete_tag(ctx.db, topic["arn"], key)
+    return {}
+
+
+def list_tags_for_resource(ctx: Context, *, ResourceArn: str) -> dict[str, Any]:
+    """The tags of a topic."""
+    topic = _tagged(ctx, ResourceArn)
+    return {"Tags": [{"Key": k, "Value": v} for k, v in db.get_tags(ctx.db, topic["arn"]).items()]}
+
+
+# -- subscriptions --------------------------------------------------------------------------------
+
+
+def _check_endpoint(protocol: str, endpoint: str | None) -> str:
+    value = str(endpoint or "")
+    if protocol == "sqs":
+        parts = value.split(":")
+        if len(parts) != 6 or parts[0] != "arn" or parts[2] != "sqs" or not parts[5]:
+            raise _invalid("SQS endpoint ARN")
+    elif protocol in ("http", "https"):
+        if not value.lower().startswith(f"{protocol}://"):
+            raise _invalid(f"Endpoint Reason: {protocol.upper()} endpoint should start with "
+                           f"{protocol}://")
+    elif protocol in ("email", "email-json"):
+        if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
+            raise _invalid("Email address")
+    elif protocol == "sms":
+        if not re.match(r"^\+?[0-9]{5,15}$", value.replace("-", "")):
+            raise _invalid(f"Invalid SMS endpoint: {value}")
+    elif protocol in ("lambda", "firehose", "application"):
+        parts = value.split(":")
+        if len(parts) < 6 or parts[0] != "arn":
+            raise _invalid("Endpoint")
+    return value
+
+
+def _check_sub_attribute(protocol: str, name: str, value: Any, fifo_topic: bool) -> str:
+    value = "" if value is None else str(value)
+    if name not in _SUB_SETTABLE:
+        raise _invalid("AttributeName")
+    if name == "RawMessageDelivery":
+        if value.lower() not in ("true", "false"):
+            raise _invalid("Attributes Reason: RawMessageDelivery: Invalid value [" + value
+                           + "]. Must be true or false.")
+        if protocol not in _RAW_PROTOCOLS:
+            raise _invalid("Attributes Reason: Delivery protocol [" + protocol
+                           + "] does not support raw message delivery.")
+        return value.lower()
+    if name == "FilterPolicyScope" and value not in ("MessageAttributes", "MessageBody"):
+        raise _invalid("Attributes Reason: FilterPolicyScope: Invalid value [" + value
+                       + "]. Please use either MessageBody or MessageAttributes")
+    if name == "SubscriptionRoleArn" and protocol != "firehose":
+        raise _invalid("Attributes Reason: SubscriptionRoleArn is only valid for firehose")
+    if name == "ReplayPolicy" and not fifo_topic:
+        raise _invalid("Attributes Reason: ReplayPolicy is only valid for FIFO topics")
+    if name in ("RedrivePolicy", "DeliveryPolicy", "ReplayPolicy") and value:
+        try:
+            doc = json.loads(value)
+        except ValueError:
+            raise _invalid(f"{name}: failed to parse JSON.") from None
+        if name == "RedrivePolicy":
+            target = doc.get("deadLetterTargetArn") if isinstance(doc, dict) else None
+            if not isinstance(target, str) or not target.startswith("arn:aws:sqs:"):
+                raise _invalid("RedrivePolicy: deadLetterTargetArn is an invalid arn")
+    return value
+
+
+def _check_filter(attrs: dict[str, str]) -> None:
+    if attrs.get("FilterPolicy"):
+        sns_filter.parse(attrs["FilterPolicy"], attrs.get("FilterPolicyScope",
+                                                          "MessageAttributes"))
+
+
+def subscribe(ctx: Context, *, TopicArn: str, Protocol: str, Endpoint: str | None = None,
+              Attributes: dict[str, str] | None = None,
+              ReturnSubscriptionArn: bool | None = None) -> dict[str, Any]:
+    """Subscribe an endpoint; http/https/email subscriptions wait for confirmation."""
+    topic = _topic(ctx, TopicArn)
+    protocol = str(Protocol or "").lower()
+    if protocol not in _PROTOCOLS:
+        raise _invalid(f"Amazon SNS does not support this protocol string: {Protocol}")
+    endpoint = _check_endpoint(protocol, Endpoint)
+    _authorize(ctx, topic, "Subscribe")
+    attrs = {name: _check_sub_attribute(protocol, name, value, bool(topic["fifo"]))
+             for name, value in (Attributes or {}).items()}
+    _check_filter(attrs)
+    existing = db.find_subscription(ctx.db, topic["arn"], protocol, endpoint)
+    if existing is not None:
+        if any(existing["attributes"].get(k, "") != v for k, v in attrs.items()):
+            raise _invalid("Attributes Reason: Subscription already exists with different "
+                           "attributes")
+        if existing["confirmed"] or ReturnSubscriptionArn:
+            return {"SubscriptionArn": existing["arn"]}
+        return {"SubscriptionArn": "pending confirmation"}
+    arn = f"{topic['arn']}:{uuid.uuid4()}"
+    confirmed = protocol in _AUTO_CONFIRMED
+    token = None if confirmed else hashlib.sha256(uuid.uuid4().bytes).hexdigest() * 2
+    db.insert_subscription(ctx.db, {
+        "account": topic["account"], "region": topic["region"], "arn": arn,
+        "topic_arn": topic["arn"], "protocol": protocol, "endpoint": endpoint,
+        "owner": ctx.account, "principal": ctx.principal, "confirmed": int(confirmed),
+        "token": token, "attributes": attrs, "created": ctx.time(),
+    })
+    if not confirmed:
+        # What AWS would send to the endpoint: the confirmation request with its token.
+        message = (f"You have chosen to subscribe to the topic {topic['arn']}.\nTo confirm the "
+                   "subscription, visit the SubscribeURL included in this message.")
+        payload = {
+            "Type": "SubscriptionConfirmation", "MessageId": str(uuid.uuid4()),
+            "Token": token, "TopicArn": topic["arn"], "Message": message,
+            "SubscribeURL": f"https://sns.{topic['region']}.amazonaws.com/?Action="
+                            f"ConfirmSubscription&TopicArn={topic['arn']}&Token={token}",
+            "Timestamp": _timestamp(ctx.time()),
+        }
+        _log(ctx, topic, payload["MessageId"], arn, protocol, endpoint, "outbox", None,
+             json.dumps(payload))
+    if confirmed or ReturnSubscriptionArn:
+        return {"SubscriptionArn": arn}
+    return {"SubscriptionArn": "pending confirmation"}
+
+
+def confirm_subscription(ctx: Context, *, TopicArn: str, Token: str,
+                         AuthenticateOnUnsubscribe: str | None = None) -> dict[str, Any]:
+    """Confirm a pending subscription with the token sent to its endpoint."""
+    topic = _topic(ctx, TopicArn)
+    sub = db.subscription_by_token(ctx.db, topic["arn"], str(Token or ""))
+    if sub is None:
+        raise _invalid("Token")
+    attrs = dict(sub["attributes"])
+    if str(AuthenticateOnUnsubscribe or "").lower() == "true":
+        attrs["ConfirmationWasAuthenticated"] = "true"
+    db.update_subscription(ctx.db, sub["arn"], confirmed=1, attributes=attrs)
+    return {"SubscriptionArn": sub["arn"]}
+
+
+def unsubscribe(ctx: Context, *, SubscriptionArn: str) -> dict[str, Any]:
+    """Delete a subscription."""
+    sub = _subscription(ctx, SubscriptionArn)
+    db.delete_subscription(ctx.db, sub["arn"])
+    return {}
+
+
+def _listed(sub: Row) -> dict[str, str]:
+    return {"SubscriptionArn": sub["arn"] if sub["confirmed"] else "PendingConfirmation",
+            "Owner": sub["owner"], "Protocol": sub["protocol"], "Endpoint": sub["endpoint"],
+            "TopicArn": sub["topic_arn"]}
+
+
+def list_subscriptions(ctx: Context, *, NextToken: str | None = None) -> dict[str, Any]:
+    """The subscriptions of the region, 100 per page."""
+    rows = db.list_subscriptions(ctx.db, ctx.account, ctx.region, _after(NextToken), PAGE + 1)
+    out: dict[str, Any] = {"Subscriptions": [_listed(r) for r in rows[:PAGE]]}
+    if len(rows) > PAGE:
+        out["NextToken"] = _token(rows[PAGE - 1]["seq"])
+    return out
+
+
+def list_subscriptions_by_topic(ctx: Context, *, TopicArn: str,
+                                NextToken: str | None = None) -> dict[str, Any]:
+    """The subscriptions of one topic, 100 per page."""
+    topic = _topic(ctx, TopicArn)
+    _authorize(ctx, topic, "ListSubscriptionsByTopic")
+    rows = db.list_subscriptions(ctx.db, ctx.account, ctx.region, _after(NextToken), PAGE + 1,
+                                 topic_arn=topic["arn"])
+    out: dict[str, Any] = {"Subscriptions": [_listed(r) for r in rows[:PAGE]]}
+    if len(rows) > PAGE:
+        out["NextToken"] = _token(rows[PAGE - 1]["seq"])
+    return out
+
+
+def get_subscription_attributes(ctx: Context, *, SubscriptionArn: str) -> dict[str, Any]:
+    """All attributes of a subscription."""
+    sub = _subscription(ctx, SubscriptionArn)
+    attrs = sub["attributes"]
+    out = {
+        "ConfirmationWasAuthenticated": attrs.get("ConfirmationWasAuthenticated",
+                                                  "true" if sub["confirmed"] else "false"),
+        "PendingConfirmation": "false" if sub["confirmed"] else "true",
+        "Owner": sub["owner"],
+        "RawMessageDelivery": attrs.get("RawMessageDelivery", "false"),
+        "TopicArn": sub["topic_arn"],
+        "Endpoint": sub["endpoint"],
+        "Protocol": sub["protocol"],
+        "SubscriptionArn": sub["arn"],
+        "SubscriptionPrincipal": sub["principal"],
+    }
+    if sub["protocol"] in ("http", "https"):
+        delivery = attrs.get("DeliveryPolicy")
+        out["EffectiveDeliveryPolicy"] = json.dumps(
+            json.loads(delivery) if delivery else _DEFAULT_DELIVERY["http"],
+            separators=(",", ":"))
+    for name, value in attrs.items():
+        if name not in out and value != "":
+            out[name] = value
+    if "FilterPolicy" in out:
+        out.setdefault("FilterPolicyScope", "MessageAttributes")
+    return {"Attributes": out}
+
+
+def set_subscription_attributes(ctx: Context, *, SubscriptionArn: str, AttributeName: str,
+                                AttributeValue: str | None = None) -> dict[str, Any]:
+    """Set one attribute of a subscription (FilterPolicy is validated)."""
+    sub = _subscription(ctx, SubscriptionArn)
+    topic = db.get_topic(ctx.db, sub["topic_arn"])
+    value = _check_sub_attribute(sub["protocol"], AttributeName, AttributeValue,
+                                 bool(topic and topic["fifo"]))
+    attrs = dict(sub["attributes"])
+    if value == "":
+        attrs.pop(AttributeName, None)
+    else:
+        attrs[AttributeName] = value
+    _check_filter(attrs)
+    db.update_subscription(ctx.db, sub["arn"], attributes=attrs)
+    return {}
+
+
+# -- publishing -----------------------------------------------------------------------------------
+
+
+def _timestamp(epoch: float) -> str:
+    moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _log(ctx: Context, topic: Row, message_id: str, sub_arn: str | None, protocol: str,
+         endpoint: str, status: str, reason: str | None, payload: str | None = None) -> None:
+    db.log_delivery(ctx.db, {
+        "account": topic["account"], "region": topic["region"], "time": ctx.time(),
+        "message_id": message_id, "topic_arn": topic["arn"], "subscription_arn": sub_arn,
+        "protocol": protocol, "endpoint": endpoint, "status": status, "reason": reason,
+        "payload": payload})
+
+
+def _check_message_attributes(attributes: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for name, attr in (attributes or {}).items():
+        if not name or len(name) > 256 or name.lower().startswith(("aws.", "amazon.")) or \
+                not re.match(r"^[A-Za-z0-9_.-]+$", name) or ".." in name or \
+                name.startswith(".") or name.endswith("."):
+            raise err.InvalidParameterValueException(
+                f"Invalid attribute name: {name}" if name else "Invalid attribute name")
+        attr = dict(attr or {})
+        dtype = str(attr.get("DataType") or "")
+        base = dtype.split(".", 1)[0]
+        if base not in ("String", "Number", "Binary"):
+            raise err.InvalidParameterValueException(
+                f"The message attribute '{name}' has an invalid message attribute type, the set "
+                "of supported type prefixes is Binary, Number, and String.")
+        if base == "Binary":
+            if not attr.get("BinaryValue"):
+                raise err.InvalidParameterValueException(
+                    f"The message attribute '{name}' with type 'Binary' must use field "
+                    "'Binary'.")
+        else:
+            value = attr.get("StringValue")
+            if value is None or value == "":
+                raise err.InvalidParameterValueException(
+                    f"The message attribute '{name}' must contain non-empty message attribute "
+                    f"value for message attribute type '{base}'.")
+            if base == "Number":
+                try:
+                    float(value)
+                except ValueError:
+                    raise err.InvalidParameterValueException(
+                        f"Could not cast message attribute '{name}' value to number.") from None
+            if dtype.startswith("String.Array"):
+                try:
+                    items = json.loads(value)
+                except ValueError:
+                    items = None
+                if not isinstance(items, list):
+                    raise err.InvalidParameterValueException(
+                        f"The message attribute '{name}' with type 'String.Array' has an "
+                        "invalid value.")
+        out[name] = attr
+    return out
+
+
+def _attributes_size(attributes: dict[str, dict[str, Any]]) -> int:
+    size = 0
+    for name, attr in attributes.items():
+        size += len(name.encode()) + len(str(attr.get("DataType", "")).encode())
+        if "BinaryValue" in attr:
+            size += len(attr["BinaryValue"])
+        else:
+            size += len(str(attr.get("StringValue", "")).encode())
+    return size
+
+
+def _kms_error(exc: AwsError) -> AwsError:
+    cls = _KMS_ERRORS.get(exc.code, err.KMSInvalidStateException)
+    return cls(f"{exc.message} (Service: AWSKMS; Status Code: 400; Error Code: {exc.code}; "
+               f"Request ID: {uuid.uuid4()}; Proxy: null)")
+
+
+def _data_key(ctx: Context, topic: Row) -> None:
+    """Make sure the encrypted topic has a data key of under 5 minutes (GenerateDataKey)."""
+    master = topic["attributes"].get("KmsMasterKeyId")
+    if not master:
+        return
+    now = ctx.time()
+    row = db.get_data_key(ctx.db, topic["arn"])
+    if row is not None and row["master_key"] == master and row["generated_at"] + \
+            DATA_KEY_REUSE > now:
+        return
+    from awslocal_cli import crypto
+    from awslocal_cli.services import kms
+
+    try:
+        out = kms.generate_data_key(
+            ctx.via("sns"), KeyId=master, KeySpec="AES_256",
+            EncryptionContext={"aws:sns:topicArn": topic["arn"]})
+    except AwsError as exc:
+        raise _kms_error(exc) from None
+    cached = crypto.wrap_material(ctx.store.root_key(), "sns-data-key", topic["arn"],
+                                  out["Plaintext"])
+    db.put_data_key(ctx.db, {
+        "account": topic["account"], "region": topic["region"], "topic_arn": topic["arn"],
+        "master_key": master, "kms_key_arn": out["KeyId"], "wrapped": out["CiphertextBlob"],
+        "cached": cached, "generated_at": now})
+
+
+def _message_for(structure: dict[str, str] | None, message: str, protocol: str) -> str:
+    if structure is None:
+        return message
+    return structure.get(protocol, structure["default"])
+
+
+def _envelope(topic: Row, sub: Row, message_id: str, message: str, subject: str | None,
+              attributes: dict[str, dict[str, Any]], when: float,
+              sequence: str | None) -> str:
+    region = topic["region"]
+    body: dict[str, Any] = {"Type": "Notification", "MessageId": message_id}
+    if sequence is not None:
+        body["SequenceNumber"] = sequence
+    body["TopicArn"] = topic["arn"]
+    if subject is not None:
+        body["Subject"] = subject
+    body["Message"] = message
+    body["Timestamp"] = _timestamp(when)
+    body["SignatureVersion"] = topic["attributes"].get("SignatureVersion", "1")
+    body["UnsubscribeURL"] = (f"https://sns.{region}.amazonaws.com/?Action=Unsubscribe&"
+                              f"SubscriptionArn={sub['arn']}")
+    if attributes:
+        body["MessageAttributes"] = {
+            name: {"Type": attr["DataType"],
+                   "Value": base64.b64encode(attr["BinaryValue"]).decode()
+                   if "BinaryValue" in attr else attr["StringValue"]}
+            for name, attr in attributes.items()}
+    return json.dumps(body, indent=2, ensure_ascii=False)
+
+
+def _sqs_send(ctx: Context, topic: Row, queue_arn: str, body: str,
+              attributes: dict[str, dict[str, Any]] | None, group: str | None,
+              dedup: str | None) -> str | None:
+    """Put one message in a queue as SNS would; the reason it was refused, or None."""
+    from awslocal_cli import policy
+    from awslocal_cli.services import sqs
+    from awslocal_cli.store import sqs as sqs_db
+
+    queue = sqs_db.get_queue_by_arn(ctx.db, queue_arn)
+    if queue is None:
+        return "The queue does not exist."
+    doc = queue["attributes"].get("Policy")
+    context = {"aws:SourceArn": topic["arn"], "aws:SourceAccount": topic["account"]}
+    if not doc or policy.evaluate(doc, principal=SERVICE, action="sqs:SendMessage",
+                                  resource=queue["arn"], context=context,
+                                  account=queue["account"]) != "Allow":
+        return (f"The queue policy of {queue['arn']} does not allow {SERVICE} to perform "
+                f"sqs:SendMessage with aws:SourceArn {topic['arn']}.")
+    service = ctx.as_service(SERVICE, source_arn=topic["arn"])
+    if queue["region"] != service.region or queue["account"] != service.account:
+        service = service.derive(region=queue["region"])
+    entry: dict[str, Any] = {"MessageBody": body}
+    if attributes:
+        entry["MessageAttributes"] = attributes
+    if queue["fifo"]:
+        entry["MessageGroupId"] = group or "default"
+        entry["MessageDeduplicationId"] = dedup or hashlib.sha256(body.encode()).hexdigest()
+    try:
+        sqs._entry_savepoint(service, sqs._send_one, service, queue, entry, _SNS_SENDER)
+    except AwsError as exc:
+        return f"{exc.code}: {exc.message}"
+    return None
+
+
+# The SenderId of messages SNS puts in queues (the SNS service's identity in AWS).
+_SNS_SENDER = "AIDAIT2UOQQY3AUEKVGXU"
+
+
+def _deliver(ctx: Context, topic: Row, sub: Row, message_id: str, message: str,
+             subject: str | None, attributes: dict[str, dict[str, Any]], when: float,
+             sequence: str | None, group: str | None, dedup: str | None) -> None:
+    raw = sub["attributes"].get("RawMessageDelivery") == "true"
+    if raw:
+        body = message
+        sqs_attributes = attributes if len(attributes) <= MAX_ATTRIBUTES else None
+    else:
+        body = _envelope(topic, sub, message_id, message, subject, attributes, when, sequence)
+        sqs_attributes = None
+    if sub["protocol"] != "sqs":
+        _log(ctx, topic, message_id, sub["arn"], sub["protocol"], sub["endpoint"], "outbox",
+             None, body if not topic["attributes"].get("KmsMasterKeyId") else None)
+        return
+    reason = _sqs_send(ctx, topic, sub["endpoint"], body, sqs_attributes, group, dedup)
+    if reason is None:
+        _log(ctx, topic, message_id, sub["arn"], "sqs", sub["endpoint"], "delivered", None)
+        return
+    _log(ctx, topic, message_id, sub["arn"], "sqs", sub["endpoint"], "refused", reason)
+    redrive = sub["attributes"].get("RedrivePolicy")
+    if redrive:
+        target = json.loads(redrive).get("deadLetterTargetArn")
+        dlq_reason = _sqs_send(ctx, topic, target, body, sqs_attributes, group, dedup)
+        _log(ctx, topic, message_id, sub["arn"], "sqs", target,
+             "dead-lettered" if dlq_reason is None else "refused", dlq_reason)
+
+
+def _passes(sub: Row, message: str, attributes: dict[str, dict[str, Any]]) -> bool:
+    text = sub["attributes"].get("FilterPolicy")
+    if not text:
+        return True
+    scope = sub["attributes"].get("FilterPolicyScope", "MessageAttributes")
+    policy_doc = json.loads(text)
+    if scope == "MessageBody":
+        try:
+            body = json.loads(message)
+        except ValueError:
+            return False
+        return sns_filter.matches(policy_doc, body=body, scope=scope)
+    return sns_filter.matches(policy_doc, attributes)
+
+
+def _next_sequence(topic: Row, now: float) -> str:
+    value = max(int(topic["last_sequence"]) + 1, int(now * 1000) << 40)
+    topic["last_sequence"] = str(value)
+    return str(value).rjust(20, "0")
+
+
+def _publish_one(ctx: Context, topic: Row, entry: dict[str, Any]) -> dict[str, Any]:
+    message = entry.get("Message")
+    if message is None or message == "":
+        raise _invalid("Empty message")
+    message = str(message)
+    subject = entry.get("Subject")
+    if subject is not None and (not subject or len(subject) > 100 or not subject.isprintable()
+                                or not subject.isascii()):
+        raise _invalid("Subject")
+    structure = None
+    if entry.get("MessageStructure") is not None:
+        if entry["MessageStructure"] != "json":
+            raise _invalid("MessageStructure")
+        try:
+            structure = json.loads(message)
+        except ValueError:
+            structure = None
+        if not isinstance(structure, dict):
+            raise _invalid("Message Structure - JSON message body failed to parse")
+        if "default" not in structure:
+            raise _invalid("Message Structure - No default entry in JSON message body")
+        if not all(isinstance(v, str) for v in structure.values()):
+            raise _invalid("Message Structure - JSON message body failed to parse")
+    attributes = _check_message_attributes(entry.get("MessageAttributes"))
+    if len(message.encode("utf-8")) + _attributes_size(attributes) > MAX_MESSAGE_BYTES:
+        raise _invalid("Message too long")
+    group, dedup = entry.get("MessageGroupId"), entry.get("MessageDeduplicationId")
+    for name, value in (("MessageGroupId", group), ("MessageDeduplicationId", dedup)):
+        if value is not None and not (0 < len(value) <= 128 and all(
+                33 <= ord(c) <= 126 for c in value)):
+            raise _invalid(f"{name} Reason: {name} can only include alphanumeric and "
+                           "punctuation characters. 1 to 128 in length.")
+    now = ctx.time()
+    sequence = None
+    if topic["fifo"]:
+        if group is None:
+            raise _invalid("The MessageGroupId parameter is required for FIFO topics")
+        if dedup is None:
+            if topic["attributes"].get("ContentBasedDeduplication") != "true":
+                raise _invalid("The topic should either have ContentBasedDeduplication "
+                               "enabled or MessageDeduplicationId provided explicitly")
+            dedup = hashlib.sha256(message.encode("utf-8")).hexdigest()
+        seen = db.dedup_lookup(ctx.db, topic["arn"], dedup, now)
+        if seen is not None:
+            return {"MessageId": seen["message_id"], "SequenceNumber": seen["sequence_number"]}
+    elif dedup is not None:
+        raise _invalid("MessageDeduplicationId Reason: The request includes "
+                       "MessageDeduplicationId parameter that is not valid for this topic type")
+    _data_key(ctx, topic)
+    message_id = str(uuid.uuid4())
+    if topic["fifo"]:
+        sequence = _next_sequence(topic, now)
+        db.update_topic(ctx.db, topic["arn"], last_sequence=topic["last_sequence"])
+        db.dedup_insert(ctx.db, topic["arn"], dedup, message_id, sequence, now + DEDUP_WINDOW)
+    for sub in db.topic_subscriptions(ctx.db, topic["arn"]):
+        if not sub["confirmed"] or not _passes(sub, message, attributes):
+            continue
+        text = _message_for(structure, message, sub["protocol"])
+        _deliver(ctx, topic, sub, message_id, text, subject, attributes, now, sequence, group,
+                 dedup)
+    out: dict[str, Any] = {"MessageId": message_id}
+    if sequence is not None:
+        out["SequenceNumber"] = sequence
+    return out
+
+
+def publish(ctx: Context, *, Message: str, TopicArn: str | None = None,
+            TargetArn: str | None = None, PhoneNumber: str | None = None,
+            Subject: str | None = None, MessageStructure: str | None = None,
+            MessageAttributes: dict[str, Any] | None = None,
+            MessageDeduplicationId: str | None = None,
+            MessageGroupId: str | None = None) -> dict[str, Any]:
+    """Publish to a topic and deliver to its subscriptions at once."""
+    targets = [t for t in (TopicArn, TargetArn, PhoneNumber) if t is not None]
+    if len(targets) != 1:
+        raise _invalid("TopicArn or TargetArn Reason: no value for required parameter"
+                       if not targets else
+                       "Only one of TopicArn, TargetArn or PhoneNumber may be specified")
+    entry = {"Message": Message, "Subject": Subject, "MessageStructure": MessageStructure,
+             "MessageAttributes": MessageAttributes,
+             "MessageDeduplicationId": MessageDeduplicationId, "MessageGroupId": MessageGroupId}
+    if PhoneNumber is not None:
+        if not re.match(r"^\+[1-9][0-9]{4,14}$", PhoneNumber):
+            raise _invalid(f"PhoneNumber Reason: {PhoneNumber} is not valid to publish to")
+        if not Message:
+            raise _invalid("Empty message")
+        message_id = str(uuid.uuid4())
+        db.log_delivery(ctx.db, {
+            "account": ctx.account, "region": ctx.region, "time": ctx.time(),
+            "message_id": message_id, "topic_arn": "", "subscription_arn": None,
+            "protocol": "sms", "endpoint": PhoneNumber, "status": "outbox", "reason": None,
+            "payload": str(Message)})
+        return {"MessageId": message_id}
+    topic = _topic(ctx, TopicArn if TopicArn is not None else TargetArn,
+                   "TopicArn" if TopicArn is not None else "TargetArn")
+    _authorize(ctx, topic, "Publish")
+    return _publish_one(ctx, topic, entry)
+
+
+def publish_batch(ctx: Context, *, TopicArn: str,
+                  PublishBatchRequestEntries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Publish up to 10 messages; each entry succeeds or fails on its own."""
+    topic = _topic(ctx, TopicArn)
+    entries = list(PublishBatchRequestEntries or [])
+    if not entries:
+        raise err.EmptyBatchRequestException("The batch request doesn't contain any entries")
+    if len(entries) > MAX_BATCH:
+        raise err.TooManyEntriesInBatchRequestException(
+            "The batch request contains more entries than permissible")
+    seen: set[str] = set()
+    total = 0
+    for entry in entries:
+        ident = str(entry.get("Id", ""))
+        if not re.match(r"^[A-Za-z0-9_-]{1,80}$", ident):
+            raise err.InvalidBatchEntryIdException(
+                "The Id of a batch entry in a batch request doesn't abide by the specification")
+        if ident in seen:
+            raise err.BatchEntryIdsNotDistinctException(
+                "Two or more batch entries in the request have the same Id")
+        seen.add(ident)
+        total += len(str(entry.get("Message") or "").encode("utf-8")) + _attributes_size(
+            entry.get("MessageAttributes") or {})
+    if total > MAX_MESSAGE_BYTES:
+        raise err.BatchRequestTooLongException(
+            "The length of all the messages put together is more than the limit")
+    _authorize(ctx, topic, "Publish")
+    ok: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
+    for entry in entries:
+        ctx.db.execute("SAVEPOINT sns_entry")
+        try:
+            result = _publish_one(ctx, topic, entry)
+        except AwsError as exc:
+            ctx.db.execute("ROLLBACK TO sns_entry")
+            ctx.db.execute("RELEASE sns_entry")
+            if exc.code.startswith("KMS"):
+                raise
+            failed.append({"Id": entry["Id"], "Code": exc.code, "Message": exc.message,
+                           "SenderFault": bool(exc.sender_fault)})
+            continue
+        ctx.db.execute("RELEASE sns_entry")
+        ok.append({"Id": entry["Id"], **result})
+    return {"Successful": ok, "Failed": failed}

@@ -1,0 +1,181 @@
+"""SNS queries: topics, tags, subscriptions, data keys, FIFO deduplication, the delivery log.
+
+Rows come back as plain dicts keyed by column name, with JSON columns decoded. Tables are
+created by migrations/0004_sns.sql; every query is scoped by (account, region) or by an ARN
+(which names both).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+Row = dict[str, Any]
+
+
+def _all(db: sqlite3.Connection, sql: str, args: tuple[Any, ...] | list[Any] = ()) -> list[Row]:
+    cur = db.execute(sql, args)
+    names = [d[0] for d in cur.description]
+    rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    for row in rows:
+        if "attributes" in row:
+            row["attributes"] = json.loads(row["attributes"])
+    return rows
+
+
+def _one(db: sqlite3.Connection, sql: str, args: tuple[Any, ...] | list[Any] = ()) -> Row | None:
+    rows = _all(db, sql, args)
+    return rows[0] if rows else None
+
+
+# -- topics -----------------------------------------------------------------------------------
+
+
+def get_topic(db: sqlite3.Connection, arn: str) -> Row | None:
+    return _one(db, "SELECT * FROM sns_topics WHERE arn = ?", (arn,))
+
+
+def list_topics(db: sqlite3.Connection, account: str, region: str, after: int = 0,
+                limit: int = 100) -> list[Row]:
+    return _all(db, "SELECT * FROM sns_topics WHERE account = ? AND region = ? AND seq > ? "
+                    "ORDER BY seq LIMIT ?", (account, region, after, limit))
+
+
+def insert_topic(db: sqlite3.Connection, account: str, region: str, name: str, arn: str,
+                 fifo: bool, attributes: dict[str, str], created: float) -> None:
+    db.execute("INSERT INTO sns_topics (account, region, name, arn, fifo, attributes, created) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?)",
+               (account, region, name, arn, int(fifo), json.dumps(attributes), created))
+
+
+def update_topic(db: sqlite3.Connection, arn: str, *, attributes: dict[str, str] | None = None,
+                 last_sequence: str | None = None) -> None:
+    if attributes is not None:
+        db.execute("UPDATE sns_topics SET attributes = ? WHERE arn = ?",
+                   (json.dumps(attributes), arn))
+    if last_sequence is not None:
+        db.execute("UPDATE sns_topics SET last_sequence = ? WHERE arn = ?", (last_sequence, arn))
+
+
+def delete_topic(db: sqlite3.Connection, arn: str) -> None:
+    for table, column in (("sns_topics", "arn"), ("sns_tags", "topic_arn"),
+                          ("sns_subscriptions", "topic_arn"), ("sns_data_keys", "topic_arn"),
+                          ("sns_dedup", "topic_arn")):
+        db.execute(f"DELETE FROM {table} WHERE {column} = ?", (arn,))
+
+
+# -- tags -------------------------------------------------------------------------------------
+
+
+def get_tags(db: sqlite3.Connection, arn: str) -> dict[str, str]:
+    rows = db.execute("SELECT tag_key, tag_value FROM sns_tags WHERE topic_arn = ? "
+                      "ORDER BY rowid", (arn,)).fetchall()
+    return {k: v for k, v in rows}
+
+
+def put_tag(db: sqlite3.Connection, account: str, region: str, arn: str, key: str,
+            value: str) -> None:
+    db.execute("INSERT INTO sns_tags (account, region, topic_arn, tag_key, tag_value) "
+               "VALUES (?, ?, ?, ?, ?) ON CONFLICT (account, region, topic_arn, tag_key) "
+               "DO UPDATE SET tag_value = excluded.tag_value", (account, region, arn, key, value))
+
+
+def delete_tag(db: sqlite3.Connection, arn: str, key: str) -> None:
+    db.execute("DELETE FROM sns_tags WHERE topic_arn = ? AND tag_key = ?", (arn, key))
+
+
+# -- subscriptions ----------------------------------------------------------------------------
+
+
+def get_subscription(db: sqlite3.Connection, arn: str) -> Row | None:
+    return _one(db, "SELECT * FROM sns_subscriptions WHERE arn = ?", (arn,))
+
+
+def find_subscription(db: sqlite3.Connection, topic_arn: str, protocol: str,
+                      endpoint: str) -> Row | None:
+    return _one(db, "SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND protocol = ? "
+                    "AND endpoint = ?", (topic_arn, protocol, endpoint))
+
+
+def subscription_by_token(db: sqlite3.Connection, topic_arn: str, token: str) -> Row | None:
+    return _one(db, "SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND token = ?",
+                (topic_arn, token))
+
+
+def list_subscriptions(db: sqlite3.Connection, account: str, region: str, after: int = 0,
+                       limit: int = 100, topic_arn: str | None = None) -> list[Row]:
+    if topic_arn is not None:
+        return _all(db, "SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND seq > ? "
+                        "ORDER BY seq LIMIT ?", (topic_arn, after, limit))
+    return _all(db, "SELECT * FROM sns_subscriptions WHERE account = ? AND region = ? "
+                    "AND seq > ? ORDER BY seq LIMIT ?", (account, region, after, limit))
+
+
+def topic_subscriptions(db: sqlite3.Connection, topic_arn: str) -> list[Row]:
+    return _all(db, "SELECT * FROM sns_subscriptions WHERE topic_arn = ? ORDER BY seq",
+                (topic_arn,))
+
+
+def insert_subscription(db: sqlite3.Connection, row: Row) -> None:
+    row = dict(row, attributes=json.dumps(row["attributes"]))
+    cols = list(row)
+    db.execute(f"INSERT INTO sns_subscriptions ({', '.join(cols)}) "
+               f"VALUES ({', '.join('?' * len(cols))})", [row[c] for c in cols])
+
+
+def update_subscription(db: sqlite3.Connection, arn: str, **fields: Any) -> None:
+    if "attributes" in fields:
+        fields["attributes"] = json.dumps(fields["attributes"])
+    bad = set(fields) - {"attributes", "confirmed", "token"}
+    if bad:
+        raise KeyError(f"unknown columns {sorted(bad)}")
+    sets = ", ".join(f"{c} = ?" for c in fields)
+    db.execute(f"UPDATE sns_subscriptions SET {sets} WHERE arn = ?", [*fields.values(), arn])
+
+
+def delete_subscription(db: sqlite3.Connection, arn: str) -> None:
+    db.execute("DELETE FROM sns_subscriptions WHERE arn = ?", (arn,))
+
+
+# -- data keys and deduplication --------------------------------------------------------------
+
+
+def get_data_key(db: sqlite3.Connection, topic_arn: str) -> Row | None:
+    return _one(db, "SELECT * FROM sns_data_keys WHERE topic_arn = ?", (topic_arn,))
+
+
+def put_data_key(db: sqlite3.Connection, row: Row) -> None:
+    cols = list(row)
+    db.execute(f"INSERT OR REPLACE INTO sns_data_keys ({', '.join(cols)}) "
+               f"VALUES ({', '.join('?' * len(cols))})", [row[c] for c in cols])
+
+
+def dedup_lookup(db: sqlite3.Connection, topic_arn: str, dedup_id: str, now: float) -> Row | None:
+    db.execute("DELETE FROM sns_dedup WHERE expires_at <= ?", (now,))
+    return _one(db, "SELECT * FROM sns_dedup WHERE topic_arn = ? AND dedup_id = ?",
+                (topic_arn, dedup_id))
+
+
+def dedup_insert(db: sqlite3.Connection, topic_arn: str, dedup_id: str, message_id: str,
+                 sequence: str | None, expires_at: float) -> None:
+    db.execute("INSERT OR REPLACE INTO sns_dedup VALUES (?, ?, ?, ?, ?)",
+               (topic_arn, dedup_id, message_id, sequence, expires_at))
+
+
+# -- the delivery log -------------------------------------------------------------------------
+
+
+def log_delivery(db: sqlite3.Connection, row: Row) -> None:
+    cols = list(row)
+    db.execute(f"INSERT INTO sns_deliveries ({', '.join(cols)}) "
+               f"VALUES ({', '.join('?' * len(cols))})", [row[c] for c in cols])
+
+
+def list_deliveries(db: sqlite3.Connection, account: str, region: str,
+                    topic_arn: str | None = None) -> list[Row]:
+    if topic_arn is None:
+        return _all(db, "SELECT * FROM sns_deliveries WHERE account = ? AND region = ? "
+                        "ORDER BY seq", (account, region))
+    return _all(db, "SELECT * FROM sns_deliveries WHERE topic_arn = ? ORDER BY seq",
+                (topic_arn,))

@@ -1,0 +1,128 @@
+"""SNS topics, permissions, tags and subscriptions, through the service layer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from awslocal_cli.errors import AwsError
+from awslocal_cli.services import sns
+
+ARN = "arn:aws:sns:us-east-1:123456789012:"
+
+
+def test_create_is_idempotent_and_validated(inv):
+    arn = inv(sns.create_topic, Name="events")["TopicArn"]
+    assert arn == ARN + "events"
+    assert inv(sns.create_topic, Name="events")["TopicArn"] == arn
+    with pytest.raises(AwsError) as exc:
+        inv(sns.create_topic, Name="events", Attributes={"DisplayName": "other"})
+    assert exc.value.code == "InvalidParameter"
+    with pytest.raises(AwsError) as exc:
+        inv(sns.create_topic, Name="bad name")
+    assert exc.value.message == "Invalid parameter: Topic Name"
+    with pytest.raises(AwsError):
+        inv(sns.create_topic, Name="nofifo", Attributes={"FifoTopic": "true"})
+
+
+def test_fifo_topic_attributes(inv):
+    arn = inv(sns.create_topic, Name="orders.fifo",
+              Attributes={"FifoTopic": "true", "ContentBasedDeduplication": "true"})["TopicArn"]
+    attrs = inv(sns.get_topic_attributes, TopicArn=arn)["Attributes"]
+    assert attrs["FifoTopic"] == "true"
+    assert attrs["ContentBasedDeduplication"] == "true"
+
+
+def test_attributes_and_default_policy(inv):
+    arn = inv(sns.create_topic, Name="t")["TopicArn"]
+    attrs = inv(sns.get_topic_attributes, TopicArn=arn)["Attributes"]
+    assert attrs["Owner"] == "123456789012"
+    assert attrs["SubscriptionsConfirmed"] == "0"
+    policy = json.loads(attrs["Policy"])
+    assert policy["Statement"][0]["Sid"] == "__default_statement_ID"
+    inv(sns.set_topic_attributes, TopicArn=arn, AttributeName="DisplayName",
+        AttributeValue="Hello")
+    assert inv(sns.get_topic_attributes, TopicArn=arn)["Attributes"]["DisplayName"] == "Hello"
+    with pytest.raises(AwsError) as exc:
+        inv(sns.set_topic_attributes, TopicArn=arn, AttributeName="Nope", AttributeValue="x")
+    assert exc.value.message == "Invalid parameter: AttributeName"
+    with pytest.raises(AwsError) as exc:
+        inv(sns.get_topic_attributes, TopicArn=ARN + "missing")
+    assert exc.value.code == "NotFound"
+
+
+def test_list_topics_paginates(inv):
+    for i in range(105):
+        inv(sns.create_topic, Name=f"t{i:03d}")
+    first = inv(sns.list_topics)
+    assert len(first["Topics"]) == 100
+    second = inv(sns.list_topics, NextToken=first["NextToken"])
+    assert [t["TopicArn"] for t in second["Topics"]][-1] == ARN + "t104"
+    assert "NextToken" not in second
+
+
+def test_delete_topic(inv):
+    arn = inv(sns.create_topic, Name="t")["TopicArn"]
+    inv(sns.delete_topic, TopicArn=arn)
+    assert inv(sns.list_topics)["Topics"] == []
+    inv(sns.delete_topic, TopicArn=arn)
+
+
+def test_permissions_edit_policy(inv):
+    arn = inv(sns.create_topic, Name="t")["TopicArn"]
+    inv(sns.add_permission, TopicArn=arn, Label="pub", AWSAccountId=["111122223333"],
+        ActionName=["Publish"])
+    policy = json.loads(inv(sns.get_topic_attributes, TopicArn=arn)["Attributes"]["Policy"])
+    assert policy["Statement"][1] == {
+        "Sid": "pub", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+        "Action": "SNS:Publish", "Resource": arn}
+    with pytest.raises(AwsError):
+        inv(sns.add_permission, TopicArn=arn, Label="pub", AWSAccountId=["111122223333"],
+            ActionName=["Publish"])
+    inv(sns.remove_permission, TopicArn=arn, Label="pub")
+    policy = json.loads(inv(sns.get_topic_attributes, TopicArn=arn)["Attributes"]["Policy"])
+    assert [s["Sid"] for s in policy["Statement"]] == ["__default_statement_ID"]
+
+
+def test_tags(inv):
+    arn = inv(sns.create_topic, Name="t", Tags=[{"Key": "a", "Value": "1"}])["TopicArn"]
+    inv(sns.tag_resource, ResourceArn=arn, Tags=[{"Key": "b", "Value": "2"}])
+    inv(sns.untag_resource, ResourceArn=arn, TagKeys=["a"])
+    assert inv(sns.list_tags_for_resource, ResourceArn=arn)["Tags"] == [
+        {"Key": "b", "Value": "2"}]
+    with pytest.raises(AwsError) as exc:
+        inv(sns.list_tags_for_resource, ResourceArn=ARN + "missing")
+    assert exc.value.code == "ResourceNotFound"
+
+
+def test_subscriptions_and_confirmation(inv):
+    arn = inv(sns.create_topic, Name="t")["TopicArn"]
+    sqs_sub = inv(sns.subscribe, TopicArn=arn, Protocol="sqs",
+                  Endpoint="arn:aws:sqs:us-east-1:123456789012:q")["SubscriptionArn"]
+    assert sqs_sub.startswith(arn + ":")
+    assert inv(sns.subscribe, TopicArn=arn, Protocol="email",
+               Endpoint="a@example.com")["SubscriptionArn"] == "pending confirmation"
+    listed = inv(sns.list_subscriptions_by_topic, TopicArn=arn)["Subscriptions"]
+    assert [s["SubscriptionArn"] for s in listed] == [sqs_sub, "PendingConfirmation"]
+    attrs = inv(sns.get_topic_attributes, TopicArn=arn)["Attributes"]
+    assert (attrs["SubscriptionsConfirmed"], attrs["SubscriptionsPending"]) == ("1", "1")
+    token = inv.sql("SELECT token FROM sns_subscriptions WHERE protocol = 'email'")[0][0]
+    with pytest.raises(AwsError):
+        inv(sns.confirm_subscription, TopicArn=arn, Token="nope")
+    confirmed = inv(sns.confirm_subscription, TopicArn=arn, Token=token)["SubscriptionArn"]
+    sub_attrs = inv(sns.get_subscription_attributes, SubscriptionArn=confirmed)["Attributes"]
+    assert sub_attrs["PendingConfirmation"] == "false"
+    inv(sns.set_subscription_attributes, SubscriptionArn=sqs_sub,
+        AttributeName="RawMessageDelivery", AttributeValue="true")
+    with pytest.raises(AwsError):
+        inv(sns.set_subscription_attributes, SubscriptionArn=confirmed,
+            AttributeName="RawMessageDelivery", AttributeValue="true")
+    with pytest.raises(AwsError):
+        inv(sns.set_subscription_attributes, SubscriptionArn=sqs_sub,
+            AttributeName="FilterPolicy", AttributeValue='{"a": "notalist"}')
+    inv(sns.unsubscribe, SubscriptionArn=sqs_sub)
+    assert len(inv(sns.list_subscriptions)["Subscriptions"]) == 1
+    with pytest.raises(AwsError) as exc:
+        inv(sns.subscribe, TopicArn=arn, Protocol="carrier-pigeon", Endpoint="x")
+    assert exc.value.code == "InvalidParameter"
