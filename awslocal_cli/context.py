@@ -141,6 +141,16 @@ class Session:
             self.pending_events.clear()
         self._store.commit()
 
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        """One invocation ends: commit on success, roll back on failure; close either way."""
+        try:
+            self.finish(exc_type is None)
+        finally:
+            self.close()
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

@@ -842,6 +842,25 @@ def _partition(region: str) -> str:
     return "aws"
 
 
+def default_topic_policy(topic_arn: str, account: str) -> dict[str, Any]:
+    """The policy SNS gives a topic created without one: the owner's account may manage and
+    publish (AWS:SourceOwner), in the 2008-10-17 grammar SNS still writes."""
+    return {
+        "Version": "2008-10-17",
+        "Id": "__default_policy_ID",
+        "Statement": [{
+            "Sid": "__default_statement_ID",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission",
+                       "SNS:RemovePermission", "SNS:DeleteTopic", "SNS:Subscribe",
+                       "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
+            "Resource": topic_arn,
+            "Condition": {"StringEquals": {"AWS:SourceOwner": account}},
+        }],
+    }
+
+
 def default_key_policy(account: str, partition: str = "aws") -> dict[str, Any]:
     """The key policy KMS gives a key created without one: the account root may do kms:*.
 

@@ -94,3 +94,11 @@ def test_local_info_and_reset(awslocal, isolated_state):
     done = awslocal("local", "reset", "--yes")
     assert done.exit_code == 0, done
     assert awslocal("local", "clock", "show").json["OffsetSeconds"] == 0
+
+
+def test_bad_query_on_a_local_command_changes_nothing(awslocal):
+    awslocal("local", "clock", "advance", "1d")
+    result = awslocal("local", "reset", "--yes", "--query", "Rows[")
+    assert result.exit_code == 252
+    assert "Bad value for --query" in result.stderr
+    assert awslocal("local", "clock", "show").json["OffsetSeconds"] == 86400

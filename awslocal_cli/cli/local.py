@@ -24,20 +24,15 @@ def _context(ctx: click.Context) -> Any:
 
 def _run(ctx: click.Context, body: Callable[[Any], dict[str, Any] | None], title: str) -> None:
     """One invocation: open the state, run `body` in its transaction, render the result."""
-    context = _context(ctx)
-    ok = False
-    try:
-        result = body(context)
-        ok = True
-    finally:
-        try:
-            context.session.finish(ok)
-        finally:
-            context.session.close()
-    if result is not None:
-        from awslocal_cli.output import render
+    from awslocal_cli.output import compile_query, render
 
-        opts = opts_of(ctx)
+    opts = opts_of(ctx)
+    if opts.query is not None:
+        compile_query(opts.query)  # a bad --query must not reset or move anything
+    context = _context(ctx)
+    with context.session:
+        result = body(context)
+    if result is not None:
         render(result, output=opts.output, query=opts.query, operation_name=title, color=opts.color)
 
 

@@ -256,23 +256,17 @@ class Operation:
         module = service_module(self.service)
         assert module is not None
         function = getattr(module, models.snake_case(self.operation))
-        ok = False
         try:
-            if paging is None:
-                response = function(context, **request)
-            else:
-                from awslocal_cli.cli.paginate import paginate
+            with context.session:
+                if paging is None:
+                    response = function(context, **request)
+                else:
+                    from awslocal_cli.cli.paginate import paginate
 
-                response = paginate(function, context, request, self.paginator, **paging)
-            ok = True
+                    response = paginate(function, context, request, self.paginator, **paging)
         except AwsError as exc:
             exc.operation = self.operation  # type: ignore[attr-defined]
             raise
-        finally:
-            try:
-                context.session.finish(ok)
-            finally:
-                context.session.close()
         from awslocal_cli.output import render
 
         render(

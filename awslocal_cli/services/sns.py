@@ -133,20 +133,9 @@ def _subscription(ctx: Context, arn: Any) -> Row:
 
 
 def _default_policy(arn: str, account: str) -> str:
-    return json.dumps({
-        "Version": "2008-10-17",
-        "Id": "__default_policy_ID",
-        "Statement": [{
-            "Sid": "__default_statement_ID",
-            "Effect": "Allow",
-            "Principal": {"AWS": "*"},
-            "Action": ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission",
-                       "SNS:RemovePermission", "SNS:DeleteTopic", "SNS:Subscribe",
-                       "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
-            "Resource": arn,
-            "Condition": {"StringEquals": {"AWS:SourceOwner": account}},
-        }],
-    }, separators=(",", ":"))
+    from awslocal_cli import policy
+
+    return json.dumps(policy.default_topic_policy(arn, account), separators=(",", ":"))
 
 
 def _authorize(ctx: Context, topic: Row, action: str) -> None:
