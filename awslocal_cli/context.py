@@ -15,7 +15,7 @@ from awslocal_cli.errors import ConfigurationError, ParamValidationError
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing, pathlib and collections cost start-up time; annotations only
     import sqlite3
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from datetime import datetime
     from pathlib import Path
     from typing import Any
@@ -68,6 +68,10 @@ class Session:
         self._store: Store | None = None
         self._clock = clock
         self.pending_events: list[dict[str, Any]] = []
+        # Work to do once the invocation has committed and printed its answer (SNS's HTTP
+        # requests): each callable takes the invocation's Context and runs in transactions of
+        # its own.
+        self.deferred: list[Callable[[Context], None]] = []
 
     @property
     def state_dir(self) -> Path:
@@ -148,6 +152,15 @@ class Session:
         """One invocation ends: commit on success, roll back on failure; close either way."""
         try:
             self.finish(exc_type is None)
+        finally:
+            self.close()
+
+    def run_deferred(self, context: Context) -> None:
+        """Run the deferred work, each piece committed on its own; close the store after."""
+        try:
+            while self.deferred:
+                self.deferred.pop(0)(context)
+                self.finish(True)
         finally:
             self.close()
 

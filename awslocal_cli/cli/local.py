@@ -34,6 +34,8 @@ def _run(ctx: click.Context, body: Callable[[Any], dict[str, Any] | None], title
         result = body(context)
     if result is not None:
         render(result, output=opts.output, query=opts.query, operation_name=title, color=opts.color)
+    if context.session.deferred:
+        context.session.run_deferred(context)
 
 
 @click.group(context_settings=SETTINGS)
@@ -72,6 +74,9 @@ def _set_offset(context: Any, offset: float) -> dict[str, Any]:
 
     context.store._set_meta("clock_offset", repr(float(offset)))
     context.session._clock = None  # re-read with the new offset
+    from awslocal_cli.services import sns_delivery
+
+    sns_delivery.schedule_if_due(context)  # SNS retries that the new time makes due
     if os.environ.get("AWSLOCAL_NOW"):
         click.echo(
             "awslocal: [WARNING]: AWSLOCAL_NOW is set and pins the clock; the stored offset "
@@ -237,3 +242,43 @@ def inspect_message(ctx: click.Context, queue_url: str, message_id: str) -> None
         lambda c: sqs.inspect_message(c, QueueUrl=queue_url, MessageId=message_id),
         "InspectMessage",
     )
+
+
+@local.command("deliveries", context_settings=SETTINGS)
+@click.option("--topic-arn", help="Only deliveries of this topic.")
+@click.option("--status", type=click.Choice(["delivered", "refused", "dead-lettered", "retrying",
+                                             "failed", "outbox"]),
+              help="Only deliveries with this status.")
+@click.option("--message-id", help="Only deliveries of this message.")
+@click.pass_context
+def deliveries(ctx: click.Context, topic_arn: str | None, status: str | None,
+               message_id: str | None) -> None:
+    """Show the SNS delivery log: every attempt, its status and why it failed.
+
+    Also lists the HTTP/S requests still waiting for a retry, which fall due on the local
+    clock. Example: awslocal local deliveries --status refused
+    """
+    from awslocal_cli.services import sns_delivery
+
+    _run(ctx, lambda c: sns_delivery.deliveries(c, topic_arn=topic_arn, status=status,
+                                                message_id=message_id), "Deliveries")
+
+
+@local.command("outbox", context_settings=SETTINGS)
+@click.option("--protocol", type=click.Choice(["email", "email-json", "sms", "lambda",
+                                               "firehose", "application"]),
+              help="Only messages sent over this protocol.")
+@click.option("--endpoint", help="Only messages sent to this endpoint (address, number, ARN).")
+@click.option("--topic-arn", help="Only messages of this topic.")
+@click.pass_context
+def outbox(ctx: click.Context, protocol: str | None, endpoint: str | None,
+           topic_arn: str | None) -> None:
+    """Show what SNS sent to email, SMS, Lambda, Firehose and mobile push endpoints.
+
+    Nothing leaves this machine: each message is kept here as AWS would have sent it.
+    Example: awslocal local outbox --protocol email
+    """
+    from awslocal_cli.services import sns_delivery
+
+    _run(ctx, lambda c: sns_delivery.outbox(c, protocol=protocol, endpoint=endpoint,
+                                            topic_arn=topic_arn), "Outbox")

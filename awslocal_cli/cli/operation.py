@@ -264,6 +264,9 @@ class Operation:
                     from awslocal_cli.cli.paginate import paginate
 
                     response = paginate(function, context, request, self.paginator, **paging)
+                hook = getattr(module, "after_operation", None)
+                if hook is not None:  # e.g. SNS: attempt the HTTP requests that fell due
+                    hook(context)
         except AwsError as exc:
             exc.operation = self.operation  # type: ignore[attr-defined]
             raise
@@ -276,6 +279,8 @@ class Operation:
             operation_name=self.operation,
             color=opts.color,
         )
+        if context.session.deferred:
+            context.session.run_deferred(context)
 
     def _print_skeleton(self, kind: str) -> None:
         from awslocal_cli.cli import argconv

@@ -6,6 +6,7 @@ error for everything that fails to open (`InvalidCiphertext`), nonces injectable
 
 - envelope.py: root-key wrapping of key material, the versioned KMS ciphertext blob, the
   canonical encryption-context encoding, `seal`/`open_sealed` for SQS and SNS message bodies.
+- certs.py: self-signed X.509 certificates for local signing keys (SNS message signatures).
 - keys.py: key generation for every KMS key spec, RSA OAEP, sign/verify, HMAC, ECDH, data key
   pairs, ML-KEM encapsulation, and unwrapping imported key material.
 """
@@ -47,6 +48,7 @@ __all__ = [
     "rsa_encrypt",
     "rsa_max_plaintext",
     "seal",
+    "self_signed_certificate",
     "sign",
     "unwrap_import",
     "unwrap_material",
@@ -82,6 +84,10 @@ _KEYS_NAMES = frozenset({
 
 
 def __getattr__(name: str) -> object:
+    if name == "self_signed_certificate":
+        from awslocal_cli.crypto import certs
+
+        return certs.self_signed_certificate
     if name in _KEYS_NAMES:
         from awslocal_cli.crypto import keys
 

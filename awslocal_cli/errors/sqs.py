@@ -14,6 +14,10 @@ from awslocal_cli.errors import AwsError
 _P = "AWS.SimpleQueueService."
 
 
+class AccessDenied(AwsError):
+    code = "AccessDenied"
+
+
 class BatchEntryIdsNotDistinct(AwsError):
     code = _P + "BatchEntryIdsNotDistinct"
 

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from awslocal_cli.errors import AwsError
 from awslocal_cli.errors import sns as err
 from awslocal_cli.services import sns_filter
+from awslocal_cli.services.sns_delivery import DEFAULT_HTTP_POLICY
 from awslocal_cli.store import sns as db
 
 if TYPE_CHECKING:
@@ -70,16 +71,6 @@ _SUB_SETTABLE = {"DeliveryPolicy", "FilterPolicy", "FilterPolicyScope", "RawMess
                  "RedrivePolicy", "SubscriptionRoleArn", "ReplayPolicy"}
 _RAW_PROTOCOLS = {"sqs", "http", "https", "firehose"}
 _AUTO_CONFIRMED = {"sqs", "lambda", "firehose", "application", "sms"}
-_DEFAULT_DELIVERY = {
-    "http": {
-        "defaultHealthyRetryPolicy": {
-            "minDelayTarget": 20, "maxDelayTarget": 20, "numRetries": 3,
-            "numMaxDelayRetries": 0, "numNoDelayRetries": 0, "numMinDelayRetries": 0,
-            "backoffFunction": "linear"},
-        "disableSubscriptionOverrides": False,
-        "defaultRequestPolicy": {"headerContentType": "text/plain; charset=UTF-8"},
-    }
-}
 _TOPIC_ACTIONS = {"GetTopicAttributes", "SetTopicAttributes", "AddPermission",
                   "RemovePermission", "DeleteTopic", "Subscribe", "ListSubscriptionsByTopic",
                   "Publish", "Receive"}
@@ -165,6 +156,10 @@ def _check_topic_attribute(ctx: Context, name: str, value: Any, fifo: bool,
         allowed = allowed | _CREATE_ONLY | _FIFO_SETTABLE
     if name not in allowed:
         raise _invalid("AttributeName")
+    if name == "DeliveryPolicy" and value:
+        from awslocal_cli.services.sns_delivery import check_delivery_policy
+
+        check_delivery_policy(value, topic=True)
     if name in ("Policy", "DeliveryPolicy", "DataProtectionPolicy", "ArchivePolicy") and value:
         try:
             doc = json.loads(value)
@@ -220,7 +215,8 @@ def _topic_attributes(ctx: Context, topic: Row) -> dict[str, str]:
         "SubscriptionsPending": str(pending),
         "TopicArn": topic["arn"],
         "EffectiveDeliveryPolicy": json.dumps(
-            json.loads(delivery) if delivery else _DEFAULT_DELIVERY, separators=(",", ":")),
+            json.loads(delivery) if delivery else {"http": DEFAULT_HTTP_POLICY},
+            separators=(",", ":")),
         "SubscriptionsConfirmed": str(confirmed),
         "DisplayName": attrs.get("DisplayName", ""),
         "SubscriptionsDeleted": "0",
@@ -497,6 +493,13 @@ def _check_sub_attribute(protocol: str, name: str, value: Any, fifo_topic: bool)
             doc = json.loads(value)
         except ValueError:
             raise _invalid(f"{name}: failed to parse JSON.") from None
+        if name == "DeliveryPolicy":
+            if protocol not in ("http", "https"):
+                raise _invalid("DeliveryPolicy: only HTTP/S subscriptions support delivery "
+                               "policies")
+            from awslocal_cli.services.sns_delivery import check_delivery_policy
+
+            check_delivery_policy(value, topic=False)
         if name == "RedrivePolicy":
             target = doc.get("deadLetterTargetArn") if isinstance(doc, dict) else None
             if not isinstance(target, str) or not target.startswith("arn:aws:sqs:"):
@@ -533,7 +536,7 @@ def subscribe(ctx: Context, *, TopicArn: str, Protocol: str, Endpoint: str | Non
         return {"SubscriptionArn": "pending confirmation"}
     arn = f"{topic['arn']}:{uuid.uuid4()}"
     confirmed = protocol in _AUTO_CONFIRMED
-    token = None if confirmed else hashlib.sha256(uuid.uuid4().bytes).hexdigest() * 2
+    token = None if confirmed else _new_token()
     db.insert_subscription(ctx.db, {
         "account": topic["account"], "region": topic["region"], "arn": arn,
         "topic_arn": topic["arn"], "protocol": protocol, "endpoint": endpoint,
@@ -541,21 +544,37 @@ def subscribe(ctx: Context, *, TopicArn: str, Protocol: str, Endpoint: str | Non
         "token": token, "attributes": attrs, "created": ctx.time(),
     })
     if not confirmed:
-        # What AWS would send to the endpoint: the confirmation request with its token.
-        message = (f"You have chosen to subscribe to the topic {topic['arn']}.\nTo confirm the "
-                   "subscription, visit the SubscribeURL included in this message.")
-        payload = {
-            "Type": "SubscriptionConfirmation", "MessageId": str(uuid.uuid4()),
-            "Token": token, "TopicArn": topic["arn"], "Message": message,
-            "SubscribeURL": f"https://sns.{topic['region']}.amazonaws.com/?Action="
-                            f"ConfirmSubscription&TopicArn={topic['arn']}&Token={token}",
-            "Timestamp": _timestamp(ctx.time()),
-        }
-        _log(ctx, topic, payload["MessageId"], arn, protocol, endpoint, "outbox", None,
-             json.dumps(payload))
+        _send_confirmation(ctx, topic, db.get_subscription(ctx.db, arn) or {},
+                           "SubscriptionConfirmation", token or "")
     if confirmed or ReturnSubscriptionArn:
         return {"SubscriptionArn": arn}
     return {"SubscriptionArn": "pending confirmation"}
+
+
+def _send_confirmation(ctx: Context, topic: Row, sub: Row, kind: str, token: str) -> None:
+    """Send the (un)subscription confirmation with its token: POST it, or put it in the outbox."""
+    from awslocal_cli.services import sns_delivery as out
+
+    message_id = str(uuid.uuid4())
+    message = out.confirmation(ctx, topic, kind, message_id, token, _timestamp(ctx.time()))
+    if sub["protocol"] in ("http", "https"):
+        out.queue_request(ctx, topic, sub, kind, message_id, out.dumps(message), False, None)
+        return
+    if sub["protocol"] == "email":
+        display = topic["attributes"].get("DisplayName") or "AWS Notifications"
+        payload = json.dumps({
+            "From": f"{display} <no-reply@sns.amazonaws.com>", "To": sub["endpoint"],
+            "Subject": "AWS Notification - Subscription Confirmation",
+            "Body": f"{message['Message']}\n\nConfirm subscription: {message['SubscribeURL']}"
+                    f"\n\nToken: {token}\n"}, ensure_ascii=False)
+    else:
+        payload = out.dumps(message)
+    out.record_outbox(ctx, topic, sub["arn"], sub["protocol"], sub["endpoint"], message_id,
+                      payload)
+
+
+def _new_token() -> str:
+    return hashlib.sha256(uuid.uuid4().bytes).hexdigest() * 2
 
 
 def confirm_subscription(ctx: Context, *, TopicArn: str, Token: str,
@@ -575,7 +594,11 @@ def confirm_subscription(ctx: Context, *, TopicArn: str, Token: str,
 def unsubscribe(ctx: Context, *, SubscriptionArn: str) -> dict[str, Any]:
     """Delete a subscription."""
     sub = _subscription(ctx, SubscriptionArn)
+    topic = db.get_topic(ctx.db, sub["topic_arn"])
     db.delete_subscription(ctx.db, sub["arn"])
+    if topic is not None and sub["confirmed"] and sub["protocol"] in ("http", "https"):
+        # AWS tells an HTTP/S endpoint it was unsubscribed, with a token to subscribe again.
+        _send_confirmation(ctx, topic, sub, "UnsubscribeConfirmation", _new_token())
     return {}
 
 
@@ -624,10 +647,14 @@ def get_subscription_attributes(ctx: Context, *, SubscriptionArn: str) -> dict[s
         "SubscriptionPrincipal": sub["principal"],
     }
     if sub["protocol"] in ("http", "https"):
-        delivery = attrs.get("DeliveryPolicy")
+        from awslocal_cli.services.sns_delivery import effective_http_policy
+
+        topic = db.get_topic(ctx.db, sub["topic_arn"]) or {"attributes": {}}
+        retry, _ = effective_http_policy(topic, sub)
+        throttle = json.loads(attrs.get("DeliveryPolicy") or "{}").get("throttlePolicy")
         out["EffectiveDeliveryPolicy"] = json.dumps(
-            json.loads(delivery) if delivery else _DEFAULT_DELIVERY["http"],
-            separators=(",", ":"))
+            {"healthyRetryPolicy": retry, "sicklyRetryPolicy": None, "throttlePolicy": throttle,
+             "guaranteed": False}, separators=(",", ":"))
     for name, value in attrs.items():
         if name not in out and value != "":
             out[name] = value
@@ -659,15 +686,6 @@ def set_subscription_attributes(ctx: Context, *, SubscriptionArn: str, Attribute
 def _timestamp(epoch: float) -> str:
     moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def _log(ctx: Context, topic: Row, message_id: str, sub_arn: str | None, protocol: str,
-         endpoint: str, status: str, reason: str | None, payload: str | None = None) -> None:
-    db.log_delivery(ctx.db, {
-        "account": topic["account"], "region": topic["region"], "time": ctx.time(),
-        "message_id": message_id, "topic_arn": topic["arn"], "subscription_arn": sub_arn,
-        "protocol": protocol, "endpoint": endpoint, "status": status, "reason": reason,
-        "payload": payload})
 
 
 def _check_message_attributes(attributes: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
@@ -732,23 +750,30 @@ def _kms_error(exc: AwsError) -> AwsError:
                f"Request ID: {uuid.uuid4()}; Proxy: null)")
 
 
-def _data_key(ctx: Context, topic: Row) -> None:
-    """Make sure the encrypted topic has a data key of under 5 minutes (GenerateDataKey)."""
+def _data_key(ctx: Context, topic: Row) -> dict[str, Any] | None:
+    """The encrypted topic's data key (Plaintext, CiphertextBlob, KeyId), under 5 minutes old.
+
+    A new one comes from GenerateDataKey, made as the publisher through SNS; in between, the
+    plaintext key is cached wrapped by root.key, as SNS reuses a data key for 5 minutes.
+    """
     master = topic["attributes"].get("KmsMasterKeyId")
     if not master:
-        return
+        return None
+    from awslocal_cli import crypto
+
     now = ctx.time()
     row = db.get_data_key(ctx.db, topic["arn"])
     if row is not None and row["master_key"] == master and row["generated_at"] + \
             DATA_KEY_REUSE > now:
-        return
-    from awslocal_cli import crypto
+        plaintext = crypto.unwrap_material(ctx.store.root_key(), "sns-data-key", topic["arn"],
+                                           row["cached"])
+        return {"Plaintext": plaintext, "CiphertextBlob": row["wrapped"],
+                "KeyId": row["kms_key_arn"]}
     from awslocal_cli.services import kms
 
     try:
-        out = kms.generate_data_key(
-            ctx.via("sns"), KeyId=master, KeySpec="AES_256",
-            EncryptionContext={"aws:sns:topicArn": topic["arn"]})
+        out = kms.generate_data_key(ctx.via("sns"), KeyId=master, KeySpec="AES_256",
+                                    EncryptionContext=_key_context(topic))
     except AwsError as exc:
         raise _kms_error(exc) from None
     cached = crypto.wrap_material(ctx.store.root_key(), "sns-data-key", topic["arn"],
@@ -757,6 +782,32 @@ def _data_key(ctx: Context, topic: Row) -> None:
         "account": topic["account"], "region": topic["region"], "topic_arn": topic["arn"],
         "master_key": master, "kms_key_arn": out["KeyId"], "wrapped": out["CiphertextBlob"],
         "cached": cached, "generated_at": now})
+    return {"Plaintext": out["Plaintext"], "CiphertextBlob": out["CiphertextBlob"],
+            "KeyId": out["KeyId"]}
+
+
+def _key_context(topic: Row) -> dict[str, str]:
+    return {"aws:sns:topicArn": topic["arn"]}
+
+
+def _at_rest(ctx: Context, topic: Row, data_key: dict[str, Any], message_id: str,
+             message: str) -> str:
+    """Encrypt the message as SNS stores it, then decrypt it for delivery (KMS Decrypt).
+
+    The Decrypt is made as the publisher through SNS, so a key policy that grants
+    GenerateDataKey but not Decrypt refuses the publish, as the SNS docs require both.
+    """
+    from awslocal_cli import crypto
+    from awslocal_cli.services import kms
+
+    aad = f"{topic['arn']}\n{message_id}".encode()
+    stored = crypto.seal(data_key["Plaintext"], message.encode("utf-8"), aad)
+    try:
+        out = kms.decrypt(ctx.via("sns"), CiphertextBlob=data_key["CiphertextBlob"],
+                          EncryptionContext=_key_context(topic))
+    except AwsError as exc:
+        raise _kms_error(exc) from None
+    return crypto.open_sealed(out["Plaintext"], stored, aad).decode("utf-8")
 
 
 def _message_for(structure: dict[str, str] | None, message: str, protocol: str) -> str:
@@ -765,93 +816,55 @@ def _message_for(structure: dict[str, str] | None, message: str, protocol: str) 
     return structure.get(protocol, structure["default"])
 
 
-def _envelope(topic: Row, sub: Row, message_id: str, message: str, subject: str | None,
-              attributes: dict[str, dict[str, Any]], when: float,
-              sequence: str | None) -> str:
-    region = topic["region"]
-    body: dict[str, Any] = {"Type": "Notification", "MessageId": message_id}
-    if sequence is not None:
-        body["SequenceNumber"] = sequence
-    body["TopicArn"] = topic["arn"]
-    if subject is not None:
-        body["Subject"] = subject
-    body["Message"] = message
-    body["Timestamp"] = _timestamp(when)
-    body["SignatureVersion"] = topic["attributes"].get("SignatureVersion", "1")
-    body["UnsubscribeURL"] = (f"https://sns.{region}.amazonaws.com/?Action=Unsubscribe&"
-                              f"SubscriptionArn={sub['arn']}")
-    if attributes:
-        body["MessageAttributes"] = {
-            name: {"Type": attr["DataType"],
-                   "Value": base64.b64encode(attr["BinaryValue"]).decode()
-                   if "BinaryValue" in attr else attr["StringValue"]}
-            for name, attr in attributes.items()}
-    return json.dumps(body, indent=2, ensure_ascii=False)
+class _Publication:
+    """One published message on its way to the subscriptions of a topic."""
+
+    def __init__(self, topic: Row, message_id: str, structure: dict[str, str] | None,
+                 message: str, subject: str | None, attributes: dict[str, dict[str, Any]],
+                 when: float, sequence: str | None, group: str | None, dedup: str | None,
+                 data_key: dict[str, Any] | None) -> None:
+        self.topic, self.message_id, self.structure = topic, message_id, structure
+        self.message, self.subject, self.attributes = message, subject, attributes
+        self.timestamp = _timestamp(when)
+        self.sequence, self.group, self.dedup, self.data_key = sequence, group, dedup, data_key
 
 
-def _sqs_send(ctx: Context, topic: Row, queue_arn: str, body: str,
-              attributes: dict[str, dict[str, Any]] | None, group: str | None,
-              dedup: str | None) -> str | None:
-    """Put one message in a queue as SNS would; the reason it was refused, or None."""
-    from awslocal_cli import policy
-    from awslocal_cli.services import sqs
-    from awslocal_cli.store import sqs as sqs_db
+def _deliver(ctx: Context, pub: _Publication, sub: Row) -> None:
+    """Deliver to one subscription: into its queue, as a queued HTTP/S request, or the outbox."""
+    from awslocal_cli.services import sns_delivery as out
 
-    queue = sqs_db.get_queue_by_arn(ctx.db, queue_arn)
-    if queue is None:
-        return "The queue does not exist."
-    doc = queue["attributes"].get("Policy")
-    context = {"aws:SourceArn": topic["arn"], "aws:SourceAccount": topic["account"]}
-    if not doc or policy.evaluate(doc, principal=SERVICE, action="sqs:SendMessage",
-                                  resource=queue["arn"], context=context,
-                                  account=queue["account"]) != "Allow":
-        return (f"The queue policy of {queue['arn']} does not allow {SERVICE} to perform "
-                f"sqs:SendMessage with aws:SourceArn {topic['arn']}.")
-    service = ctx.as_service(SERVICE, source_arn=topic["arn"])
-    if queue["region"] != service.region or queue["account"] != service.account:
-        service = service.derive(region=queue["region"])
-    entry: dict[str, Any] = {"MessageBody": body}
-    if attributes:
-        entry["MessageAttributes"] = attributes
-    if queue["fifo"]:
-        entry["MessageGroupId"] = group or "default"
-        entry["MessageDeduplicationId"] = dedup or hashlib.sha256(body.encode()).hexdigest()
-    try:
-        sqs._entry_savepoint(service, sqs._send_one, service, queue, entry, _SNS_SENDER)
-    except AwsError as exc:
-        return f"{exc.code}: {exc.message}"
-    return None
-
-
-# The SenderId of messages SNS puts in queues (the SNS service's identity in AWS).
-_SNS_SENDER = "AIDAIT2UOQQY3AUEKVGXU"
-
-
-def _deliver(ctx: Context, topic: Row, sub: Row, message_id: str, message: str,
-             subject: str | None, attributes: dict[str, dict[str, Any]], when: float,
-             sequence: str | None, group: str | None, dedup: str | None) -> None:
+    topic, protocol = pub.topic, sub["protocol"]
+    message = _message_for(pub.structure, pub.message, protocol)
     raw = sub["attributes"].get("RawMessageDelivery") == "true"
-    if raw:
-        body = message
-        sqs_attributes = attributes if len(attributes) <= MAX_ATTRIBUTES else None
-    else:
-        body = _envelope(topic, sub, message_id, message, subject, attributes, when, sequence)
-        sqs_attributes = None
-    if sub["protocol"] != "sqs":
-        _log(ctx, topic, message_id, sub["arn"], sub["protocol"], sub["endpoint"], "outbox",
-             None, body if not topic["attributes"].get("KmsMasterKeyId") else None)
+    envelope = None if raw else out.notification(
+        ctx, topic, sub["arn"], pub.message_id, message, pub.subject, pub.timestamp,
+        pub.sequence, pub.attributes)
+    body = message if raw else out.dumps(envelope or {})
+    if protocol in ("http", "https"):
+        out.queue_request(ctx, topic, sub, "Notification", pub.message_id, body, raw,
+                          pub.data_key)
         return
-    reason = _sqs_send(ctx, topic, sub["endpoint"], body, sqs_attributes, group, dedup)
+    if protocol != "sqs":
+        payload = out.outbox_payload(topic, sub, envelope, message, pub.subject)
+        out.record_outbox(ctx, topic, sub["arn"], protocol, sub["endpoint"], pub.message_id,
+                          payload)
+        return
+    # Raw deliveries carry the message attributes (up to SQS's 10) as SQS message attributes.
+    sqs_attributes = pub.attributes if raw and len(pub.attributes) <= MAX_ATTRIBUTES else None
+    reason = out.send_to_queue(ctx, topic, sub["endpoint"], body, sqs_attributes, pub.group,
+                               pub.dedup)
     if reason is None:
-        _log(ctx, topic, message_id, sub["arn"], "sqs", sub["endpoint"], "delivered", None)
+        out.log(ctx, topic, pub.message_id, sub["arn"], "sqs", sub["endpoint"], "delivered",
+                None)
         return
-    _log(ctx, topic, message_id, sub["arn"], "sqs", sub["endpoint"], "refused", reason)
+    out.log(ctx, topic, pub.message_id, sub["arn"], "sqs", sub["endpoint"], "refused", reason)
     redrive = sub["attributes"].get("RedrivePolicy")
     if redrive:
-        target = json.loads(redrive).get("deadLetterTargetArn")
-        dlq_reason = _sqs_send(ctx, topic, target, body, sqs_attributes, group, dedup)
-        _log(ctx, topic, message_id, sub["arn"], "sqs", target,
-             "dead-lettered" if dlq_reason is None else "refused", dlq_reason)
+        target = json.loads(redrive).get("deadLetterTargetArn", "")
+        problem = out.send_to_queue(ctx, topic, target, body, sqs_attributes, pub.group,
+                                    pub.dedup)
+        out.log(ctx, topic, pub.message_id, sub["arn"], "sqs", target,
+                "dead-lettered" if problem is None else "refused", problem)
 
 
 def _passes(sub: Row, message: str, attributes: dict[str, dict[str, Any]]) -> bool:
@@ -923,18 +936,19 @@ def _publish_one(ctx: Context, topic: Row, entry: dict[str, Any]) -> dict[str, A
     elif dedup is not None:
         raise _invalid("MessageDeduplicationId Reason: The request includes "
                        "MessageDeduplicationId parameter that is not valid for this topic type")
-    _data_key(ctx, topic)
+    data_key = _data_key(ctx, topic)
     message_id = str(uuid.uuid4())
+    if data_key is not None:
+        message = _at_rest(ctx, topic, data_key, message_id, message)
     if topic["fifo"]:
         sequence = _next_sequence(topic, now)
         db.update_topic(ctx.db, topic["arn"], last_sequence=topic["last_sequence"])
         db.dedup_insert(ctx.db, topic["arn"], dedup, message_id, sequence, now + DEDUP_WINDOW)
+    pub = _Publication(topic, message_id, structure, message, subject, attributes, now,
+                       sequence, group, dedup, data_key)
     for sub in db.topic_subscriptions(ctx.db, topic["arn"]):
-        if not sub["confirmed"] or not _passes(sub, message, attributes):
-            continue
-        text = _message_for(structure, message, sub["protocol"])
-        _deliver(ctx, topic, sub, message_id, text, subject, attributes, now, sequence, group,
-                 dedup)
+        if sub["confirmed"] and _passes(sub, message, attributes):
+            _deliver(ctx, pub, sub)
     out: dict[str, Any] = {"MessageId": message_id}
     if sequence is not None:
         out["SequenceNumber"] = sequence
@@ -1018,3 +1032,36 @@ def publish_batch(ctx: Context, *, TopicArn: str,
         ctx.db.execute("RELEASE sns_entry")
         ok.append({"Id": entry["Id"], **result})
     return {"Successful": ok, "Failed": failed}
+
+
+# -- records: platform applications and endpoints, SMS, opt-outs, data protection ---------------
+
+# Operations kept in services/sns_records.py, imported only when one of them is called, so a
+# topic or publish command does not pay for them.
+_RECORD_OPERATIONS = frozenset({
+    "check_if_phone_number_is_opted_out", "create_platform_application",
+    "create_platform_endpoint", "create_sms_sandbox_phone_number", "delete_endpoint",
+    "delete_platform_application", "delete_sms_sandbox_phone_number",
+    "get_data_protection_policy", "get_endpoint_attributes",
+    "get_platform_application_attributes", "get_sms_attributes",
+    "get_sms_sandbox_account_status", "list_endpoints_by_platform_application",
+    "list_origination_numbers", "list_phone_numbers_opted_out", "list_platform_applications",
+    "list_sms_sandbox_phone_numbers", "opt_in_phone_number", "put_data_protection_policy",
+    "set_endpoint_attributes", "set_platform_application_attributes", "set_sms_attributes",
+    "verify_sms_sandbox_phone_number",
+})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RECORD_OPERATIONS:
+        from awslocal_cli.services import sns_records
+
+        return getattr(sns_records, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def after_operation(ctx: Context) -> None:
+    """After every SNS command: attempt the HTTP/S requests whose (re)try fell due."""
+    from awslocal_cli.services import sns_delivery
+
+    sns_delivery.schedule_if_due(ctx)

@@ -804,6 +804,34 @@ def _entry_savepoint(ctx: Context, fn: Any, *args: Any) -> Any:
     return result
 
 
+def deliver(ctx: Context, queue_arn: str, entry: dict[str, Any], sender: str) -> dict[str, Any]:
+    """Put a message in a queue for another service (SNS) acting as `ctx.principal`.
+
+    As in AWS, the queue policy must allow the service principal sqs:SendMessage with the
+    caller's aws:SourceArn and aws:SourceAccount (a queue without a policy refuses every
+    service); a queue encrypted with a KMS key needs that key's policy to let the service use
+    it, which the SendMessage path checks. `entry` holds SendMessage members. Raises
+    QueueDoesNotExist, AccessDenied or SendMessage's errors; a failure leaves no trace.
+    """
+    from awslocal_cli import policy
+
+    queue = db.get_queue_by_arn(ctx.db, queue_arn)
+    if queue is None:
+        raise err.QueueDoesNotExist("The specified queue does not exist.")
+    doc = queue["attributes"].get("Policy")
+    context = {"aws:SourceArn": ctx.source_arn or "",
+               "aws:SourceAccount": ctx.source_account or ctx.account}
+    if not doc or policy.evaluate(doc, principal=ctx.principal, action="sqs:SendMessage",
+                                  resource=queue["arn"], context=context,
+                                  account=queue["account"]) != "Allow":
+        raise err.AccessDenied(
+            f"The queue policy of {queue['arn']} does not allow {ctx.principal} to perform "
+            f"sqs:SendMessage with aws:SourceArn {ctx.source_arn}.")
+    if queue["region"] != ctx.region:
+        ctx = ctx.derive(region=queue["region"])
+    return _entry_savepoint(ctx, _send_one, ctx, queue, entry, sender)
+
+
 def send_message_batch(ctx: Context, *, QueueUrl: str,
                        Entries: list[dict[str, Any]]) -> dict[str, Any]:
     """Send up to 10 messages; each entry succeeds or fails on its own."""

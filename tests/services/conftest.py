@@ -56,6 +56,8 @@ class Invoker:
         finally:
             ctx.session.finish(ok)
             ctx.session.close()
+            if ok and ctx.session.deferred:
+                ctx.session.run_deferred(ctx)
 
     def sql(self, query: str, *args: Any) -> list[tuple[Any, ...]]:
         ctx = self.context()
