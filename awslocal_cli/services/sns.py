@@ -49,6 +49,12 @@ DEDUP_WINDOW = 300
 DATA_KEY_REUSE = 300  # SNS reuses a data key for 5 minutes (Amazon SNS encryption at rest)
 MAX_BATCH = 10
 MAX_ATTRIBUTES = 10
+# Amazon SNS quotas (AWS General Reference, "Amazon SNS endpoints and quotas"): topics per
+# account and region, and subscriptions per topic.
+MAX_TOPICS = 100_000
+MAX_FIFO_TOPICS = 1_000
+MAX_SUBSCRIPTIONS = 12_500_000
+MAX_FIFO_SUBSCRIPTIONS = 100
 
 _TOPIC_NAME = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _FIFO_NAME = re.compile(r"^[A-Za-z0-9_-]{1,251}\.fifo$")
@@ -282,6 +288,9 @@ def create_topic(ctx: Context, *, Name: str, Attributes: dict[str, str] | None =
         if tags and any(current.get(k) != v for k, v in tags.items()):
             raise _invalid("Tags Reason: Topic already exists with different tags")
         return {"TopicArn": arn}
+    if db.count_topics(ctx.db, ctx.account, ctx.region, fifo) >= (
+            MAX_FIFO_TOPICS if fifo else MAX_TOPICS):
+        raise err.TopicLimitExceededException("Topic limit exceeded")
     db.insert_topic(ctx.db, ctx.account, ctx.region, Name, arn, fifo, clean, ctx.time())
     for key, value in tags.items():
         db.put_tag(ctx.db, ctx.account, ctx.region, arn, key, value)
@@ -534,6 +543,9 @@ def subscribe(ctx: Context, *, TopicArn: str, Protocol: str, Endpoint: str | Non
         if existing["confirmed"] or ReturnSubscriptionArn:
             return {"SubscriptionArn": existing["arn"]}
         return {"SubscriptionArn": "pending confirmation"}
+    if db.count_subscriptions(ctx.db, topic["arn"]) >= (
+            MAX_FIFO_SUBSCRIPTIONS if topic["fifo"] else MAX_SUBSCRIPTIONS):
+        raise err.SubscriptionLimitExceededException("Subscription limit exceeded")
     arn = f"{topic['arn']}:{uuid.uuid4()}"
     confirmed = protocol in _AUTO_CONFIRMED
     token = None if confirmed else _new_token()

@@ -43,6 +43,11 @@ def list_topics(db: sqlite3.Connection, account: str, region: str, after: int = 
                     "ORDER BY seq LIMIT ?", (account, region, after, limit))
 
 
+def count_topics(db: sqlite3.Connection, account: str, region: str, fifo: bool) -> int:
+    return int(db.execute("SELECT COUNT(*) FROM sns_topics WHERE account = ? AND region = ? "
+                          "AND fifo = ?", (account, region, int(fifo))).fetchone()[0])
+
+
 def insert_topic(db: sqlite3.Connection, account: str, region: str, name: str, arn: str,
                  fifo: bool, attributes: dict[str, str], created: float) -> None:
     db.execute("INSERT INTO sns_topics (account, region, name, arn, fifo, attributes, created) "
@@ -111,6 +116,18 @@ def list_subscriptions(db: sqlite3.Connection, account: str, region: str, after:
                         "ORDER BY seq LIMIT ?", (topic_arn, after, limit))
     return _all(db, "SELECT * FROM sns_subscriptions WHERE account = ? AND region = ? "
                     "AND seq > ? ORDER BY seq LIMIT ?", (account, region, after, limit))
+
+
+def count_subscriptions(db: sqlite3.Connection, topic_arn: str) -> int:
+    return int(db.execute("SELECT COUNT(*) FROM sns_subscriptions WHERE topic_arn = ?",
+                          (topic_arn,)).fetchone()[0])
+
+
+def count_filter_policies(db: sqlite3.Connection, account: str, region: str) -> int:
+    """Subscriptions of the account and region that have a filter policy."""
+    return int(db.execute("SELECT COUNT(*) FROM sns_subscriptions WHERE account = ? AND "
+                          "region = ? AND json_extract(attributes, '$.FilterPolicy') IS NOT "
+                          "NULL", (account, region)).fetchone()[0])
 
 
 def topic_subscriptions(db: sqlite3.Connection, topic_arn: str) -> list[Row]:

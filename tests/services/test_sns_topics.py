@@ -126,3 +126,23 @@ def test_subscriptions_and_confirmation(inv):
     with pytest.raises(AwsError) as exc:
         inv(sns.subscribe, TopicArn=arn, Protocol="carrier-pigeon", Endpoint="x")
     assert exc.value.code == "InvalidParameter"
+
+
+def test_topic_and_subscription_quotas(inv, monkeypatch):
+    monkeypatch.setattr(sns, "MAX_FIFO_TOPICS", 2)
+    for name in ("a.fifo", "b.fifo"):
+        inv(sns.create_topic, Name=name, Attributes={"FifoTopic": "true"})
+    with pytest.raises(AwsError) as exc:
+        inv(sns.create_topic, Name="c.fifo", Attributes={"FifoTopic": "true"})
+    assert exc.value.code == "TopicLimitExceeded"
+    # Recreating an existing topic is not a new topic; standard topics count apart.
+    inv(sns.create_topic, Name="a.fifo", Attributes={"FifoTopic": "true"})
+    inv(sns.create_topic, Name="standard")
+    topic = "arn:aws:sns:us-east-1:123456789012:a.fifo"
+    for i in range(sns.MAX_FIFO_SUBSCRIPTIONS):
+        inv(sns.subscribe, TopicArn=topic, Protocol="sqs",
+            Endpoint=f"arn:aws:sqs:us-east-1:123456789012:q{i}.fifo")
+    with pytest.raises(AwsError) as exc:
+        inv(sns.subscribe, TopicArn=topic, Protocol="sqs",
+            Endpoint="arn:aws:sqs:us-east-1:123456789012:one-more.fifo")
+    assert exc.value.code == "SubscriptionLimitExceeded"
