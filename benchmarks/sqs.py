@@ -7,13 +7,13 @@ Prints medians (and ratios) measured in this one run, on a temporary state direc
 from __future__ import annotations
 
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from benchmarks_common import call, median_ms, time_subprocess
 
 from awslocal_cli.context import Context
 from awslocal_cli.services import kms, sqs
@@ -21,32 +21,6 @@ from awslocal_cli.services import sqs_md5 as md5
 from awslocal_cli.store import sqs as store
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
-
-
-def call(state: str, fn, **request):
-    ctx = Context.from_options(state_dir=state, environ={})
-    ok = False
-    try:
-        out = fn(ctx, **request)
-        ok = True
-        return out
-    finally:
-        ctx.session.finish(ok)
-        ctx.session.close()
-
-
-def median_ms(samples: list[float]) -> float:
-    return statistics.median(samples) * 1000
-
-
-def time_subprocess(argv: list[str], runs: int, env: dict[str, str]) -> tuple[float, bool]:
-    samples, ok = [], True
-    for _ in range(runs):
-        t = time.perf_counter()
-        proc = subprocess.run(argv, capture_output=True, env=env)
-        samples.append(time.perf_counter() - t)
-        ok = ok and proc.returncode == 0
-    return median_ms(samples), ok
 
 
 def invocation_latency(state: str, runs: int) -> None:

@@ -24,7 +24,7 @@ from awslocal_cli.services.sns_delivery import check_delivery_policy, retry_dela
 ACCOUNT = "123456789012"
 
 
-# -- an HTTP endpoint on 127.0.0.1 ------------------------------------------------------------------
+# -- an HTTP endpoint on 127.0.0.1 -----------------------------------------------------------
 
 
 class Endpoint:
@@ -36,7 +36,7 @@ class Endpoint:
         endpoint = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the http.server name
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 endpoint.requests.append({"path": self.path, "headers": dict(self.headers),
                                           "body": body.decode()})
@@ -79,7 +79,7 @@ def _statuses(inv):
     return [r[0] for r in inv.sql("SELECT status FROM sns_deliveries ORDER BY seq")]
 
 
-# -- signatures, verified as the SNS docs tell subscribers to ----------------------------------------
+# -- signatures, verified as the SNS docs tell subscribers to -------------------------------
 
 
 def _verify(message: dict) -> None:
@@ -147,7 +147,7 @@ def test_confirmation_messages_are_signed(inv, endpoint):
     _verify(endpoint.messages()[0])
 
 
-# -- HTTP/HTTPS ------------------------------------------------------------------------------------
+# -- HTTP/HTTPS ------------------------------------------------------------------------------
 
 
 def test_http_confirmation_flow_and_headers(inv, endpoint):
@@ -341,7 +341,7 @@ def test_subscription_delivery_policy_errors(policy, reason):
     assert reason in exc.value.message
 
 
-# -- the outbox ------------------------------------------------------------------------------------
+# -- the outbox ------------------------------------------------------------------------------
 
 
 def test_outbox_payloads_per_protocol(inv):

@@ -1,0 +1,39 @@
+"""What the benchmark scripts share: one invocation in-process, timing a command, medians."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import time
+
+from awslocal_cli.context import Context
+
+
+def call(state: str, fn, **request):
+    """Run one service call as one invocation would: commit, close, then deferred work."""
+    ctx = Context.from_options(state_dir=state, environ={})
+    ok = False
+    try:
+        out = fn(ctx, **request)
+        ok = True
+        return out
+    finally:
+        ctx.session.finish(ok)
+        ctx.session.close()
+        if ok and ctx.session.deferred:
+            ctx.session.run_deferred(ctx)
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def time_subprocess(argv: list[str], runs: int, env: dict[str, str]) -> tuple[float, bool]:
+    """The median wall time of running argv `runs` times, and whether every run succeeded."""
+    samples, ok = [], True
+    for _ in range(runs):
+        t = time.perf_counter()
+        proc = subprocess.run(argv, capture_output=True, env=env)
+        samples.append(time.perf_counter() - t)
+        ok = ok and proc.returncode == 0
+    return median_ms(samples), ok
