@@ -531,6 +531,12 @@ def subscribe(ctx: Context, *, TopicArn: str, Protocol: str, Endpoint: str | Non
     if protocol not in _PROTOCOLS:
         raise _invalid(f"Amazon SNS does not support this protocol string: {Protocol}")
     endpoint = _check_endpoint(protocol, Endpoint)
+    if topic["fifo"] and protocol != "sqs":
+        # FIFO topics deliver to SQS queues only (FIFO or, since 2023, standard).
+        raise _invalid(f"Invalid protocol type: {protocol}")
+    if not topic["fifo"] and protocol == "sqs" and endpoint.endswith(".fifo"):
+        raise _invalid("Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be "
+                       "subscribed to standard SNS topics")
     _authorize(ctx, topic, "Subscribe")
     attrs = {name: _check_sub_attribute(protocol, name, value, bool(topic["fifo"]))
              for name, value in (Attributes or {}).items()}

@@ -146,3 +146,18 @@ def test_topic_and_subscription_quotas(inv, monkeypatch):
         inv(sns.subscribe, TopicArn=topic, Protocol="sqs",
             Endpoint="arn:aws:sqs:us-east-1:123456789012:one-more.fifo")
     assert exc.value.code == "SubscriptionLimitExceeded"
+
+
+def test_fifo_topics_take_queues_only(inv):
+    fifo = inv(sns.create_topic, Name="t.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
+    with pytest.raises(AwsError) as exc:
+        inv(sns.subscribe, TopicArn=fifo, Protocol="sms", Endpoint="+15555550100")
+    assert exc.value.message == "Invalid parameter: Invalid protocol type: sms"
+    # Standard queues may subscribe to a FIFO topic; FIFO queues not to a standard one.
+    inv(sns.subscribe, TopicArn=fifo, Protocol="sqs",
+        Endpoint="arn:aws:sqs:us-east-1:123456789012:standard")
+    standard = inv(sns.create_topic, Name="std")["TopicArn"]
+    with pytest.raises(AwsError) as exc:
+        inv(sns.subscribe, TopicArn=standard, Protocol="sqs",
+            Endpoint="arn:aws:sqs:us-east-1:123456789012:q.fifo")
+    assert "FIFO SQS Queues can not be subscribed" in exc.value.message
