@@ -282,3 +282,40 @@ def outbox(ctx: click.Context, protocol: str | None, endpoint: str | None,
 
     _run(ctx, lambda c: sns_delivery.outbox(c, protocol=protocol, endpoint=endpoint,
                                             topic_arn=topic_arn), "Outbox")
+
+
+@local.command("sms-sandbox", context_settings=SETTINGS)
+@click.option("--leave", "change", flag_value="leave", help="Take the account out of the sandbox.")
+@click.option("--enter", "change", flag_value="enter", help="Put the account back in the sandbox.")
+@click.pass_context
+def sms_sandbox(ctx: click.Context, change: str | None) -> None:
+    """Show, leave or re-enter the SMS sandbox of the account in this region.
+
+    New accounts are in the sandbox: SMS go only to verified numbers. AWS lifts it through a
+    support case; here: awslocal local sms-sandbox --leave
+    """
+    from awslocal_cli.services import sns_records
+
+    def body(context: Any) -> dict[str, Any]:
+        if change is not None:
+            sns_records.set_sms_sandbox(context, change == "enter")
+        return sns_records.get_sms_sandbox_account_status(context)
+
+    _run(ctx, body, "SMSSandbox")
+
+
+@local.command("opt-out", context_settings=SETTINGS)
+@click.option("--phone-number", required=True, help="The number, in E.164 format.")
+@click.pass_context
+def opt_out(ctx: click.Context, phone_number: str) -> None:
+    """Opt a phone number out of SMS from this account, as a recipient's STOP reply does.
+
+    Example: awslocal local opt-out --phone-number +15555550100
+    """
+    from awslocal_cli.services import sns_records
+
+    def body(context: Any) -> dict[str, Any]:
+        sns_records.opt_out_phone_number(context, phone_number)
+        return sns_records.check_if_phone_number_is_opted_out(context, phoneNumber=phone_number)
+
+    _run(ctx, body, "OptOut")

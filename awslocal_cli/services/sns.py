@@ -862,6 +862,14 @@ def _deliver(ctx: Context, pub: _Publication, sub: Row) -> None:
         out.queue_request(ctx, topic, sub, "Notification", pub.message_id, body, raw,
                           pub.data_key)
         return
+    if protocol == "sms":
+        from awslocal_cli.services import sns_records
+
+        reason = sns_records.check_phone_publish(ctx, sub["endpoint"])
+        if reason is not None:
+            out.log(ctx, topic, pub.message_id, sub["arn"], "sms", sub["endpoint"], "refused",
+                    reason)
+            return
     if protocol != "sqs":
         payload = out.outbox_payload(topic, sub, envelope, message, pub.subject)
         out.record_outbox(ctx, topic, sub["arn"], protocol, sub["endpoint"], pub.message_id,
@@ -906,7 +914,9 @@ def _next_sequence(topic: Row, now: float) -> str:
     return str(value).rjust(20, "0")
 
 
-def _publish_one(ctx: Context, topic: Row, entry: dict[str, Any]) -> dict[str, Any]:
+def _check_entry(entry: dict[str, Any]) -> tuple[str, dict[str, str] | None,
+                                                 dict[str, dict[str, Any]]]:
+    """Validate a Publish request's message: (message, parsed MessageStructure, attributes)."""
     message = entry.get("Message")
     if message is None or message == "":
         raise _invalid("Empty message")
@@ -932,6 +942,12 @@ def _publish_one(ctx: Context, topic: Row, entry: dict[str, Any]) -> dict[str, A
     attributes = _check_message_attributes(entry.get("MessageAttributes"))
     if len(message.encode("utf-8")) + _attributes_size(attributes) > MAX_MESSAGE_BYTES:
         raise _invalid("Message too long")
+    return message, structure, attributes
+
+
+def _publish_one(ctx: Context, topic: Row, entry: dict[str, Any]) -> dict[str, Any]:
+    message, structure, attributes = _check_entry(entry)
+    subject = entry.get("Subject")
     group, dedup = entry.get("MessageGroupId"), entry.get("MessageDeduplicationId")
     for name, value in (("MessageGroupId", group), ("MessageDeduplicationId", dedup)):
         if value is not None and not (0 < len(value) <= 128 and all(
@@ -989,21 +1005,42 @@ def publish(ctx: Context, *, Message: str, TopicArn: str | None = None,
              "MessageAttributes": MessageAttributes,
              "MessageDeduplicationId": MessageDeduplicationId, "MessageGroupId": MessageGroupId}
     if PhoneNumber is not None:
-        if not re.match(r"^\+[1-9][0-9]{4,14}$", PhoneNumber):
-            raise _invalid(f"PhoneNumber Reason: {PhoneNumber} is not valid to publish to")
-        if not Message:
-            raise _invalid("Empty message")
-        message_id = str(uuid.uuid4())
-        db.log_delivery(ctx.db, {
-            "account": ctx.account, "region": ctx.region, "time": ctx.time(),
-            "message_id": message_id, "topic_arn": "", "subscription_arn": None,
-            "protocol": "sms", "endpoint": PhoneNumber, "status": "outbox", "reason": None,
-            "payload": str(Message)})
-        return {"MessageId": message_id}
+        return _publish_direct(ctx, "sms", PhoneNumber, entry)
+    if TargetArn is not None and ":endpoint/" in TargetArn:
+        return _publish_direct(ctx, "application", TargetArn, entry)
     topic = _topic(ctx, TopicArn if TopicArn is not None else TargetArn,
                    "TopicArn" if TopicArn is not None else "TargetArn")
     _authorize(ctx, topic, "Publish")
     return _publish_one(ctx, topic, entry)
+
+
+def _publish_direct(ctx: Context, protocol: str, target: str,
+                    entry: dict[str, Any]) -> dict[str, Any]:
+    """Publish straight to a phone number (an SMS) or to a platform endpoint (a push)."""
+    from awslocal_cli.services import sns_delivery as out
+    from awslocal_cli.services import sns_records
+
+    if protocol == "sms" and not re.match(r"^\+?[1-9][0-9]{4,14}$", target):
+        raise _invalid(f"PhoneNumber Reason: {target} is not valid to publish to")
+    for name in ("MessageGroupId", "MessageDeduplicationId"):
+        if entry.get(name) is not None:
+            raise _invalid(f"{name} Reason: The request includes {name} parameter that is not "
+                           "valid for this topic type")
+    message, structure, _ = _check_entry(entry)
+    message_id = str(uuid.uuid4())
+    # Deliveries that belong to no topic are logged under an empty TopicArn.
+    nowhere = {"account": ctx.account, "region": ctx.region, "arn": "", "attributes": {}}
+    if protocol == "application":
+        payload = sns_records.publish_to_endpoint(ctx, target, message, structure)
+    else:
+        payload = _message_for(structure, message, "sms")
+        reason = sns_records.check_phone_publish(ctx, target)
+        if reason is not None:
+            # AWS accepts the request and answers with a MessageId; the SMS then fails.
+            out.log(ctx, nowhere, message_id, None, "sms", target, "refused", reason)
+            return {"MessageId": message_id}
+    out.record_outbox(ctx, nowhere, None, protocol, target, message_id, payload)
+    return {"MessageId": message_id}
 
 
 def publish_batch(ctx: Context, *, TopicArn: str,

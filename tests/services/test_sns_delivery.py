@@ -345,8 +345,9 @@ def test_subscription_delivery_policy_errors(policy, reason):
 
 
 def test_outbox_payloads_per_protocol(inv):
-    from awslocal_cli.services import sns_delivery
+    from awslocal_cli.services import sns_delivery, sns_records
 
+    inv(sns_records.set_sms_sandbox, in_sandbox=False)
     topic = inv(sns.create_topic, Name="multi",
                 Attributes={"DisplayName": "Shop"})["TopicArn"]
     inv(sns.subscribe, TopicArn=topic, Protocol="sms", Endpoint="+15555550100")
@@ -372,8 +373,9 @@ def test_outbox_payloads_per_protocol(inv):
 
 
 def test_outbox_of_encrypted_topic_is_ciphertext_at_rest(inv):
-    from awslocal_cli.services import sns_delivery
+    from awslocal_cli.services import sns_delivery, sns_records
 
+    inv(sns_records.set_sms_sandbox, in_sandbox=False)
     topic = inv(sns.create_topic, Name="enc",
                 Attributes={"KmsMasterKeyId": "alias/aws/sns"})["TopicArn"]
     inv(sns.subscribe, TopicArn=topic, Protocol="sms", Endpoint="+15555550100")
