@@ -72,6 +72,8 @@ class Session:
         # requests): each callable takes the invocation's Context and runs in transactions of
         # its own.
         self.deferred: list[Callable[[Context], None]] = []
+        # Values worth computing once per invocation (e.g. SNS's unwrapped signing key).
+        self.memo: dict[Any, Any] = {}
 
     @property
     def state_dir(self) -> Path:

@@ -72,10 +72,9 @@ def certificate_path(ctx: Context, account: str, region: str) -> Path:
 
 def _signer(ctx: Context, account: str, region: str) -> tuple[bytes, str]:
     """The private key (PKCS#8 DER) and the SigningCertURL, created on first use."""
-    cache: dict[tuple[str, str], tuple[bytes, str]] = ctx.session.__dict__.setdefault(
-        "_sns_signers", {})
-    if (account, region) in cache:
-        return cache[(account, region)]
+    memo = ctx.session.memo
+    if ("sns-signer", account, region) in memo:
+        return memo[("sns-signer", account, region)]
     from awslocal_cli import crypto
 
     root = ctx.store.root_key()
@@ -93,8 +92,8 @@ def _signer(ctx: Context, account: str, region: str) -> tuple[bytes, str]:
     path = certificate_path(ctx, account, region)
     if not path.exists() or path.read_text() != pem:
         _write_certificate(path, pem)
-    cache[(account, region)] = (private, path.resolve().as_uri())
-    return cache[(account, region)]
+    memo[("sns-signer", account, region)] = (private, path.resolve().as_uri())
+    return memo[("sns-signer", account, region)]
 
 
 def _write_certificate(path: Path, pem: str) -> None:
