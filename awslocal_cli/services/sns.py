@@ -516,10 +516,20 @@ def _check_sub_attribute(protocol: str, name: str, value: Any, fifo_topic: bool)
     return value
 
 
-def _check_filter(attrs: dict[str, str]) -> None:
-    if attrs.get("FilterPolicy"):
-        sns_filter.parse(attrs["FilterPolicy"], attrs.get("FilterPolicyScope",
-                                                          "MessageAttributes"))
+def _check_filter(ctx: Context, topic: Row, attrs: dict[str, str], *, subscribe: bool,
+                  had_policy: bool = False) -> None:
+    """Validate the filter policy, and count it against the filter policy quotas."""
+    if not attrs.get("FilterPolicy"):
+        return
+    sns_filter.parse(attrs["FilterPolicy"], attrs.get("FilterPolicyScope", "MessageAttributes"),
+                     subscribe=subscribe)
+    if had_policy:
+        return
+    if db.count_filter_policies(ctx.db, topic["account"], topic["region"],
+                                topic["arn"]) >= sns_filter.MAX_POLICIES_PER_TOPIC or \
+            db.count_filter_policies(ctx.db, topic["account"], topic["region"]) >= \
+            sns_filter.MAX_POLICIES_PER_ACCOUNT:
+        raise err.FilterPolicyLimitExceededException("Filter policy limit exceeded")
 
 
 def subscribe(ctx: Context, *, TopicArn: str, Protocol: str, Endpoint: str | None = None,
@@ -540,8 +550,9 @@ def subscribe(ctx: Context, *, TopicArn: str, Protocol: str, Endpoint: str | Non
     _authorize(ctx, topic, "Subscribe")
     attrs = {name: _check_sub_attribute(protocol, name, value, bool(topic["fifo"]))
              for name, value in (Attributes or {}).items()}
-    _check_filter(attrs)
     existing = db.find_subscription(ctx.db, topic["arn"], protocol, endpoint)
+    _check_filter(ctx, topic, attrs, subscribe=True,
+                  had_policy=bool(existing and existing["attributes"].get("FilterPolicy")))
     if existing is not None:
         if any(existing["attributes"].get(k, "") != v for k, v in attrs.items()):
             raise _invalid("Attributes Reason: Subscription already exists with different "
@@ -693,7 +704,9 @@ def set_subscription_attributes(ctx: Context, *, SubscriptionArn: str, Attribute
         attrs.pop(AttributeName, None)
     else:
         attrs[AttributeName] = value
-    _check_filter(attrs)
+    _check_filter(ctx, topic or {"account": sub["account"], "region": sub["region"],
+                                 "arn": sub["topic_arn"]},
+                  attrs, subscribe=False, had_policy=bool(sub["attributes"].get("FilterPolicy")))
     db.update_subscription(ctx.db, sub["arn"], attributes=attrs)
     return {}
 

@@ -1,37 +1,44 @@
 """SNS subscription filter policies: validation and matching.
 
 A policy is a JSON object. Under FilterPolicyScope MessageAttributes its keys name message
-attributes; under MessageBody they name properties of the JSON message body and may nest. Each
-leaf holds a list of conditions, any of which may match (OR); every key must match (AND):
-exact strings, numbers, true, false and null; `prefix`, `suffix`, `equals-ignore-case`;
-`anything-but` (one string or number, a list of strings or of numbers, or `{"prefix": ...}`);
-`numeric` (`=`, `<`, `<=`, `>`, `>=`, or a `>`/`>=` bound followed by a `<`/`<=` bound);
-`exists`; `cidr`; and `$or`, a list of two or more alternative sub-policies at any level
-(Amazon SNS Developer Guide: "Amazon SNS subscription filter policies" and its pages on string,
-numeric and key matching, AND/OR logic, and filter policy constraints).
+attributes; under MessageBody they name properties of the JSON message body and may nest (a key
+"a.b" also reaches {"a": {"b": ...}}). Each leaf holds a list of conditions, any of which may
+match (OR); every key must match (AND): exact strings, numbers, true, false and null; `prefix`,
+`suffix`, `equals-ignore-case`; `anything-but` (one string or number, a list of strings or of
+numbers, or `{"prefix": ...}`); `numeric` (`=`, `<`, `<=`, `>`, `>=`, or a `>`/`>=` bound
+followed by a `<`/`<=` bound); `exists`; `cidr`; and `$or`, a list of two or more alternative
+sub-policies at any level (Amazon SNS Developer Guide: "Amazon SNS subscription filter
+policies" and its pages on string, numeric and key matching, AND/OR logic, and filter policy
+constraints). Strings never match numbers: a numeric condition ignores String attributes.
 
-SNS validates a policy in two steps and we mirror both, message for message. It first parses
-the JSON (Jackson: "failed to parse JSON. ..." with a redacted source), then compiles it with
-its event matcher, an early release of aws/event-ruler, whose reasons carry Jackson's location
-of the offending token, "\\n at [Source: (String)"..."; line: 1, column: 10]". The wording and
-columns below are the ones AWS returned in the recorded responses of LocalStack's AWS-validated
-tests (tests/aws/services/sns/test_sns_filter_policy.snapshot.json, test_sns.snapshot.json);
-the compile order follows event-ruler's JsonRuleCompiler, which falls back to treating "$or" as
-an ordinary key when it is not a valid OR (as the AND/OR logic page says).
+SNS validates a policy in two steps and we mirror both, message for message. It parses the JSON
+(Jackson: "failed to parse JSON. ..." with a redacted source), writes the tree back compactly,
+and compiles that text with its event matcher, an early release of aws/event-ruler, whose
+reasons carry Jackson's location of the offending token in the compact text:
+"\\n at [Source: (String)"..."; line: 1, column: 10]". The wording and columns are the ones AWS
+returned in the recorded responses of LocalStack's AWS-validated tests
+(tests/aws/services/sns/test_sns_filter_policy.snapshot.json and test_sns.snapshot.json); the
+compile order follows event-ruler's JsonRuleCompiler, which reads the policy again with "$or"
+as an ordinary key when it is not a valid OR (as the AND/OR logic page says SNS does).
 
 Departures from AWS, on purpose:
 - Jackson ignores content after the policy object; we reject it, because the stored policy is
   read back with json.loads.
 - Undocumented event-ruler operators (`equals`, `wildcard`, `anything-but` with `suffix` or
-  `equals-ignore-case`) are rejected as unrecognized; SNS documents none of them.
+  `equals-ignore-case`) are rejected as unrecognized; SNS documents none of them, and answered
+  "Unsupported anything-but pattern: suffix" in 2024.
 - The 256 KB size limit's message is ours; AWS's wording is not recorded anywhere we found.
+- `anything-but` over an array in the body passes only if no element is excluded, as the guide
+  now says of String.Array attributes; older editions said one element not excluded sufficed.
 """
 
 from __future__ import annotations
 
+import decimal
 import functools
 import ipaddress
 import json
+import math
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -91,12 +98,10 @@ def parse(text: str, scope: str = "MessageAttributes", *,
     "FilterPolicy: ..."; pass subscribe=True from Subscribe.
     """
     try:
-        _validate(str(text), scope)
+        return _validate(str(text), scope)
     except _Reason as exc:
         prefix = "Attributes Reason: " if subscribe else ""
         raise err.InvalidParameterException(f"Invalid parameter: {prefix}{exc.reason}") from None
-    policy: dict[str, Any] = json.loads(text)
-    return policy
 
 
 def matches(policy: dict[str, Any], attributes: dict[str, dict[str, Any]] | None = None, *,
@@ -108,8 +113,8 @@ def matches(policy: dict[str, Any], attributes: dict[str, dict[str, Any]] | None
     an array of objects must be met by one element (event-ruler's array consistency).
     """
     try:
-        compiled = _compiled(json.dumps(policy))
-    except (_Reason, TypeError, ValueError, RecursionError):
+        compiled = _compiled(_jackson(policy))
+    except (_Reason, RecursionError):
         return False
     if scope == "MessageBody":
         if not isinstance(body, dict):
@@ -126,12 +131,14 @@ def matches(policy: dict[str, Any], attributes: dict[str, dict[str, Any]] | None
 # -- validation -------------------------------------------------------------------------------
 
 
-def _validate(text: str, scope: str) -> _Compiled:
+def _validate(text: str, scope: str) -> dict[str, Any]:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_POLICY_BYTES:
         raise _Reason(f"FilterPolicy: {_TOO_LARGE}")
-    _check_json(text)
+    policy = _read_json(text)
     try:
-        compiled = _compile(text)
+        # The matcher reads the policy as Jackson writes the parsed tree back: compact, numbers
+        # normalized. AWS's columns count in that text, not in what was sent.
+        compiled = _compile("" if policy is MISSING else _jackson(policy))
     except RecursionError:
         # Only hundreds of nested objects get here, and those break a limit either way.
         raise _Reason(_NESTED if scope != "MessageBody" else f"FilterPolicy: {_TOO_COMPLEX}"
@@ -142,7 +149,8 @@ def _validate(text: str, scope: str) -> _Compiled:
         raise _Reason(f"FilterPolicy: {_TOO_MANY_KEYS}")
     if compiled.combinations > MAX_COMBINATIONS:
         raise _Reason(f"FilterPolicy: {_TOO_COMPLEX}")
-    return compiled
+    assert isinstance(policy, dict)  # the compiler accepts nothing else
+    return policy
 
 
 def _utf16_len(text: str) -> int:
@@ -218,6 +226,19 @@ class _JsonChecker:
         self.src = _Source(text)
         # open containers: (kind "Object"/"Array", line, column of the bracket)
         self.stack: list[tuple[str, int, int]] = []
+        self.opened = False  # a container was just opened
+        # the tree being read: open containers, the key each open object is reading, the root
+        self.containers: list[Any] = []
+        self.keys: list[str] = []
+        self.root: Any = MISSING
+
+    def add(self, value: Any) -> None:
+        if not self.containers:
+            self.root = value
+        elif isinstance(self.containers[-1], list):
+            self.containers[-1].append(value)
+        else:
+            self.containers[-1][self.keys[-1]] = value
 
     def fail(self, message: str, pos: int | None = None) -> _JsonError:
         src = self.src
@@ -232,7 +253,7 @@ class _JsonChecker:
         return self.fail(f"Unexpected end-of-input{message}")
 
     def start_marker(self) -> str:
-        kind, row, col = self.stack[-1]
+        _, row, col = self.stack[-1]
         return f"[Source: {_REDACTED}; line: {row}, column: {col}]"
 
     def eof_close(self) -> _JsonError:
@@ -240,17 +261,28 @@ class _JsonChecker:
         return self.eof(f": expected close marker for {kind} (start marker at "
                         f"{self.start_marker()})")
 
-    def check(self) -> None:
+    def check(self) -> Any:
+        """The JSON value of the text (MISSING if there is none), or _JsonError."""
         src = self.src
         ch = src.skip_ws()
         if ch is None:
-            return  # Jackson reads no value at all; the matcher reports it
+            return MISSING  # Jackson reads no value at all; the matcher reports it
         self.value(ch)
-        while self.stack:
+        while self.stack:  # a loop, not recursion: policies may nest deeply
             kind = self.stack[-1][0]
             ch = src.skip_ws()
             if ch is None:
                 raise self.eof_close()
+            if self.opened:  # first entry, or the end of an empty container
+                self.opened = False
+                if ch in "]}":
+                    src.pos += 1
+                    self.close(ch)
+                elif kind == "Object":
+                    self.member(ch)
+                else:
+                    self.value(ch)
+                continue
             src.pos += 1
             if ch in "]}":
                 self.close(ch)
@@ -274,13 +306,12 @@ class _JsonChecker:
             if token is None and (ch == "-" or ch.isdigit()):
                 token = "VALUE_NUMBER_INT"
             if token is None:
-                self.stack.clear()
-                self.value(ch)
-                token = "VALUE_NUMBER_INT"
+                self.value(ch)  # not the start of a value: raises
             src.pos = start + 1
             raise self.fail(f"Trailing token (of type {token}) found after value (bound as "
                             "`com.fasterxml.jackson.databind.JsonNode`): not allowed as per "
                             "`DeserializationFeature.FAIL_ON_TRAILING_TOKENS`")
+        return self.root
 
     def close(self, ch: str) -> None:
         kind = self.stack[-1][0]
@@ -289,6 +320,9 @@ class _JsonChecker:
             raise self.fail(f"Unexpected close marker '{ch}': expected '{expected}' (for {kind} "
                             f"starting at {self.start_marker()})")
         self.stack.pop()
+        if kind == "Object":
+            self.keys.pop()
+        self.add(self.containers.pop())
 
     def open(self, kind: str) -> None:
         src = self.src
@@ -296,27 +330,18 @@ class _JsonChecker:
             raise _JsonError(f"Document nesting depth ({len(self.stack) + 1}) exceeds the maximum "
                              f"allowed ({_MAX_NESTING}, from "
                              "`StreamReadConstraints.getMaxNestingDepth()`)")
-        self.stack.append((kind, src.row, src.column()))
-        ch = src.skip_ws()
-        if ch is None:
-            raise self.eof_close()
-        if ch == ("}" if kind == "Object" else "]"):
-            src.pos += 1
-            self.stack.pop()
-        elif ch in "]}":
-            src.pos += 1
-            self.close(ch)
-        elif kind == "Object":
-            self.member(ch)
-        else:
-            self.value(ch)
+        self.stack.append((kind, src.row, src.column(src.pos - 1)))
+        self.opened = True
+        self.containers.append({} if kind == "Object" else [])
+        if kind == "Object":
+            self.keys.append("")
 
     def member(self, ch: str) -> None:
         src = self.src
         src.pos += 1
         if ch != '"':
             raise self.unexpected(ch, "was expecting double-quote to start field name")
-        self.string("name")
+        self.keys[-1] = self.string("name")
         ch = src.skip_ws()
         if ch is None:
             raise self.eof(" within/between Object entries")
@@ -336,9 +361,11 @@ class _JsonChecker:
         elif ch == "[":
             self.open("Array")
         elif ch == '"':
-            self.string("string value")
+            self.add(self.string("string value"))
         elif ch in "tfn":
-            self.literal({"t": "true", "f": "false", "n": "null"}[ch])
+            word = {"t": "true", "f": "false", "n": "null"}[ch]
+            self.literal(word)
+            self.add({"true": True, "false": False, "null": None}[word])
         elif ch == "-" or "0" <= ch <= "9":
             self.number(ch)
         elif ch in "NI":
@@ -417,9 +444,12 @@ class _JsonChecker:
             raise _JsonError(f"Number value length ({src.pos - start}) exceeds the maximum allowed "
                              f"({_MAX_NUMBER_LENGTH}, from "
                              "`StreamReadConstraints.getMaxNumberLength()`)")
+        literal = text[start:src.pos]
+        self.add(float(literal) if any(c in literal for c in ".eE") else int(literal))
 
-    def string(self, what: str) -> None:
+    def string(self, what: str) -> str:
         src, text = self.src, self.src.text
+        start = src.pos - 1
         while True:
             if src.pos >= len(text):
                 if what == "name":
@@ -428,7 +458,8 @@ class _JsonChecker:
             ch = text[src.pos]
             src.pos += 1
             if ch == '"':
-                return
+                value: str = json.loads(text[start:src.pos])
+                return value
             if ch == "\\":
                 if src.pos >= len(text):
                     raise self.eof(" in character escape sequence")
@@ -451,11 +482,83 @@ class _JsonChecker:
                                 f"escaped using backslash to be included in {what}")
 
 
-def _check_json(text: str) -> None:
+def _read_json(text: str) -> Any:
     try:
-        _JsonChecker(text).check()
+        return _JsonChecker(text).check()
     except _JsonError as exc:
         raise _Reason(f"FilterPolicy: failed to parse JSON. {exc}") from None
+
+
+def _java_double(value: float) -> str:
+    """Java's Double.toString: plain from 10^-3 to 10^7, else "d.dddE±n"."""
+    if value == 0:
+        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
+    sign = "-" if value < 0 else ""
+    digits_tuple, exponent = decimal.Decimal(repr(abs(value))).as_tuple()[1:]
+    digits = "".join(map(str, digits_tuple)).rstrip("0") or "0"
+    assert isinstance(exponent, int)
+    point = exponent + len("".join(map(str, digits_tuple)))  # digits before the decimal point
+    if 1e-3 <= abs(value) < 1e7:
+        if point <= 0:
+            return f"{sign}0.{'0' * -point}{digits}"
+        whole = digits[:point].ljust(point, "0")
+        return f"{sign}{whole}.{digits[point:] or '0'}"
+    return f"{sign}{digits[0]}.{digits[1:] or '0'}E{point - 1}"
+
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
+            "\r": "\\r"}
+
+
+def _jackson_string(text: str) -> str:
+    return '"' + "".join(
+        _ESCAPES.get(ch) or (f"\\u{ord(ch):04X}" if ord(ch) < 0x20 else ch) for ch in text) + '"'
+
+
+def _jackson(value: Any) -> str:
+    """A JSON value as Jackson's JsonNode.toString() writes it (iterative: trees may be deep)."""
+    out: list[str] = []
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Raw):
+            out.append(item.text)
+        elif isinstance(item, dict):
+            parts: list[Any] = [_Raw("{")]
+            for index, (key, child) in enumerate(item.items()):
+                if index:
+                    parts.append(_Raw(","))
+                parts.extend((_Raw(_jackson_string(str(key)) + ":"), child))
+            parts.append(_Raw("}"))
+            stack.extend(reversed(parts))
+        elif isinstance(item, (list, tuple)):
+            parts = [_Raw("[")]
+            for index, child in enumerate(item):
+                if index:
+                    parts.append(_Raw(","))
+                parts.append(child)
+            parts.append(_Raw("]"))
+            stack.extend(reversed(parts))
+        elif isinstance(item, str):
+            out.append(_jackson_string(item))
+        elif item is None or isinstance(item, bool):
+            out.append({None: "null", True: "true", False: "false"}[item])
+        elif isinstance(item, int):
+            out.append(str(item))
+        elif isinstance(item, float):
+            # Non-finite doubles are written as strings (QUOTE_NON_NUMERIC_NUMBERS).
+            special = "NaN" if item != item else "Infinity" if item > 0 else "-Infinity"
+            out.append(_java_double(item) if math.isfinite(item) else f'"{special}"')
+        else:
+            out.append(_jackson_string(str(item)))
+    return "".join(out)
+
+
+class _Raw:
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
 # Step 2: the matcher's compiler, token by token as Jackson hands them over. -------------------
@@ -481,7 +584,8 @@ class _Lexer:
         self.name = ""
         self.raw = ""  # text of a number or literal token
         self.pending: tuple[str, str] | None = None
-        self.string_end = -1  # end of the current string value, while unread
+        self.string_span = (0, 0)  # quotes included
+        self.string_unread = False
 
     def next(self) -> str | None:
         src = self.src
@@ -490,8 +594,8 @@ class _Lexer:
             self.pending = None
             self._enter()
             return self.token
-        if self.string_end >= 0:
-            src.pos, self.string_end = self.string_end, -1
+        if self.string_unread:
+            src.pos, self.string_unread = self.string_span[1], False
         ch = src.skip_ws()
         if ch is None:
             self.token = None
@@ -508,7 +612,9 @@ class _Lexer:
                 ch = src.skip_ws()
             top[1] += 1
             if top[0] == _START_OBJECT:
-                self.name = self._string_value(src.pos)
+                start, end = src.pos, self._string_end(src.pos)
+                self.name = json.loads(src.text[start:end])
+                src.pos = end
                 src.skip_ws()
                 src.pos += 1  # the colon
                 ch = src.skip_ws()
@@ -523,14 +629,8 @@ class _Lexer:
         if self.token in (_START_OBJECT, _START_ARRAY):
             self.containers.append([self.token, 0])
 
-    def _string_value(self, start: str | int) -> str:
-        """Reads the string at `start` (its opening quote) whole."""
-        end = self._string_end(int(start))
-        self.src.pos = end
-        value: str = json.loads(self.src.text[int(start):end])
-        return value
-
     def _string_end(self, start: int) -> int:
+        """Just past the closing quote of the string whose opening quote is at `start`."""
         text = self.src.text
         i = start + 1
         while text[i] != '"':
@@ -541,7 +641,8 @@ class _Lexer:
         src = self.src
         start = src.pos
         if ch == '"':
-            self.string_end = self._string_end(start)
+            self.string_span = (start, self._string_end(start))
+            self.string_unread = True
             src.pos = start + 1
             return _STRING, ""
         if ch in "[{":
@@ -558,29 +659,16 @@ class _Lexer:
         return kind, match.group()
 
     def text(self) -> str:
-        """The current token's text; finishes reading a string value."""
+        """The current token's text; reads a string value to its end."""
         if self.token == _STRING:
-            if self.string_end >= 0:
-                end, self.string_end = self.string_end, -1
-                self.src.pos = end
-            else:
-                end = self.src.pos
-            start = self.src.text.rfind('"', 0, end - 1)
-            while True:  # the opening quote is the first one not escaped
-                value = self._decode(start, end)
-                if value is not None:
-                    return value
-                start = self.src.text.rfind('"', 0, start)
+            start, end = self.string_span
+            if self.string_unread:
+                self.src.pos, self.string_unread = end, False
+            value: str = json.loads(self.src.text[start:end])
+            return value
         if self.token == _FIELD:
             return self.name
         return self.raw
-
-    def _decode(self, start: int, end: int) -> str | None:
-        try:
-            value = json.loads(self.src.text[start:end])
-        except ValueError:
-            return None
-        return value if isinstance(value, str) else None
 
     def location(self) -> str:
         text = self.src.text
@@ -888,9 +976,10 @@ def _cidr(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     if len(parts) != 2:
         raise bad("Malformed CIDR, one '/' required")
     address, mask = parts
-    if not re.fullmatch(r"[+-]?[0-9]+", mask) or not -2**31 <= int(mask) < 2**31:
+    integer = re.fullmatch(r"([+-]?)0*([0-9]+)", mask)  # what Integer.parseInt reads
+    bits = int(integer[1] + integer[2]) if integer and len(integer[2]) <= 10 else None
+    if bits is None or not -2**31 <= bits < 2**31:
         raise bad("Malformed CIDR, mask bits must be an integer")
-    bits = int(mask)
     if bits < 0:
         raise bad("Malformed CIDR, mask bits must not be negative")
     if not (_IPV4_RE.fullmatch(address) or _IPV6_RE.fullmatch(address)):
@@ -918,7 +1007,6 @@ def _compile(text: str) -> _Compiled:
 
 @functools.lru_cache(maxsize=256)
 def _compiled(text: str) -> _Compiled:
-    _check_json(text)
     return _compile(text)
 
 
@@ -928,7 +1016,7 @@ def _compiled(text: str) -> _Compiled:
 def _number(text: str) -> Any:
     if not re.fullmatch(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", text):
         return text
-    if re.fullmatch(r"[+-]?[0-9]+", text):
+    if re.fullmatch(r"[+-]?[0-9]{1,4000}", text):
         return int(text)
     return float(text)
 
@@ -1031,7 +1119,7 @@ def _fold(ch: str) -> tuple[str, str]:
 def _equals_ignore_case(a: str, b: str) -> bool:
     if len(a) != len(b):
         return False
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         if x != y:
             (ux, lx), (uy, ly) = _fold(x), _fold(y)
             if ux != uy and lx != ly:

@@ -123,11 +123,16 @@ def count_subscriptions(db: sqlite3.Connection, topic_arn: str) -> int:
                           (topic_arn,)).fetchone()[0])
 
 
-def count_filter_policies(db: sqlite3.Connection, account: str, region: str) -> int:
-    """Subscriptions of the account and region that have a filter policy."""
-    return int(db.execute("SELECT COUNT(*) FROM sns_subscriptions WHERE account = ? AND "
-                          "region = ? AND json_extract(attributes, '$.FilterPolicy') IS NOT "
-                          "NULL", (account, region)).fetchone()[0])
+def count_filter_policies(db: sqlite3.Connection, account: str, region: str,
+                          topic_arn: str | None = None) -> int:
+    """Subscriptions of the account and region (or of one topic) that have a filter policy."""
+    sql = ("SELECT COUNT(*) FROM sns_subscriptions WHERE account = ? AND region = ? AND "
+           "json_extract(attributes, '$.FilterPolicy') IS NOT NULL")
+    args: list[Any] = [account, region]
+    if topic_arn is not None:
+        sql += " AND topic_arn = ?"
+        args.append(topic_arn)
+    return int(db.execute(sql, args).fetchone()[0])
 
 
 def topic_subscriptions(db: sqlite3.Connection, topic_arn: str) -> list[Row]:

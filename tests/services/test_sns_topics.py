@@ -161,3 +161,46 @@ def test_fifo_topics_take_queues_only(inv):
         inv(sns.subscribe, TopicArn=standard, Protocol="sqs",
             Endpoint="arn:aws:sqs:us-east-1:123456789012:q.fifo")
     assert "FIFO SQS Queues can not be subscribed" in exc.value.message
+
+
+def test_filter_policy_quota(inv, monkeypatch):
+    from awslocal_cli.services import sns_filter
+
+    monkeypatch.setattr(sns_filter, "MAX_POLICIES_PER_TOPIC", 2)
+    topic = inv(sns.create_topic, Name="filtered")["TopicArn"]
+    policy = json.dumps({"color": ["red"]})
+    subs = [inv(sns.subscribe, TopicArn=topic, Protocol="sqs",
+                Endpoint=f"arn:aws:sqs:us-east-1:123456789012:q{i}",
+                Attributes={"FilterPolicy": policy})["SubscriptionArn"] for i in range(2)]
+    with pytest.raises(AwsError) as exc:
+        inv(sns.subscribe, TopicArn=topic, Protocol="sqs",
+            Endpoint="arn:aws:sqs:us-east-1:123456789012:q2", Attributes={"FilterPolicy": policy})
+    assert exc.value.code == "FilterPolicyLimitExceeded"
+    # Changing a policy a subscription already has is not a new one.
+    inv(sns.set_subscription_attributes, SubscriptionArn=subs[0], AttributeName="FilterPolicy",
+        AttributeValue=json.dumps({"color": ["blue"]}))
+    plain = inv(sns.subscribe, TopicArn=topic, Protocol="sqs",
+                Endpoint="arn:aws:sqs:us-east-1:123456789012:q3")["SubscriptionArn"]
+    with pytest.raises(AwsError) as exc:
+        inv(sns.set_subscription_attributes, SubscriptionArn=plain,
+            AttributeName="FilterPolicy", AttributeValue=policy)
+    assert exc.value.code == "FilterPolicyLimitExceeded"
+    inv(sns.set_subscription_attributes, SubscriptionArn=subs[1], AttributeName="FilterPolicy",
+        AttributeValue="")
+    inv(sns.set_subscription_attributes, SubscriptionArn=plain, AttributeName="FilterPolicy",
+        AttributeValue=policy)
+
+
+def test_filter_policy_error_wording_by_operation(inv):
+    topic = inv(sns.create_topic, Name="words")["TopicArn"]
+    bad = json.dumps({"color": []})
+    with pytest.raises(AwsError) as exc:
+        inv(sns.subscribe, TopicArn=topic, Protocol="sqs",
+            Endpoint="arn:aws:sqs:us-east-1:123456789012:q", Attributes={"FilterPolicy": bad})
+    assert exc.value.message.startswith("Invalid parameter: Attributes Reason: FilterPolicy: ")
+    sub = inv(sns.subscribe, TopicArn=topic, Protocol="sqs",
+              Endpoint="arn:aws:sqs:us-east-1:123456789012:q")["SubscriptionArn"]
+    with pytest.raises(AwsError) as exc:
+        inv(sns.set_subscription_attributes, SubscriptionArn=sub, AttributeName="FilterPolicy",
+            AttributeValue=bad)
+    assert exc.value.message.startswith("Invalid parameter: FilterPolicy: ")
