@@ -55,6 +55,7 @@ MAX_TOPICS = 100_000
 MAX_FIFO_TOPICS = 1_000
 MAX_SUBSCRIPTIONS = 12_500_000
 MAX_FIFO_SUBSCRIPTIONS = 100
+TOKEN_LIFETIME = 2 * 86400  # "Confirmation tokens are valid for two days" (Subscribe, API ref)
 
 _TOPIC_NAME = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _FIFO_NAME = re.compile(r"^[A-Za-z0-9_-]{1,251}\.fifo$")
@@ -557,7 +558,17 @@ def subscribe(ctx: Context, *, TopicArn: str, Protocol: str, Endpoint: str | Non
         if any(existing["attributes"].get(k, "") != v for k, v in attrs.items()):
             raise _invalid("Attributes Reason: Subscription already exists with different "
                            "attributes")
-        if existing["confirmed"] or ReturnSubscriptionArn:
+        if existing["confirmed"]:
+            return {"SubscriptionArn": existing["arn"]}
+        # Subscribing a pending endpoint again sends the confirmation again (a fresh token
+        # once the old one has expired).
+        token = existing["token"] or ""
+        now = ctx.time()
+        if (existing["token_issued"] or 0) + TOKEN_LIFETIME <= now:
+            token = _new_token()
+            db.update_subscription(ctx.db, existing["arn"], token=token, token_issued=now)
+        _send_confirmation(ctx, topic, existing, "SubscriptionConfirmation", token)
+        if ReturnSubscriptionArn:
             return {"SubscriptionArn": existing["arn"]}
         return {"SubscriptionArn": "pending confirmation"}
     if db.count_subscriptions(ctx.db, topic["arn"]) >= (
@@ -570,7 +581,8 @@ def subscribe(ctx: Context, *, TopicArn: str, Protocol: str, Endpoint: str | Non
         "account": topic["account"], "region": topic["region"], "arn": arn,
         "topic_arn": topic["arn"], "protocol": protocol, "endpoint": endpoint,
         "owner": ctx.account, "principal": ctx.principal, "confirmed": int(confirmed),
-        "token": token, "attributes": attrs, "created": ctx.time(),
+        "token": token, "token_issued": None if confirmed else ctx.time(), "attributes": attrs,
+        "created": ctx.time(),
     })
     if not confirmed:
         _send_confirmation(ctx, topic, db.get_subscription(ctx.db, arn) or {},
@@ -611,7 +623,8 @@ def confirm_subscription(ctx: Context, *, TopicArn: str, Token: str,
     """Confirm a pending subscription with the token sent to its endpoint."""
     topic = _topic(ctx, TopicArn)
     sub = db.subscription_by_token(ctx.db, topic["arn"], str(Token or ""))
-    if sub is None:
+    if sub is None or (not sub["confirmed"] and (sub["token_issued"] or 0) + TOKEN_LIFETIME
+                       <= ctx.time()):
         raise _invalid("Token")
     attrs = dict(sub["attributes"])
     if str(AuthenticateOnUnsubscribe or "").lower() == "true":

@@ -150,7 +150,7 @@ def insert_subscription(db: sqlite3.Connection, row: Row) -> None:
 def update_subscription(db: sqlite3.Connection, arn: str, **fields: Any) -> None:
     if "attributes" in fields:
         fields["attributes"] = json.dumps(fields["attributes"])
-    bad = set(fields) - {"attributes", "confirmed", "token"}
+    bad = set(fields) - {"attributes", "confirmed", "token", "token_issued"}
     if bad:
         raise KeyError(f"unknown columns {sorted(bad)}")
     sets = ", ".join(f"{c} = ?" for c in fields)

@@ -204,3 +204,26 @@ def test_filter_policy_error_wording_by_operation(inv):
         inv(sns.set_subscription_attributes, SubscriptionArn=sub, AttributeName="FilterPolicy",
             AttributeValue=bad)
     assert exc.value.message.startswith("Invalid parameter: FilterPolicy: ")
+
+
+def test_confirmation_tokens_last_two_days(inv):
+    from awslocal_cli.services import sns_delivery
+
+    topic = inv(sns.create_topic, Name="confirm")["TopicArn"]
+    inv(sns.subscribe, TopicArn=topic, Protocol="email", Endpoint="me@example.com")
+    [first] = inv.sql("SELECT token FROM sns_subscriptions")
+    inv.advance(days=2)
+    with pytest.raises(AwsError) as exc:
+        inv(sns.confirm_subscription, TopicArn=topic, Token=first[0])
+    assert exc.value.message == "Invalid parameter: Token"
+    # Subscribing again sends a new confirmation with a fresh token, which works.
+    again = inv(sns.subscribe, TopicArn=topic, Protocol="email", Endpoint="me@example.com")
+    assert again == {"SubscriptionArn": "pending confirmation"}
+    [second] = inv.sql("SELECT token FROM sns_subscriptions")
+    assert second != first
+    assert len(inv(sns_delivery.outbox, protocol="email")["Messages"]) == 2
+    arn = inv(sns.confirm_subscription, TopicArn=topic, Token=second[0])["SubscriptionArn"]
+    # Confirming twice answers the same subscription, even after the token's two days.
+    inv.advance(days=3)
+    assert inv(sns.confirm_subscription, TopicArn=topic, Token=second[0])[
+        "SubscriptionArn"] == arn

@@ -34,5 +34,8 @@ CREATE TABLE sns_pending (
 );
 CREATE INDEX sns_pending_due ON sns_pending (next_attempt);
 
+-- When the current confirmation token of a pending subscription was sent (tokens last 2 days).
+ALTER TABLE sns_subscriptions ADD COLUMN token_issued REAL;
+
 -- Outbox payloads of encrypted topics are kept wrapped by root.key (sealed = 1).
 ALTER TABLE sns_deliveries ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;
