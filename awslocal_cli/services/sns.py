@@ -181,6 +181,10 @@ def _check_topic_attribute(ctx: Context, name: str, value: Any, fifo: bool,
                 policy.validate(doc)
             except policy.PolicyError as exc:
                 raise _invalid(f"Policy Error: {exc}") from None
+        if name == "ArchivePolicy":
+            from awslocal_cli.services import sns_archive
+
+            sns_archive.check_archive_policy(value)
     elif name == "TracingConfig" and value not in ("PassThrough", "Active"):
         raise _invalid("TracingConfig: Invalid value [" + value + "] for TracingConfig")
     elif name == "SignatureVersion" and value not in ("1", "2"):
@@ -234,6 +238,11 @@ def _topic_attributes(ctx: Context, topic: Row) -> dict[str, str]:
     if topic["fifo"]:
         out["FifoTopic"] = "true"
         out.setdefault("ContentBasedDeduplication", "false")
+        from awslocal_cli.services import sns_archive
+
+        first = sns_archive.beginning(topic, ctx.time())
+        if first is not None:
+            out["BeginningArchiveTime"] = _timestamp(first)
     return out
 
 
@@ -293,6 +302,11 @@ def create_topic(ctx: Context, *, Name: str, Attributes: dict[str, str] | None =
             MAX_FIFO_TOPICS if fifo else MAX_TOPICS):
         raise err.TopicLimitExceededException("Topic limit exceeded")
     db.insert_topic(ctx.db, ctx.account, ctx.region, Name, arn, fifo, clean, ctx.time())
+    if clean.get("ArchivePolicy"):
+        from awslocal_cli.services import sns_archive
+
+        sns_archive.archive_changed(ctx, {"arn": arn, "attributes": {}}, None,
+                                    clean["ArchivePolicy"])
     for key, value in tags.items():
         db.put_tag(ctx.db, ctx.account, ctx.region, arn, key, value)
     return {"TopicArn": arn}
@@ -355,6 +369,11 @@ def set_topic_attributes(ctx: Context, *, TopicArn: str, AttributeName: str,
     else:
         attrs[AttributeName] = value
     db.update_topic(ctx.db, topic["arn"], attributes=attrs)
+    if AttributeName == "ArchivePolicy":
+        from awslocal_cli.services import sns_archive
+
+        sns_archive.archive_changed(ctx, topic, topic["attributes"].get("ArchivePolicy"),
+                                    attrs.get("ArchivePolicy"))
     return {}
 
 
@@ -551,6 +570,7 @@ def subscribe(ctx: Context, *, TopicArn: str, Protocol: str, Endpoint: str | Non
     _authorize(ctx, topic, "Subscribe")
     attrs = {name: _check_sub_attribute(protocol, name, value, bool(topic["fifo"]))
              for name, value in (Attributes or {}).items()}
+    window = _replay_window(ctx, topic, attrs.get("ReplayPolicy"))
     existing = db.find_subscription(ctx.db, topic["arn"], protocol, endpoint)
     _check_filter(ctx, topic, attrs, subscribe=True,
                   had_policy=bool(existing and existing["attributes"].get("FilterPolicy")))
@@ -587,6 +607,10 @@ def subscribe(ctx: Context, *, TopicArn: str, Protocol: str, Endpoint: str | Non
     if not confirmed:
         _send_confirmation(ctx, topic, db.get_subscription(ctx.db, arn) or {},
                            "SubscriptionConfirmation", token or "")
+    elif window is not None:
+        from awslocal_cli.services import sns_archive
+
+        sns_archive.replay(ctx, topic, db.get_subscription(ctx.db, arn) or {}, window)
     if confirmed or ReturnSubscriptionArn:
         return {"SubscriptionArn": arn}
     return {"SubscriptionArn": "pending confirmation"}
@@ -712,6 +736,7 @@ def set_subscription_attributes(ctx: Context, *, SubscriptionArn: str, Attribute
     topic = db.get_topic(ctx.db, sub["topic_arn"])
     value = _check_sub_attribute(sub["protocol"], AttributeName, AttributeValue,
                                  bool(topic and topic["fifo"]))
+    window = _replay_window(ctx, topic, value) if AttributeName == "ReplayPolicy" else None
     attrs = dict(sub["attributes"])
     if value == "":
         attrs.pop(AttributeName, None)
@@ -721,7 +746,21 @@ def set_subscription_attributes(ctx: Context, *, SubscriptionArn: str, Attribute
                                  "arn": sub["topic_arn"]},
                   attrs, subscribe=False, had_policy=bool(sub["attributes"].get("FilterPolicy")))
     db.update_subscription(ctx.db, sub["arn"], attributes=attrs)
+    if window is not None and topic is not None and sub["confirmed"]:
+        from awslocal_cli.services import sns_archive
+
+        sns_archive.replay(ctx, topic, dict(sub, attributes=attrs), window)
     return {}
+
+
+def _replay_window(ctx: Context, topic: Row | None, policy: str | None,
+                   ) -> tuple[float, float] | None:
+    """The window a ReplayPolicy asks to replay (validated against the topic's archive)."""
+    if not policy or topic is None:
+        return None
+    from awslocal_cli.services import sns_archive
+
+    return sns_archive.check_replay_policy(ctx, topic, policy)
 
 
 # -- publishing -----------------------------------------------------------------------------------
@@ -860,20 +899,21 @@ def _message_for(structure: dict[str, str] | None, message: str, protocol: str) 
     return structure.get(protocol, structure["default"])
 
 
-class _Publication:
+class Publication:
     """One published message on its way to the subscriptions of a topic."""
 
     def __init__(self, topic: Row, message_id: str, structure: dict[str, str] | None,
                  message: str, subject: str | None, attributes: dict[str, dict[str, Any]],
                  when: float, sequence: str | None, group: str | None, dedup: str | None,
-                 data_key: dict[str, Any] | None) -> None:
+                 data_key: dict[str, Any] | None, *, replayed: bool = False) -> None:
         self.topic, self.message_id, self.structure = topic, message_id, structure
+        self.replayed = replayed
         self.message, self.subject, self.attributes = message, subject, attributes
         self.timestamp = _timestamp(when)
         self.sequence, self.group, self.dedup, self.data_key = sequence, group, dedup, data_key
 
 
-def _deliver(ctx: Context, pub: _Publication, sub: Row) -> None:
+def deliver(ctx: Context, pub: Publication, sub: Row) -> None:
     """Deliver to one subscription: into its queue, as a queued HTTP/S request, or the outbox."""
     from awslocal_cli.services import sns_delivery as out
 
@@ -882,7 +922,7 @@ def _deliver(ctx: Context, pub: _Publication, sub: Row) -> None:
     raw = sub["attributes"].get("RawMessageDelivery") == "true"
     envelope = None if raw else out.notification(
         ctx, topic, sub["arn"], pub.message_id, message, pub.subject, pub.timestamp,
-        pub.sequence, pub.attributes)
+        pub.sequence, pub.attributes, replayed=pub.replayed)
     body = message if raw else out.dumps(envelope or {})
     if protocol in ("http", "https"):
         out.queue_request(ctx, topic, sub, "Notification", pub.message_id, body, raw,
@@ -919,7 +959,8 @@ def _deliver(ctx: Context, pub: _Publication, sub: Row) -> None:
                 "dead-lettered" if problem is None else "refused", problem)
 
 
-def _passes(sub: Row, message: str, attributes: dict[str, dict[str, Any]]) -> bool:
+def passes_filter(sub: Row, message: str, attributes: dict[str, dict[str, Any]]) -> bool:
+    """Whether a message gets through the subscription's filter policy."""
     text = sub["attributes"].get("FilterPolicy")
     if not text:
         return True
@@ -1004,11 +1045,18 @@ def _publish_one(ctx: Context, topic: Row, entry: dict[str, Any]) -> dict[str, A
         sequence = _next_sequence(topic, now)
         db.update_topic(ctx.db, topic["arn"], last_sequence=topic["last_sequence"])
         db.dedup_insert(ctx.db, topic["arn"], dedup, message_id, sequence, now + DEDUP_WINDOW)
-    pub = _Publication(topic, message_id, structure, message, subject, attributes, now,
+    pub = Publication(topic, message_id, structure, message, subject, attributes, now,
                        sequence, group, dedup, data_key)
     for sub in db.topic_subscriptions(ctx.db, topic["arn"]):
-        if sub["confirmed"] and _passes(sub, message, attributes):
-            _deliver(ctx, pub, sub)
+        if sub["confirmed"] and passes_filter(sub, message, attributes):
+            deliver(ctx, pub, sub)
+    if topic["fifo"] and topic["archive_since"] is not None:
+        from awslocal_cli.services import sns_archive
+
+        sns_archive.archive(ctx, topic, message_id=message_id, sequence=sequence or "",
+                            published=now, group=group or "", dedup=dedup or "",
+                            subject=subject, structured=structure is not None,
+                            attributes=attributes, message=message, data_key=data_key)
     out: dict[str, Any] = {"MessageId": message_id}
     if sequence is not None:
         out["SequenceNumber"] = sequence

@@ -141,8 +141,9 @@ def _endpoint_url(region: str) -> str:
 
 def notification(ctx: Context, topic: Row, sub_arn: str, message_id: str, message: str,
                  subject: str | None, timestamp: str, sequence: str | None,
-                 attributes: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The signed Notification envelope for one subscription."""
+                 attributes: dict[str, dict[str, Any]], *,
+                 replayed: bool = False) -> dict[str, Any]:
+    """The signed Notification envelope for one subscription (replayed ones say so)."""
     body: dict[str, Any] = {"Type": "Notification", "MessageId": message_id}
     if sequence is not None:
         body["SequenceNumber"] = sequence
@@ -160,6 +161,8 @@ def notification(ctx: Context, topic: Row, sub_arn: str, message_id: str, messag
                    "Value": base64.b64encode(attr["BinaryValue"]).decode()
                    if "BinaryValue" in attr else attr["StringValue"]}
             for name, attr in attributes.items()}
+    if replayed:
+        body["Replayed"] = True
     return body
 
 

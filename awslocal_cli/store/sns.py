@@ -55,6 +55,10 @@ def insert_topic(db: sqlite3.Connection, account: str, region: str, name: str, a
                (account, region, name, arn, int(fifo), json.dumps(attributes), created))
 
 
+def set_archive_since(db: sqlite3.Connection, arn: str, since: float | None) -> None:
+    db.execute("UPDATE sns_topics SET archive_since = ? WHERE arn = ?", (since, arn))
+
+
 def update_topic(db: sqlite3.Connection, arn: str, *, attributes: dict[str, str] | None = None,
                  last_sequence: str | None = None) -> None:
     if attributes is not None:
@@ -67,7 +71,8 @@ def update_topic(db: sqlite3.Connection, arn: str, *, attributes: dict[str, str]
 def delete_topic(db: sqlite3.Connection, arn: str) -> None:
     for table, column in (("sns_topics", "arn"), ("sns_tags", "topic_arn"),
                           ("sns_subscriptions", "topic_arn"), ("sns_data_keys", "topic_arn"),
-                          ("sns_dedup", "topic_arn"), ("sns_pending", "topic_arn")):
+                          ("sns_dedup", "topic_arn"), ("sns_pending", "topic_arn"),
+                          ("sns_archive", "topic_arn")):
         db.execute(f"DELETE FROM {table} WHERE {column} = ?", (arn,))
 
 
@@ -266,3 +271,26 @@ def list_pending(db: sqlite3.Connection, account: str, region: str) -> list[Row]
                     "message_type, attempts, next_attempt FROM sns_pending "
                     "WHERE account = ? AND region = ? ORDER BY next_attempt, seq",
                 (account, region))
+
+
+# -- the message archive of FIFO topics --------------------------------------------------------
+
+
+def archive_message(db: sqlite3.Connection, row: Row) -> None:
+    row = dict(row, attributes=json.dumps(row["attributes"]))
+    cols = list(row)
+    db.execute(f"INSERT INTO sns_archive ({', '.join(cols)}) "
+               f"VALUES ({', '.join('?' * len(cols))})", [row[c] for c in cols])
+
+
+def archived(db: sqlite3.Connection, topic_arn: str, start: float, end: float,
+             now: float) -> list[Row]:
+    """Archived messages published in [start, end], oldest first; expired ones are dropped."""
+    db.execute("DELETE FROM sns_archive WHERE topic_arn = ? AND expires_at <= ?",
+               (topic_arn, now))
+    return _all(db, "SELECT * FROM sns_archive WHERE topic_arn = ? AND published >= ? AND "
+                    "published <= ? ORDER BY seq", (topic_arn, start, end))
+
+
+def drop_archive(db: sqlite3.Connection, topic_arn: str) -> None:
+    db.execute("DELETE FROM sns_archive WHERE topic_arn = ?", (topic_arn,))

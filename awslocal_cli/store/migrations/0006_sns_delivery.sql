@@ -39,3 +39,26 @@ ALTER TABLE sns_subscriptions ADD COLUMN token_issued REAL;
 
 -- Outbox payloads of encrypted topics are kept wrapped by root.key (sealed = 1).
 ALTER TABLE sns_deliveries ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;
+
+-- FIFO topics with an ArchivePolicy keep what they publish for MessageRetentionPeriod days, so
+-- a subscription's ReplayPolicy can deliver it again. Bodies of encrypted topics are sealed
+-- with the topic's data key, kept as the CiphertextBlob KMS returned (as in sns_pending).
+ALTER TABLE sns_topics ADD COLUMN archive_since REAL;    -- when the ArchivePolicy was set
+
+CREATE TABLE sns_archive (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,   -- publishing order
+    topic_arn       TEXT NOT NULL,
+    message_id      TEXT NOT NULL,
+    sequence_number TEXT NOT NULL,
+    published       REAL NOT NULL,
+    group_id        TEXT NOT NULL,
+    dedup_id        TEXT NOT NULL,
+    subject         TEXT,
+    structured      INTEGER NOT NULL DEFAULT 0,          -- MessageStructure json
+    attributes      TEXT NOT NULL,                       -- JSON: the message attributes
+    body            BLOB NOT NULL,                       -- the message, sealed if kms_key_arn
+    kms_key_arn     TEXT,
+    wrapped_key     BLOB,
+    expires_at      REAL NOT NULL
+);
+CREATE INDEX sns_archive_by_topic ON sns_archive (topic_arn, published, seq);
