@@ -10,18 +10,8 @@ from awslocal_cli.context import Context
 
 
 def call(state: str, fn, **request):
-    """Run one service call as one invocation would: commit, close, then deferred work."""
-    ctx = Context.from_options(state_dir=state, environ={})
-    ok = False
-    try:
-        out = fn(ctx, **request)
-        ok = True
-        return out
-    finally:
-        ctx.session.finish(ok)
-        ctx.session.close()
-        if ok and ctx.session.deferred:
-            ctx.session.run_deferred(ctx)
+    """Run one service call as one invocation: commit, close, then deferred work."""
+    return Context.from_options(state_dir=state, environ={}).invoke(fn, **request)
 
 
 def median_ms(samples: list[float]) -> float:

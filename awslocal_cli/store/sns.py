@@ -15,19 +15,33 @@ from typing import Any
 Row = dict[str, Any]
 
 
+# Columns holding JSON, decoded on the way out and encoded on the way in (here and in
+# store/sns_records.py, which shares these helpers).
+_JSON_COLUMNS = ("attributes", "credentials", "sends")
+
+
 def _all(db: sqlite3.Connection, sql: str, args: tuple[Any, ...] | list[Any] = ()) -> list[Row]:
     cur = db.execute(sql, args)
     names = [d[0] for d in cur.description]
     rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
     for row in rows:
-        if "attributes" in row:
-            row["attributes"] = json.loads(row["attributes"])
+        for column in _JSON_COLUMNS:
+            if column in row:
+                row[column] = json.loads(row[column])
     return rows
 
 
 def _one(db: sqlite3.Connection, sql: str, args: tuple[Any, ...] | list[Any] = ()) -> Row | None:
     rows = _all(db, sql, args)
     return rows[0] if rows else None
+
+
+def _insert(db: sqlite3.Connection, table: str, row: Row, *, replace: bool = False) -> None:
+    row = {k: json.dumps(v) if k in _JSON_COLUMNS else v for k, v in row.items()}
+    cols = list(row)
+    verb = "INSERT OR REPLACE" if replace else "INSERT"
+    db.execute(f"{verb} INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+               [row[c] for c in cols])
 
 
 # -- topics -----------------------------------------------------------------------------------
@@ -146,10 +160,7 @@ def topic_subscriptions(db: sqlite3.Connection, topic_arn: str) -> list[Row]:
 
 
 def insert_subscription(db: sqlite3.Connection, row: Row) -> None:
-    row = dict(row, attributes=json.dumps(row["attributes"]))
-    cols = list(row)
-    db.execute(f"INSERT INTO sns_subscriptions ({', '.join(cols)}) "
-               f"VALUES ({', '.join('?' * len(cols))})", [row[c] for c in cols])
+    _insert(db, "sns_subscriptions", row)
 
 
 def update_subscription(db: sqlite3.Connection, arn: str, **fields: Any) -> None:
@@ -174,9 +185,7 @@ def get_data_key(db: sqlite3.Connection, topic_arn: str) -> Row | None:
 
 
 def put_data_key(db: sqlite3.Connection, row: Row) -> None:
-    cols = list(row)
-    db.execute(f"INSERT OR REPLACE INTO sns_data_keys ({', '.join(cols)}) "
-               f"VALUES ({', '.join('?' * len(cols))})", [row[c] for c in cols])
+    _insert(db, "sns_data_keys", row, replace=True)
 
 
 def dedup_lookup(db: sqlite3.Connection, topic_arn: str, dedup_id: str, now: float) -> Row | None:
@@ -195,9 +204,7 @@ def dedup_insert(db: sqlite3.Connection, topic_arn: str, dedup_id: str, message_
 
 
 def log_delivery(db: sqlite3.Connection, row: Row) -> None:
-    cols = list(row)
-    db.execute(f"INSERT INTO sns_deliveries ({', '.join(cols)}) "
-               f"VALUES ({', '.join('?' * len(cols))})", [row[c] for c in cols])
+    _insert(db, "sns_deliveries", row)
 
 
 def list_deliveries(db: sqlite3.Connection, account: str, region: str, *,
@@ -235,9 +242,7 @@ def put_signing(db: sqlite3.Connection, account: str, region: str, private_key: 
 
 
 def add_pending(db: sqlite3.Connection, row: Row) -> None:
-    cols = list(row)
-    db.execute(f"INSERT INTO sns_pending ({', '.join(cols)}) "
-               f"VALUES ({', '.join('?' * len(cols))})", [row[c] for c in cols])
+    _insert(db, "sns_pending", row)
 
 
 def has_due(db: sqlite3.Connection, now: float) -> bool:
@@ -277,10 +282,7 @@ def list_pending(db: sqlite3.Connection, account: str, region: str) -> list[Row]
 
 
 def archive_message(db: sqlite3.Connection, row: Row) -> None:
-    row = dict(row, attributes=json.dumps(row["attributes"]))
-    cols = list(row)
-    db.execute(f"INSERT INTO sns_archive ({', '.join(cols)}) "
-               f"VALUES ({', '.join('?' * len(cols))})", [row[c] for c in cols])
+    _insert(db, "sns_archive", row)
 
 
 def archived(db: sqlite3.Connection, topic_arn: str, start: float, end: float,

@@ -11,33 +11,9 @@ import json
 import sqlite3
 from typing import Any
 
+from awslocal_cli.store.sns import _JSON_COLUMNS, _all, _insert, _one
+
 Row = dict[str, Any]
-
-_JSON_COLUMNS = ("attributes", "credentials", "sends")
-
-
-def _all(db: sqlite3.Connection, sql: str, args: tuple[Any, ...] | list[Any] = ()) -> list[Row]:
-    cur = db.execute(sql, args)
-    names = [d[0] for d in cur.description]
-    rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-    for row in rows:
-        for column in _JSON_COLUMNS:
-            if column in row:
-                row[column] = json.loads(row[column])
-    return rows
-
-
-def _one(db: sqlite3.Connection, sql: str, args: tuple[Any, ...] | list[Any] = ()) -> Row | None:
-    rows = _all(db, sql, args)
-    return rows[0] if rows else None
-
-
-def _insert(db: sqlite3.Connection, table: str, row: Row) -> None:
-    row = {k: json.dumps(v) if k in _JSON_COLUMNS else v for k, v in row.items()}
-    cols = list(row)
-    db.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-               [row[c] for c in cols])
-
 
 def _update(db: sqlite3.Connection, table: str, where: dict[str, Any], allowed: set[str],
             fields: dict[str, Any]) -> None:

@@ -48,16 +48,7 @@ class Invoker:
         ctx = self.context(region=region, profile=profile)
         if as_ctx is not None:
             ctx = as_ctx(ctx)
-        ok = False
-        try:
-            result = fn(ctx, **request)
-            ok = True
-            return result
-        finally:
-            ctx.session.finish(ok)
-            ctx.session.close()
-            if ok and ctx.session.deferred:
-                ctx.session.run_deferred(ctx)
+        return ctx.invoke(fn, **request)
 
     def sql(self, query: str, *args: Any) -> list[tuple[Any, ...]]:
         ctx = self.context()

@@ -10,23 +10,13 @@ import pytest
 
 from awslocal_cli.errors import AwsError
 from awslocal_cli.services import kms, sns, sqs
+from tests.services.sns_util import topic_queue
 
 ACCOUNT = "123456789012"
 
 
 def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-
-
-def _fifo_queue(inv, name, topic):
-    arn = f"arn:aws:sqs:us-east-1:{ACCOUNT}:{name}"
-    policy = {"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
-        "Action": "sqs:SendMessage", "Resource": arn,
-        "Condition": {"ArnEquals": {"aws:SourceArn": topic}}}]}
-    url = inv(sqs.create_queue, QueueName=name, Attributes={
-        "FifoQueue": "true", "Policy": json.dumps(policy)})["QueueUrl"]
-    return url, arn
 
 
 def _bodies(inv, url):
@@ -59,7 +49,7 @@ def test_replay_redelivers_the_window_in_order(inv):
                        MessageAttributes={"n": {"DataType": "Number",
                                                 "StringValue": str(i)}})["MessageId"])
     # A new subscriber replays from the second message on, through its filter policy.
-    url, arn = _fifo_queue(inv, "late.fifo", topic)
+    url, arn = topic_queue(inv, "late.fifo", topic)
     sub = inv(sns.subscribe, TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={
         "FilterPolicy": json.dumps({"n": [{"numeric": ["<", 3]}]})})["SubscriptionArn"]
     inv(sns.set_subscription_attributes, SubscriptionArn=sub, AttributeName="ReplayPolicy",
@@ -85,7 +75,7 @@ def test_archive_expires_with_its_retention(inv):
     inv(sns.publish, TopicArn=topic, Message="recent", MessageGroupId="g")
     begin = inv(sns.get_topic_attributes, TopicArn=topic)["Attributes"]["BeginningArchiveTime"]
     assert begin == _iso(inv.now() - 2 * 86400)
-    url, arn = _fifo_queue(inv, "q.fifo", topic)
+    url, arn = topic_queue(inv, "q.fifo", topic)
     inv(sns.subscribe, TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={
         "ReplayPolicy": json.dumps({"PointType": "Timestamp", "StartingPoint": begin})})
     assert [b["Message"] for b in _bodies(inv, url)] == ["recent"]
@@ -110,7 +100,7 @@ def test_encrypted_archive_is_ciphertext_and_replays(inv):
     dump = "\n".join(db.iterdump())
     db.close()
     assert "classified payload" not in dump
-    url, arn = _fifo_queue(inv, "q.fifo", topic)
+    url, arn = topic_queue(inv, "q.fifo", topic)
     inv(sns.subscribe, TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={
         "ReplayPolicy": json.dumps({"PointType": "Timestamp",
                                     "StartingPoint": _iso(inv.now())})})

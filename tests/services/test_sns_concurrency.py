@@ -14,17 +14,7 @@ TOPIC = "arn:aws:sns:us-east-1:123456789012:busy"
 
 
 def _call(state: str, fn, **request):
-    ctx = Context.from_options(state_dir=state, environ={})
-    ok = False
-    try:
-        out = fn(ctx, **request)
-        ok = True
-        return out
-    finally:
-        ctx.session.finish(ok)
-        ctx.session.close()
-        if ok and ctx.session.deferred:
-            ctx.session.run_deferred(ctx)
+    return Context.from_options(state_dir=state, environ={}).invoke(fn, **request)
 
 
 def _publisher(state: str, worker: int, count: int) -> None:

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from awslocal_cli.errors import AwsError
 from awslocal_cli.services import kms, sns, sqs
 from awslocal_cli.services.sns_delivery import check_delivery_policy, retry_delays
+from tests.services.sns_util import topic_queue
 
 ACCOUNT = "123456789012"
 
@@ -99,22 +100,11 @@ def _verify(message: dict) -> None:
                              padding.PKCS1v15(), digest)
 
 
-def _queue(inv, name, topic):
-    arn = f"arn:aws:sqs:us-east-1:{ACCOUNT}:{name}"
-    policy = {"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
-        "Action": "sqs:SendMessage", "Resource": arn,
-        "Condition": {"ArnEquals": {"aws:SourceArn": topic}}}]}
-    url = inv(sqs.create_queue, QueueName=name,
-              Attributes={"Policy": json.dumps(policy)})["QueueUrl"]
-    return url, arn
-
-
 @pytest.mark.parametrize("version", ["1", "2"])
 def test_envelope_signature_verifies(inv, version):
     topic = inv(sns.create_topic, Name="signed",
                 Attributes={"SignatureVersion": version})["TopicArn"]
-    url, arn = _queue(inv, "q", topic)
+    url, arn = topic_queue(inv, "q", topic)
     inv(sns.subscribe, TopicArn=topic, Protocol="sqs", Endpoint=arn)
     inv(sns.publish, TopicArn=topic, Message="héllo\nworld", Subject="Greetings")
     inv(sns.publish, TopicArn=topic, Message="no subject")
@@ -223,7 +213,7 @@ def test_http_retries_follow_the_policy_on_the_local_clock(inv, endpoint):
 
 def test_http_gives_up_and_dead_letters(inv, endpoint):
     topic = inv(sns.create_topic, Name="down")["TopicArn"]
-    dlq_url, dlq_arn = _queue(inv, "dlq", topic)
+    dlq_url, dlq_arn = topic_queue(inv, "dlq", topic)
     arn = _confirmed_http(inv, endpoint, topic)
     inv(sns.set_subscription_attributes, SubscriptionArn=arn, AttributeName="RedrivePolicy",
         AttributeValue=json.dumps({"deadLetterTargetArn": dlq_arn}))

@@ -8,20 +8,9 @@ import pytest
 
 from awslocal_cli.errors import AwsError
 from awslocal_cli.services import kms, sns, sqs
+from tests.services.sns_util import topic_queue
 
 ACCOUNT = "123456789012"
-
-
-def _queue(inv, name, *, topic_arn=None, attributes=None):
-    attrs = dict(attributes or {})
-    arn = f"arn:aws:sqs:us-east-1:{ACCOUNT}:{name}"
-    if topic_arn:
-        attrs["Policy"] = json.dumps({"Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
-            "Action": "sqs:SendMessage", "Resource": arn,
-            "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}}}]})
-    url = inv(sqs.create_queue, QueueName=name, Attributes=attrs)["QueueUrl"]
-    return url, arn
 
 
 def _receive(inv, url):
@@ -31,8 +20,8 @@ def _receive(inv, url):
 
 def test_fan_out_raw_and_enveloped_with_filter(inv):
     topic = inv(sns.create_topic, Name="events")["TopicArn"]
-    raw_url, raw_arn = _queue(inv, "raw", topic_arn=topic)
-    env_url, env_arn = _queue(inv, "env", topic_arn=topic)
+    raw_url, raw_arn = topic_queue(inv, "raw", topic)
+    env_url, env_arn = topic_queue(inv, "env", topic)
     inv(sns.subscribe, TopicArn=topic, Protocol="sqs", Endpoint=raw_arn,
         Attributes={"RawMessageDelivery": "true",
                     "FilterPolicy": json.dumps({"kind": ["order"]})})
@@ -58,7 +47,7 @@ def test_fan_out_raw_and_enveloped_with_filter(inv):
 
 def test_refused_without_queue_policy_is_logged(inv):
     topic = inv(sns.create_topic, Name="events")["TopicArn"]
-    url, arn = _queue(inv, "closed")
+    url, arn = topic_queue(inv, "closed")
     inv(sns.subscribe, TopicArn=topic, Protocol="sqs", Endpoint=arn)
     inv(sns.publish, TopicArn=topic, Message="hello")
     assert _receive(inv, url) == []
@@ -69,8 +58,8 @@ def test_refused_without_queue_policy_is_logged(inv):
 
 def test_refused_when_queue_key_does_not_grant_sns(inv):
     topic = inv(sns.create_topic, Name="events")["TopicArn"]
-    url, arn = _queue(inv, "sse", topic_arn=topic,
-                      attributes={"KmsMasterKeyId": "alias/aws/sqs"})
+    url, arn = topic_queue(inv, "sse", topic,
+                           attributes={"KmsMasterKeyId": "alias/aws/sqs"})
     inv(sns.subscribe, TopicArn=topic, Protocol="sqs", Endpoint=arn)
     inv(sns.publish, TopicArn=topic, Message="hello")
     assert _receive(inv, url) == []
@@ -81,7 +70,7 @@ def test_refused_when_queue_key_does_not_grant_sns(inv):
 
 def test_message_structure_and_validation(inv):
     topic = inv(sns.create_topic, Name="events")["TopicArn"]
-    url, arn = _queue(inv, "q", topic_arn=topic)
+    url, arn = topic_queue(inv, "q", topic)
     inv(sns.subscribe, TopicArn=topic, Protocol="sqs", Endpoint=arn,
         Attributes={"RawMessageDelivery": "true"})
     inv(sns.publish, TopicArn=topic, MessageStructure="json",
@@ -107,8 +96,8 @@ def test_message_structure_and_validation(inv):
 
 def test_fifo_topic_to_fifo_queue_in_order_with_dedup(inv):
     topic = inv(sns.create_topic, Name="o.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
-    url, arn = _queue(inv, "o.fifo", topic_arn=topic,
-                      attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"})
+    url, arn = topic_queue(inv, "o.fifo", topic,
+                           attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"})
     inv(sns.subscribe, TopicArn=topic, Protocol="sqs", Endpoint=arn,
         Attributes={"RawMessageDelivery": "true"})
     with pytest.raises(AwsError):

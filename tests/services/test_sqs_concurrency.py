@@ -13,15 +13,7 @@ URL = "https://sqs.us-east-1.amazonaws.com/123456789012/work"
 
 
 def _call(state: str, fn, **request):
-    ctx = Context.from_options(state_dir=state, environ={})
-    ok = False
-    try:
-        out = fn(ctx, **request)
-        ok = True
-        return out
-    finally:
-        ctx.session.finish(ok)
-        ctx.session.close()
+    return Context.from_options(state_dir=state, environ={}).invoke(fn, **request)
 
 
 def _producer(state: str, worker: int, count: int) -> None:
