@@ -226,6 +226,31 @@ def _split(platform: str, attributes: dict[str, str],
     return public, secret
 
 
+def _sealed(ctx: Context, arn: str, secret: dict[str, str]) -> dict[str, str]:
+    """Credentials as stored: wrapped by root.key, so state.db alone does not reveal them."""
+    import base64
+
+    from awslocal_cli import crypto
+
+    blob = crypto.wrap_material(ctx.store.root_key(), "sns-platform-credentials", arn,
+                                json.dumps(secret).encode())
+    return {"sealed": base64.b64encode(blob).decode()}
+
+
+def _opened(ctx: Context, app: Row) -> dict[str, str]:
+    """An application's credentials, unwrapped."""
+    import base64
+
+    from awslocal_cli import crypto
+
+    sealed = app["credentials"].get("sealed")
+    if sealed is None:
+        return {}
+    plain = crypto.unwrap_material(ctx.store.root_key(), "sns-platform-credentials",
+                                   app["arn"], base64.b64decode(sealed))
+    return dict(json.loads(plain))
+
+
 def create_platform_application(ctx: Context, *, Name: str, Platform: str,
                                 Attributes: dict[str, str] | None = None) -> dict[str, Any]:
     """Create an application for a push service; its credentials are kept but never returned.
@@ -251,11 +276,13 @@ def create_platform_application(ctx: Context, *, Name: str, Platform: str,
     public, secret = _split(Platform, given, given)
     arn = f"arn:aws:sns:{ctx.region}:{ctx.account}:app/{Platform}/{name}"
     if db.get_application(ctx.db, ctx.account, ctx.region, arn) is not None:
-        db.update_application(ctx.db, arn, attributes=public, credentials=secret)
+        db.update_application(ctx.db, arn, attributes=public,
+                              credentials=_sealed(ctx, arn, secret))
     else:
         db.insert_application(ctx.db, {
             "account": ctx.account, "region": ctx.region, "platform": Platform, "name": name,
-            "arn": arn, "attributes": public, "credentials": secret, "created": ctx.time()})
+            "arn": arn, "attributes": public, "credentials": _sealed(ctx, arn, secret),
+            "created": ctx.time()})
     return {"PlatformApplicationArn": arn}
 
 
@@ -281,11 +308,13 @@ def set_platform_application_attributes(ctx: Context, *, PlatformApplicationArn:
     platform = app["platform"]
     given = {k: _check_app_attribute(platform, k, "" if v is None else str(v))
              for k, v in Attributes.items()}
-    merged = {**app["attributes"], **app["credentials"], **given}
+    credentials = _opened(ctx, app)
+    merged = {**app["attributes"], **credentials, **given}
     if given.keys() & {*_SECRETS, "ApplePlatformTeamID", "ApplePlatformBundleID"}:
         _check_credentials(platform, merged, given)
-    public, secret = _split(platform, merged, {**app["credentials"], **given})
-    db.update_application(ctx.db, app["arn"], attributes=public, credentials=secret)
+    public, secret = _split(platform, merged, {**credentials, **given})
+    db.update_application(ctx.db, app["arn"], attributes=public,
+                          credentials=_sealed(ctx, app["arn"], secret))
     return {}
 
 

@@ -561,3 +561,20 @@ def test_data_protection_policy_errors(inv):
         "Statement": [{**POLICY["Statement"][0], "DataIdentifier": ["Ticket"]}]}
     assert inv(sns.put_data_protection_policy, ResourceArn=topic,
                DataProtectionPolicy=json.dumps(custom)) == {}
+
+
+def test_platform_credentials_are_wrapped_at_rest(inv):
+    import sqlite3
+
+    arn = inv(sns.create_platform_application, Name="wrapped", Platform="GCM",
+              Attributes={"PlatformCredential": "very-secret-api-key"})["PlatformApplicationArn"]
+    inv(sns.set_platform_application_attributes, PlatformApplicationArn=arn,
+        Attributes={"EventEndpointCreated": "arn:aws:sns:us-east-1:123456789012:events"})
+    db = sqlite3.connect(inv.state_dir / "state.db")
+    dump = "\n".join(db.iterdump())
+    db.close()
+    assert "very-secret-api-key" not in dump
+    attrs = inv(sns.get_platform_application_attributes, PlatformApplicationArn=arn)[
+        "Attributes"]
+    assert "PlatformCredential" not in attrs
+    assert attrs["AuthenticationMethod"] == "Key"

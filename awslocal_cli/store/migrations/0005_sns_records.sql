@@ -11,7 +11,7 @@ CREATE TABLE sns_platform_applications (
     name        TEXT NOT NULL,
     arn         TEXT NOT NULL UNIQUE,                    -- ...:app/<platform>/<name>
     attributes  TEXT NOT NULL DEFAULT '{}',              -- JSON: the attributes Get... returns
-    credentials TEXT NOT NULL DEFAULT '{}',              -- JSON: secrets, never returned
+    credentials TEXT NOT NULL DEFAULT '{}',              -- JSON {"sealed": ...}: secrets, wrapped
     created     REAL NOT NULL,
     UNIQUE (account, region, platform, name)
 );
