@@ -1,23 +1,27 @@
-"""SNS: topics, subscriptions, permissions, tags, publishing and delivery to SQS queues.
+"""SNS: topics, subscriptions, permissions, tags, publishing and delivery.
 
 Each public function named after an API operation takes the Context and the request members
-as keyword arguments and returns the API-shaped response (services/__init__.py).
+as keyword arguments and returns the API-shaped response (services/__init__.py). Platform
+applications, SMS settings, the sandbox, opt-outs and data protection policies live in
+services/sns_records.py; delivery to endpoints, the envelope and its signature in
+services/sns_delivery.py; the archive and replay of FIFO topics in services/sns_archive.py.
 
-Publishing delivers at once, inside the publisher's invocation: for every confirmed
-subscription whose filter policy passes, a message (raw, or the SNS JSON envelope) is put in
-the subscribed queue as `sns.amazonaws.com` with aws:SourceArn = the topic, so a queue policy
-that does not let the topic send, or a queue key whose policy does not let SNS use it, refuses
-the delivery as in AWS. Every attempt is written to the `sns_deliveries` log with its status
-and reason; a refused delivery goes to the subscription's dead-letter queue when its
-RedrivePolicy names one. Encrypted topics (KmsMasterKeyId) make GenerateDataKey through KMS as
-the publisher via SNS, reusing the data key for 5 minutes.
+Publishing delivers to every confirmed subscription whose filter policy passes:
+- sqs: at once, inside the publisher's invocation, as `sns.amazonaws.com` with aws:SourceArn =
+  the topic, so a queue policy that does not let the topic send, or a queue key whose policy
+  does not let SNS use it, refuses the delivery as in AWS. A refused delivery goes to the
+  subscription's dead-letter queue when its RedrivePolicy names one.
+- http/https: a POST queued for after the invocation commits, retried per delivery policy.
+- email, email-json, sms, lambda, firehose, application: written to the outbox.
+Every attempt is written to the `sns_deliveries` log with its status and reason (`awslocal
+local deliveries`). Encrypted topics (KmsMasterKeyId) make GenerateDataKey through KMS as the
+publisher via SNS, reusing the data key for 5 minutes, seal the message with it, and Decrypt
+it for delivery.
 
-Departures from AWS: only sqs subscriptions are delivered to; the other protocols are recorded
-in the delivery log as `outbox` with the payload AWS would send (no HTTP request, e-mail or
-SMS is made). IAM is not modelled: a principal of the topic's account may do whatever the
-topic policy does not explicitly deny. The envelope is signed with a local RSA key (SHA256
-with RSA for both signature versions); SigningCertURL names a file holding its public key, not
-an X.509 certificate.
+Departures from AWS: IAM is not modelled: a principal of the topic's account may do whatever
+the topic policy does not explicitly deny. Nothing is sent to an e-mail address, a phone, a
+Lambda function, a Firehose stream or a push service: the outbox (`awslocal local outbox`)
+holds what AWS would have sent.
 """
 
 from __future__ import annotations
@@ -565,6 +569,7 @@ def subscribe(ctx: Context, *, TopicArn: str, Protocol: str, Endpoint: str | Non
         # FIFO topics deliver to SQS queues only (FIFO or, since 2023, standard).
         raise _invalid(f"Invalid protocol type: {protocol}")
     if not topic["fifo"] and protocol == "sqs" and endpoint.endswith(".fifo"):
+        # AWS repeats the "Invalid parameter: " prefix in this one message.
         raise _invalid("Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be "
                        "subscribed to standard SNS topics")
     _authorize(ctx, topic, "Subscribe")
@@ -1046,7 +1051,7 @@ def _publish_one(ctx: Context, topic: Row, entry: dict[str, Any]) -> dict[str, A
         db.update_topic(ctx.db, topic["arn"], last_sequence=topic["last_sequence"])
         db.dedup_insert(ctx.db, topic["arn"], dedup, message_id, sequence, now + DEDUP_WINDOW)
     pub = Publication(topic, message_id, structure, message, subject, attributes, now,
-                       sequence, group, dedup, data_key)
+                      sequence, group, dedup, data_key)
     for sub in db.topic_subscriptions(ctx.db, topic["arn"]):
         if sub["confirmed"] and passes_filter(sub, message, attributes):
             deliver(ctx, pub, sub)

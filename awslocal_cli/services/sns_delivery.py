@@ -119,7 +119,12 @@ def _sign(ctx: Context, topic: Row, message: dict[str, Any]) -> dict[str, Any]:
     version = topic["attributes"].get("SignatureVersion", "1")
     private, url = _signer(ctx, topic["account"], topic["region"])
     algorithm = "RSASSA_PKCS1_V1_5_SHA_256" if version == "2" else "RSASSA_PKCS1_V1_5_SHA_1"
-    signature = crypto.sign(private, algorithm, string_to_sign(message))
+    # A message fanned out to many subscriptions is signed once (UnsubscribeURL is unsigned).
+    text = string_to_sign(message)
+    key = ("sns-signature", topic["account"], topic["region"], algorithm, text)
+    signature = ctx.session.memo.get(key)
+    if signature is None:
+        signature = ctx.session.memo[key] = crypto.sign(private, algorithm, text)
     out: dict[str, Any] = {}
     for name, value in message.items():
         out[name] = value
