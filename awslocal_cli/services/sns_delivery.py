@@ -43,7 +43,11 @@ Row = dict[str, Any]
 
 SERVICE = "sns.amazonaws.com"
 TIMEOUT = 15.0  # seconds SNS waits for an HTTP endpoint to answer
-LEASE = 60.0  # wall-clock seconds a process holds a request it is attempting
+BATCH = 8  # requests claimed at once
+# Wall-clock seconds a process holds the requests it claimed: longer than attempting them all
+# can take, so no other process attempts them too; after a crash they fall free again.
+LEASE = BATCH * TIMEOUT + 30.0
+RUN_BUDGET = 30.0  # seconds one command spends starting attempts before it leaves the rest
 MAX_RETRY_SECONDS = 3600  # the hard limit on an HTTP/S retry policy's total time
 USER_AGENT = "Amazon Simple Notification Service Agent"
 SIGNING_NAME = "sns.amazonaws.com"
@@ -412,8 +416,13 @@ def run_due(ctx: Context) -> None:
     import time
 
     session = ctx.session
-    for _ in range(1000):  # immediate retries fall due again at once; this bounds the loop
-        claimed = db.claim_due(ctx.db, ctx.time(), time.time(), LEASE)
+    deadline = time.monotonic() + RUN_BUDGET
+    # Immediate retries fall due again at once; the count and the time budget bound the loop,
+    # and what is left stays due for the next command.
+    for _ in range(1000):
+        if time.monotonic() > deadline:
+            return
+        claimed = db.claim_due(ctx.db, ctx.time(), time.time(), LEASE, BATCH)
         ready = [(row, _open_body(ctx, row)) for row in claimed]
         session.checkpoint()
         if not ready:
