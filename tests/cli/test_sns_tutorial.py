@@ -161,3 +161,31 @@ def test_outbox_command(awslocal):
     assert _ok(awslocal("local", "outbox", "--protocol", "sms"))["Messages"] == []
     bad = awslocal("local", "outbox", "--protocol", "pigeon")
     assert bad.exit_code == 252
+
+
+def test_http_endpoint_with_retries_driven_by_the_local_clock(awslocal):
+    from tests.services.test_sns_delivery import Endpoint
+
+    endpoint = Endpoint()
+    try:
+        topic = _ok(awslocal("sns", "create-topic", "--name", "hooks"))["TopicArn"]
+        out = _ok(awslocal("sns", "subscribe", "--topic-arn", topic, "--protocol", "http",
+                           "--notification-endpoint", endpoint.url))
+        assert out["SubscriptionArn"] == "pending confirmation"
+        token = endpoint.messages()[0]["Token"]
+        _ok(awslocal("sns", "confirm-subscription", "--topic-arn", topic, "--token", token))
+        endpoint.codes = [500, 502]
+        _ok(awslocal("sns", "publish", "--topic-arn", topic, "--message", "ping"))
+        pending = _ok(awslocal("local", "deliveries"))["Pending"]
+        assert [(p["Type"], p["Attempts"]) for p in pending] == [("Notification", 1)]
+        _ok(awslocal("local", "clock", "advance", "20s"))   # the second attempt: 502
+        _ok(awslocal("local", "clock", "advance", "20s"))   # the third: delivered
+        notes = [m for m in endpoint.messages() if m["Type"] == "Notification"]
+        assert [m["Message"] for m in notes] == ["ping"] * 3
+        view = _ok(awslocal("local", "deliveries", "--topic-arn", topic))
+        assert view["Pending"] == []
+        assert [d["Status"] for d in view["Deliveries"]][-3:] == ["retrying", "retrying",
+                                                                  "delivered"]
+    finally:
+        endpoint.server.shutdown()
+        endpoint.server.server_close()
