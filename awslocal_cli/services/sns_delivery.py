@@ -28,7 +28,6 @@ import base64
 import json
 import os
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from awslocal_cli.errors import AwsError
 from awslocal_cli.errors import sns as err
@@ -202,6 +201,8 @@ def outbox_payload(topic: Row, sub: Row, envelope: dict[str, Any] | None, messag
     """What AWS would send to an email, sms, lambda, firehose or application endpoint."""
     protocol = sub["protocol"]
     if protocol == "email":
+        from urllib.parse import quote
+
         display = topic["attributes"].get("DisplayName") or "AWS Notifications"
         footer = ("\n\n--\nIf you wish to stop receiving notifications from this topic, please "
                   "click or visit the link below to unsubscribe:\n"
