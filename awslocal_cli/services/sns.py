@@ -947,10 +947,17 @@ def deliver(ctx: Context, pub: Publication, sub: Row) -> None:
         out.record_outbox(ctx, topic, sub["arn"], protocol, sub["endpoint"], pub.message_id,
                           payload)
         return
-    # Raw deliveries carry the message attributes (up to SQS's 10) as SQS message attributes.
-    sqs_attributes = pub.attributes if raw and len(pub.attributes) <= MAX_ATTRIBUTES else None
-    reason = out.send_to_queue(ctx, topic, sub["endpoint"], body, sqs_attributes, pub.group,
-                               pub.dedup)
+    # Raw deliveries carry the message attributes as SQS message attributes; SQS takes at most
+    # 10, so with more the delivery fails (a client-side error: dead-lettered, not retried).
+    sqs_attributes = pub.attributes if raw else None
+    if raw and len(pub.attributes) > MAX_ATTRIBUTES:
+        reason: str | None = (f"The message has {len(pub.attributes)} message attributes; raw "
+                              f"delivery to Amazon SQS allows at most {MAX_ATTRIBUTES} message "
+                              "attributes.")
+        sqs_attributes = None
+    else:
+        reason = out.send_to_queue(ctx, topic, sub["endpoint"], body, sqs_attributes,
+                                   pub.group, pub.dedup)
     if reason is None:
         out.log(ctx, topic, pub.message_id, sub["arn"], "sqs", sub["endpoint"], "delivered",
                 None)

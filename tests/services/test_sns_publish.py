@@ -68,6 +68,38 @@ def test_refused_when_queue_key_does_not_grant_sns(inv):
     assert "KmsAccessDenied" in reason or "AccessDenied" in reason
 
 
+def test_queue_key_granting_sns_receives(inv):
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+         "Action": "kms:*", "Resource": "*"},
+        {"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+         "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*"}]}
+    key = inv(kms.create_key, Policy=json.dumps(policy))["KeyMetadata"]["KeyId"]
+    topic = inv(sns.create_topic, Name="events")["TopicArn"]
+    url, arn = topic_queue(inv, "cmk", topic, attributes={"KmsMasterKeyId": key})
+    inv(sns.subscribe, TopicArn=topic, Protocol="sqs", Endpoint=arn,
+        Attributes={"RawMessageDelivery": "true"})
+    inv(sns.publish, TopicArn=topic, Message="hello")
+    assert [m["Body"] for m in _receive(inv, url)] == ["hello"]
+
+
+def test_raw_delivery_with_more_than_ten_attributes_is_refused(inv):
+    topic = inv(sns.create_topic, Name="events")["TopicArn"]
+    url, arn = topic_queue(inv, "raw", topic)
+    dlq_url, dlq_arn = topic_queue(inv, "dlq", topic)
+    inv(sns.subscribe, TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={
+        "RawMessageDelivery": "true",
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn})})
+    many = {f"a{i}": {"DataType": "String", "StringValue": "x"} for i in range(11)}
+    inv(sns.publish, TopicArn=topic, Message="crowded", MessageAttributes=many)
+    assert _receive(inv, url) == []
+    [dead] = _receive(inv, dlq_url)
+    assert dead["Body"] == "crowded"
+    statuses = inv.sql("SELECT status, reason FROM sns_deliveries ORDER BY seq")
+    assert statuses[0][0] == "refused" and "10 message attributes" in statuses[0][1]
+    assert statuses[1][0] == "dead-lettered"
+
+
 def test_message_structure_and_validation(inv):
     topic = inv(sns.create_topic, Name="events")["TopicArn"]
     url, arn = topic_queue(inv, "q", topic)
