@@ -653,6 +653,13 @@ def confirm_subscription(ctx: Context, *, TopicArn: str, Token: str,
     """Confirm a pending subscription with the token sent to its endpoint."""
     topic = _topic(ctx, TopicArn)
     sub = db.subscription_by_token(ctx.db, topic["arn"], str(Token or ""))
+    if sub is None:
+        # The token of an UnsubscribeConfirmation restores the subscription it removed.
+        sub = db.take_unsubscribed(ctx.db, topic["arn"], str(Token or ""),
+                                   ctx.time() - TOKEN_LIFETIME)
+        if sub is not None:
+            sub.update(token=str(Token), token_issued=ctx.time(), confirmed=0)
+            db.insert_subscription(ctx.db, sub)
     if sub is None or (not sub["confirmed"] and (sub["token_issued"] or 0) + TOKEN_LIFETIME
                        <= ctx.time()):
         raise _invalid("Token")
@@ -669,8 +676,10 @@ def unsubscribe(ctx: Context, *, SubscriptionArn: str) -> dict[str, Any]:
     topic = db.get_topic(ctx.db, sub["topic_arn"])
     db.delete_subscription(ctx.db, sub["arn"])
     if topic is not None and sub["confirmed"] and sub["protocol"] in ("http", "https"):
-        # AWS tells an HTTP/S endpoint it was unsubscribed, with a token to subscribe again.
-        _send_confirmation(ctx, topic, sub, "UnsubscribeConfirmation", _new_token())
+        # AWS tells an HTTP/S endpoint it was unsubscribed, with a token that restores it.
+        token = _new_token()
+        db.keep_unsubscribed(ctx.db, token, sub, ctx.time())
+        _send_confirmation(ctx, topic, sub, "UnsubscribeConfirmation", token)
     return {}
 
 

@@ -86,7 +86,7 @@ def delete_topic(db: sqlite3.Connection, arn: str) -> None:
     for table, column in (("sns_topics", "arn"), ("sns_tags", "topic_arn"),
                           ("sns_subscriptions", "topic_arn"), ("sns_data_keys", "topic_arn"),
                           ("sns_dedup", "topic_arn"), ("sns_pending", "topic_arn"),
-                          ("sns_archive", "topic_arn")):
+                          ("sns_archive", "topic_arn"), ("sns_unsubscribed", "topic_arn")):
         db.execute(f"DELETE FROM {table} WHERE {column} = ?", (arn,))
 
 
@@ -175,6 +175,21 @@ def update_subscription(db: sqlite3.Connection, arn: str, **fields: Any) -> None
 
 def delete_subscription(db: sqlite3.Connection, arn: str) -> None:
     db.execute("DELETE FROM sns_subscriptions WHERE arn = ?", (arn,))
+
+
+def keep_unsubscribed(db: sqlite3.Connection, token: str, sub: Row, issued: float) -> None:
+    """Keep a removed subscription that its UnsubscribeConfirmation token may restore."""
+    db.execute("INSERT INTO sns_unsubscribed VALUES (?, ?, ?, ?)",
+               (token, sub["topic_arn"], json.dumps(sub), issued))
+
+
+def take_unsubscribed(db: sqlite3.Connection, topic_arn: str, token: str,
+                      since: float) -> Row | None:
+    """The removed subscription a token issued after `since` restores (removed from here)."""
+    found = db.execute("SELECT subscription FROM sns_unsubscribed WHERE token = ? AND "
+                       "topic_arn = ? AND issued > ?", (token, topic_arn, since)).fetchone()
+    db.execute("DELETE FROM sns_unsubscribed WHERE token = ? OR issued <= ?", (token, since))
+    return None if found is None else dict(json.loads(found[0]))
 
 
 # -- data keys and deduplication --------------------------------------------------------------

@@ -250,6 +250,17 @@ def test_unsubscribe_sends_unsubscribe_confirmation(inv, endpoint):
     message = endpoint.messages()[-1]
     assert message["Type"] == "UnsubscribeConfirmation"
     _verify(message)
+    assert inv(sns.list_subscriptions_by_topic, TopicArn=topic)["Subscriptions"] == []
+    # Its token restores the subscription, as the message's SubscribeURL promises.
+    restored = inv(sns.confirm_subscription, TopicArn=topic, Token=message["Token"])
+    assert restored == {"SubscriptionArn": arn}
+    inv(sns.publish, TopicArn=topic, Message="welcome back")
+    assert endpoint.messages()[-1]["Message"] == "welcome back"
+    # The token works once.
+    inv(sns.unsubscribe, SubscriptionArn=arn)
+    inv(sns.confirm_subscription, TopicArn=topic, Token=endpoint.messages()[-1]["Token"])
+    with pytest.raises(AwsError):
+        inv(sns.confirm_subscription, TopicArn=topic, Token=message["Token"])
 
 
 def test_encrypted_topic_holds_requests_as_ciphertext(inv, endpoint):

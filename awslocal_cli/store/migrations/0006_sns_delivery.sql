@@ -62,3 +62,12 @@ CREATE TABLE sns_archive (
     expires_at      REAL NOT NULL
 );
 CREATE INDEX sns_archive_by_topic ON sns_archive (topic_arn, published, seq);
+
+-- HTTP/S subscriptions removed by Unsubscribe, kept for the two days their
+-- UnsubscribeConfirmation token can restore them with ConfirmSubscription.
+CREATE TABLE sns_unsubscribed (
+    token        TEXT PRIMARY KEY,
+    topic_arn    TEXT NOT NULL,
+    subscription TEXT NOT NULL,                          -- JSON: the sns_subscriptions row
+    issued       REAL NOT NULL
+);
