@@ -459,6 +459,7 @@ def _post(url: str, headers: dict[str, str], body: bytes | str) -> tuple[bool, s
     """POST the body; (delivered, what happened)."""
     if isinstance(body, str):  # the body could not be decrypted: a failed attempt
         return False, body
+    import http.client
     import ssl
     import urllib.error
     import urllib.request
@@ -493,7 +494,7 @@ def _post(url: str, headers: dict[str, str], body: bytes | str) -> tuple[bool, s
             status = response.status
     except urllib.error.HTTPError as exc:
         status = exc.code
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", exc)
         return False, f"The endpoint could not be reached: {reason}"
     if 200 <= status < 500:

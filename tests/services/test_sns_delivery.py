@@ -403,3 +403,31 @@ def test_deliveries_view(inv):
     assert row["MessageId"] == message_id
     assert row["Reason"].startswith("AccessDenied: The queue policy")
     assert view["Pending"] == []
+
+
+def test_an_endpoint_that_answers_garbage_is_a_failed_attempt(inv, endpoint):
+    import socket
+
+    topic = inv(sns.create_topic, Name="garbage")["TopicArn"]
+    _confirmed_http(inv, endpoint, topic)
+    # Swap the endpoint for a raw socket that answers something that is not HTTP.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+
+    def answer() -> None:
+        conn, _ = listener.accept()
+        conn.recv(65536)
+        conn.sendall(b"NONSENSE\r\n\r\n")
+        conn.close()
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    inv.sql("UPDATE sns_subscriptions SET endpoint = ?", f"http://127.0.0.1:{port}/x")
+    inv(sns.publish, TopicArn=topic, Message="hello?")
+    thread.join(5)
+    listener.close()
+    reason = inv.sql("SELECT reason FROM sns_deliveries ORDER BY seq DESC LIMIT 1")[0][0]
+    assert reason.startswith("The endpoint could not be reached")
+    assert inv.sql("SELECT attempts FROM sns_pending") == [(1,)]
