@@ -31,12 +31,11 @@ import hashlib
 import json
 import re
 import uuid
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import AwsError
 from awslocal_cli.errors import sns as err
-from awslocal_cli.services.sns_delivery import DEFAULT_HTTP_POLICY
+from awslocal_cli.services.sns_delivery import DEFAULT_HTTP_POLICY, timestamp
 from awslocal_cli.store import sns as db
 
 if TYPE_CHECKING:
@@ -44,7 +43,6 @@ if TYPE_CHECKING:
 
 Row = dict[str, Any]
 
-SERVICE = "sns.amazonaws.com"
 PAGE = 100
 MAX_MESSAGE_BYTES = 262144
 MAX_TAGS = 50
@@ -245,7 +243,7 @@ def _topic_attributes(ctx: Context, topic: Row) -> dict[str, str]:
 
         first = sns_archive.beginning(topic, ctx.time())
         if first is not None:
-            out["BeginningArchiveTime"] = _timestamp(first)
+            out["BeginningArchiveTime"] = timestamp(first)
     return out
 
 
@@ -325,28 +323,40 @@ def delete_topic(ctx: Context, *, TopicArn: str) -> dict[str, Any]:
     return {}
 
 
-def _token(seq: int) -> str:
-    return base64.urlsafe_b64encode(f"sns:{seq}".encode()).decode()
+def page_token(kind: str, value: Any) -> str:
+    """A NextToken of ours: the position a listing resumes after, tagged with its kind."""
+    return base64.urlsafe_b64encode(f"{kind}:{value}".encode()).decode()
 
 
-def _after(token: str | None) -> int:
-    if not token:
-        return 0
+def page_after(token: str | None, kind: str, name: str = "NextToken") -> str | None:
+    """The position a NextToken of ours resumes after; None for no token."""
+    if token is None:
+        return None
     try:
         text = base64.urlsafe_b64decode(token.encode()).decode()
-        if text.startswith("sns:"):
-            return int(text[4:])
     except (ValueError, UnicodeDecodeError):
-        pass
-    raise _invalid("NextToken")
+        text = ""
+    if not text.startswith(f"{kind}:"):
+        raise _invalid(name)
+    return text[len(kind) + 1:]
+
+
+def seq_after(token: str | None, kind: str) -> int:
+    """The row sequence number a NextToken of ours resumes after (0 for no token)."""
+    value = page_after(token, kind)
+    if value is None:
+        return 0
+    if not value.isdigit():
+        raise _invalid("NextToken")
+    return int(value)
 
 
 def list_topics(ctx: Context, *, NextToken: str | None = None) -> dict[str, Any]:
     """The topics of the region, 100 per page."""
-    rows = db.list_topics(ctx.db, ctx.account, ctx.region, _after(NextToken), PAGE + 1)
+    rows = db.list_topics(ctx.db, ctx.account, ctx.region, seq_after(NextToken, "sns"), PAGE + 1)
     out: dict[str, Any] = {"Topics": [{"TopicArn": r["arn"]} for r in rows[:PAGE]]}
     if len(rows) > PAGE:
-        out["NextToken"] = _token(rows[PAGE - 1]["seq"])
+        out["NextToken"] = page_token("sns", rows[PAGE - 1]["seq"])
     return out
 
 
@@ -627,7 +637,7 @@ def _send_confirmation(ctx: Context, topic: Row, sub: Row, kind: str, token: str
     from awslocal_cli.services import sns_delivery as out
 
     message_id = str(uuid.uuid4())
-    message = out.confirmation(ctx, topic, kind, message_id, token, _timestamp(ctx.time()))
+    message = out.confirmation(ctx, topic, kind, message_id, token, timestamp(ctx.time()))
     if sub["protocol"] in ("http", "https"):
         out.queue_request(ctx, topic, sub, kind, message_id, out.dumps(message), False, None)
         return
@@ -691,10 +701,11 @@ def _listed(sub: Row) -> dict[str, str]:
 
 def list_subscriptions(ctx: Context, *, NextToken: str | None = None) -> dict[str, Any]:
     """The subscriptions of the region, 100 per page."""
-    rows = db.list_subscriptions(ctx.db, ctx.account, ctx.region, _after(NextToken), PAGE + 1)
+    rows = db.list_subscriptions(ctx.db, ctx.account, ctx.region, seq_after(NextToken, "sns"),
+                                 PAGE + 1)
     out: dict[str, Any] = {"Subscriptions": [_listed(r) for r in rows[:PAGE]]}
     if len(rows) > PAGE:
-        out["NextToken"] = _token(rows[PAGE - 1]["seq"])
+        out["NextToken"] = page_token("sns", rows[PAGE - 1]["seq"])
     return out
 
 
@@ -703,11 +714,11 @@ def list_subscriptions_by_topic(ctx: Context, *, TopicArn: str,
     """The subscriptions of one topic, 100 per page."""
     topic = _topic(ctx, TopicArn)
     _authorize(ctx, topic, "ListSubscriptionsByTopic")
-    rows = db.list_subscriptions(ctx.db, ctx.account, ctx.region, _after(NextToken), PAGE + 1,
-                                 topic_arn=topic["arn"])
+    rows = db.list_subscriptions(ctx.db, ctx.account, ctx.region, seq_after(NextToken, "sns"),
+                                 PAGE + 1, topic_arn=topic["arn"])
     out: dict[str, Any] = {"Subscriptions": [_listed(r) for r in rows[:PAGE]]}
     if len(rows) > PAGE:
-        out["NextToken"] = _token(rows[PAGE - 1]["seq"])
+        out["NextToken"] = page_token("sns", rows[PAGE - 1]["seq"])
     return out
 
 
@@ -779,11 +790,6 @@ def _replay_window(ctx: Context, topic: Row | None, policy: str | None,
 
 
 # -- publishing -----------------------------------------------------------------------------------
-
-
-def _timestamp(epoch: float) -> str:
-    moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def _check_message_attributes(attributes: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
@@ -924,7 +930,7 @@ class Publication:
         self.topic, self.message_id, self.structure = topic, message_id, structure
         self.replayed = replayed
         self.message, self.subject, self.attributes = message, subject, attributes
-        self.timestamp = _timestamp(when)
+        self.timestamp = timestamp(when)
         self.sequence, self.group, self.dedup, self.data_key = sequence, group, dedup, data_key
 
 
@@ -1125,8 +1131,7 @@ def _publish_direct(ctx: Context, protocol: str, target: str,
                            "valid for this topic type")
     message, structure, _ = _check_entry(entry)
     message_id = str(uuid.uuid4())
-    # Deliveries that belong to no topic are logged under an empty TopicArn.
-    nowhere = {"account": ctx.account, "region": ctx.region, "arn": "", "attributes": {}}
+    nowhere = out.no_topic(ctx)
     if protocol == "application":
         payload = sns_records.publish_to_endpoint(ctx, target, message, structure)
     else:

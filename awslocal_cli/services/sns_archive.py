@@ -16,6 +16,7 @@ of the validation errors are ours where AWS's are not documented.
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -97,8 +98,6 @@ def archive(ctx: Context, topic: Row, *, message_id: str, sequence: str, publish
     stored: dict[str, dict[str, Any]] = {}
     for name, attr in attributes.items():
         if "BinaryValue" in attr:  # kept as base64, as JSON has no bytes
-            import base64
-
             stored[name] = {"DataType": attr["DataType"],
                             "BinaryValue": base64.b64encode(attr["BinaryValue"]).decode()}
         else:
@@ -154,8 +153,6 @@ def check_replay_policy(ctx: Context, topic: Row, value: str) -> tuple[float, fl
 
 def replay(ctx: Context, topic: Row, sub: Row, window: tuple[float, float]) -> None:
     """Deliver the archived messages of the window to one subscription, then mark it done."""
-    import base64
-
     from awslocal_cli import crypto
     from awslocal_cli.services import kms, sns
 

@@ -138,6 +138,21 @@ def _sign(ctx: Context, topic: Row, message: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def timestamp(epoch: float) -> str:
+    """A time as SNS writes it in messages: ISO 8601 UTC with milliseconds."""
+    from datetime import datetime, timezone
+
+    moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _moment(epoch: float) -> Any:
+    """An epoch as the timezone-aware datetime services return for timestamps."""
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(epoch, tz=timezone.utc)
+
+
 def dumps(message: dict[str, Any]) -> str:
     """JSON as SNS writes its envelopes: two-space indent, `"Name" : value`."""
     return json.dumps(message, indent=2, separators=(",", " : "), ensure_ascii=False)
@@ -228,30 +243,33 @@ def outbox_payload(topic: Row, sub: Row, envelope: dict[str, Any] | None, messag
     return message  # application, raw firehose
 
 
+def no_topic(ctx: Context) -> Row:
+    """What deliveries that belong to no topic (SMS to a number, a push) are logged under."""
+    return {"account": ctx.account, "region": ctx.region, "arn": "", "attributes": {}}
+
+
 def record_outbox(ctx: Context, topic: Row, sub_arn: str | None, protocol: str, endpoint: str,
                   message_id: str, payload: str) -> None:
     """Write one outbox entry; payloads of encrypted topics only as ciphertext."""
-    sealed = bool(topic["attributes"].get("KmsMasterKeyId"))
-    stored: str | bytes = payload
-    if sealed:
+    if topic["attributes"].get("KmsMasterKeyId"):
         from awslocal_cli import crypto
 
-        stored = crypto.wrap_material(ctx.store.root_key(), "sns-outbox", message_id,
+        sealed = crypto.wrap_material(ctx.store.root_key(), "sns-outbox", message_id,
                                       payload.encode("utf-8"))
-    db.log_delivery(ctx.db, {
-        "account": topic["account"], "region": topic["region"], "time": ctx.time(),
-        "message_id": message_id, "topic_arn": topic["arn"], "subscription_arn": sub_arn,
-        "protocol": protocol, "endpoint": endpoint, "status": "outbox", "reason": None,
-        "payload": stored, "sealed": int(sealed)})
+        log(ctx, topic, message_id, sub_arn, protocol, endpoint, "outbox", None, sealed)
+    else:
+        log(ctx, topic, message_id, sub_arn, protocol, endpoint, "outbox", None, payload)
 
 
 def log(ctx: Context, topic: Row, message_id: str, sub_arn: str | None, protocol: str,
-        endpoint: str, status: str, reason: str | None) -> None:
+        endpoint: str, status: str, reason: str | None,
+        payload: str | bytes | None = None) -> None:
+    """One row of the delivery log; a bytes payload is one wrapped by root.key."""
     db.log_delivery(ctx.db, {
         "account": topic["account"], "region": topic["region"], "time": ctx.time(),
         "message_id": message_id, "topic_arn": topic["arn"], "subscription_arn": sub_arn,
         "protocol": protocol, "endpoint": endpoint, "status": status, "reason": reason,
-        "payload": None})
+        "payload": payload, "sealed": int(isinstance(payload, bytes))})
 
 
 # -- delivery policies ----------------------------------------------------------------------------
@@ -520,7 +538,7 @@ def _record(ctx: Context, row: Row, body: bytes | str, ok: bool, reason: str) ->
     if attempts <= len(delays):
         when = ctx.time() + delays[attempts - 1]
         log(ctx, topic, *where, "retrying",
-            f"{reason}; retry {attempts} of {len(delays)} due at {_iso(when)}")
+            f"{reason}; retry {attempts} of {len(delays)} due at {timestamp(when)}")
         db.reschedule_pending(ctx.db, row["seq"], attempts, when)
         return
     log(ctx, topic, *where, "failed",
@@ -532,12 +550,6 @@ def _record(ctx: Context, row: Row, body: bytes | str, ok: bool, reason: str) ->
         problem = send_to_queue(ctx, topic, target, body.decode("utf-8"), None, None, None)
         log(ctx, topic, row["message_id"], row["subscription_arn"], "sqs", target,
             "dead-lettered" if problem is None else "refused", problem)
-
-
-def _iso(epoch: float) -> str:
-    from datetime import datetime, timezone
-
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # -- queues ---------------------------------------------------------------------------------------
@@ -554,8 +566,7 @@ def send_to_queue(ctx: Context, topic: Row, queue_arn: str, body: str,
 
     from awslocal_cli.services import sqs
 
-    service = ctx.derive(account=topic["account"], principal=SERVICE, via_service=None,
-                         source_arn=topic["arn"], source_account=topic["account"])
+    service = ctx.derive(account=topic["account"]).as_service(SERVICE, source_arn=topic["arn"])
     entry: dict[str, Any] = {"MessageBody": body}
     if attributes:
         entry["MessageAttributes"] = attributes
@@ -578,16 +589,15 @@ def deliveries(ctx: Context, *, topic_arn: str | None = None, status: str | None
     rows = db.list_deliveries(ctx.db, ctx.account, ctx.region, topic_arn=topic_arn,
                               statuses=(status,) if status else (), message_id=message_id)
     out: dict[str, Any] = {"Deliveries": [{
-        "Time": _iso(r["time"]), "MessageId": r["message_id"], "TopicArn": r["topic_arn"],
+        "Time": _moment(r["time"]), "MessageId": r["message_id"], "TopicArn": r["topic_arn"],
         "SubscriptionArn": r["subscription_arn"], "Protocol": r["protocol"],
         "Endpoint": r["endpoint"], "Status": r["status"], "Reason": r["reason"]}
         for r in rows]}
-    pending = [r for r in db.list_pending(ctx.db, ctx.account, ctx.region)
-               if topic_arn is None or r["topic_arn"] == topic_arn]
+    pending = db.list_pending(ctx.db, ctx.account, ctx.region, topic_arn)
     out["Pending"] = [{"MessageId": r["message_id"], "Type": r["message_type"],
                        "TopicArn": r["topic_arn"], "SubscriptionArn": r["subscription_arn"],
                        "Endpoint": r["endpoint"], "Attempts": r["attempts"],
-                       "NextAttempt": _iso(r["next_attempt"])} for r in pending]
+                       "NextAttempt": _moment(r["next_attempt"])} for r in pending]
     return out
 
 
@@ -604,7 +614,7 @@ def outbox(ctx: Context, *, protocol: str | None = None, endpoint: str | None = 
 
             payload = crypto.unwrap_material(ctx.store.root_key(), "sns-outbox",
                                              r["message_id"], payload).decode("utf-8")
-        messages.append({"Time": _iso(r["time"]), "MessageId": r["message_id"],
+        messages.append({"Time": _moment(r["time"]), "MessageId": r["message_id"],
                          "TopicArn": r["topic_arn"] or None,
                          "SubscriptionArn": r["subscription_arn"], "Protocol": r["protocol"],
                          "Endpoint": r["endpoint"], "Payload": payload})

@@ -27,6 +27,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import sns as err
+from awslocal_cli.services.sns import page_after, page_token, seq_after
 from awslocal_cli.store import sns as sns_db
 from awslocal_cli.store import sns_records as db
 
@@ -116,32 +117,6 @@ def _percent(value: str) -> bool:
     return value.isdigit() and 0 <= int(value) <= 100
 
 
-def _token(kind: str, value: Any) -> str:
-    return base64.urlsafe_b64encode(f"{kind}:{value}".encode()).decode()
-
-
-def _after(token: str | None, kind: str, name: str = "NextToken") -> str | None:
-    """The position a NextToken of ours resumes after; None for no token."""
-    if token is None:
-        return None
-    try:
-        text = base64.urlsafe_b64decode(token.encode()).decode()
-    except (ValueError, UnicodeDecodeError):
-        text = ""
-    if not text.startswith(f"{kind}:"):
-        raise _invalid(name)
-    return text[len(kind) + 1:]
-
-
-def _seq_after(token: str | None, kind: str) -> int:
-    value = _after(token, kind)
-    if value is None:
-        return 0
-    if not value.isdigit():
-        raise _invalid("NextToken")
-    return int(value)
-
-
 # -- platform applications ----------------------------------------------------------------------
 
 
@@ -228,8 +203,6 @@ def _split(platform: str, attributes: dict[str, str],
 
 def _sealed(ctx: Context, arn: str, secret: dict[str, str]) -> dict[str, str]:
     """Credentials as stored: wrapped by root.key, so state.db alone does not reveal them."""
-    import base64
-
     from awslocal_cli import crypto
 
     blob = crypto.wrap_material(ctx.store.root_key(), "sns-platform-credentials", arn,
@@ -239,8 +212,6 @@ def _sealed(ctx: Context, arn: str, secret: dict[str, str]) -> dict[str, str]:
 
 def _opened(ctx: Context, app: Row) -> dict[str, str]:
     """An application's credentials, unwrapped."""
-    import base64
-
     from awslocal_cli import crypto
 
     sealed = app["credentials"].get("sealed")
@@ -329,13 +300,13 @@ def delete_platform_application(ctx: Context, *, PlatformApplicationArn: str) ->
 
 def list_platform_applications(ctx: Context, *, NextToken: str | None = None) -> dict[str, Any]:
     """The applications of the region, 100 per page."""
-    rows = db.list_applications(ctx.db, ctx.account, ctx.region, _seq_after(NextToken, "app"),
+    rows = db.list_applications(ctx.db, ctx.account, ctx.region, seq_after(NextToken, "app"),
                                 PAGE + 1)
     out: dict[str, Any] = {"PlatformApplications": [
         {"PlatformApplicationArn": r["arn"], "Attributes": dict(r["attributes"])}
         for r in rows[:PAGE]]}
     if len(rows) > PAGE:
-        out["NextToken"] = _token("app", rows[PAGE - 1]["seq"])
+        out["NextToken"] = page_token("app", rows[PAGE - 1]["seq"])
     return out
 
 
@@ -450,11 +421,11 @@ def list_endpoints_by_platform_application(ctx: Context, *, PlatformApplicationA
                                            NextToken: str | None = None) -> dict[str, Any]:
     """The endpoints of an application, 100 per page."""
     app = _application(ctx, PlatformApplicationArn)
-    rows = db.list_endpoints(ctx.db, app["arn"], _seq_after(NextToken, "endpoint"), PAGE + 1)
+    rows = db.list_endpoints(ctx.db, app["arn"], seq_after(NextToken, "endpoint"), PAGE + 1)
     out: dict[str, Any] = {"Endpoints": [
         {"EndpointArn": r["arn"], "Attributes": dict(r["attributes"])} for r in rows[:PAGE]]}
     if len(rows) > PAGE:
-        out["NextToken"] = _token("endpoint", rows[PAGE - 1]["seq"])
+        out["NextToken"] = page_token("endpoint", rows[PAGE - 1]["seq"])
     return out
 
 
@@ -578,11 +549,11 @@ def check_if_phone_number_is_opted_out(ctx: Context, *, phoneNumber: str) -> dic
 def list_phone_numbers_opted_out(ctx: Context, *, nextToken: str | None = None
                                  ) -> dict[str, Any]:
     """The opted-out phone numbers, 100 per page."""
-    after = _after(nextToken, "phone", "nextToken") or ""
+    after = page_after(nextToken, "phone", "nextToken") or ""
     numbers = db.list_opted_out(ctx.db, ctx.account, ctx.region, after, PAGE + 1)
     out: dict[str, Any] = {"phoneNumbers": numbers[:PAGE]}
     if len(numbers) > PAGE:
-        out["nextToken"] = _token("phone", numbers[PAGE - 1])
+        out["nextToken"] = page_token("phone", numbers[PAGE - 1])
     return out
 
 
@@ -671,11 +642,10 @@ def _send_otp(ctx: Context, phone: str, sends: list[float]) -> tuple[str, list[f
             f"The one-time password can be sent to a phone number at most {SANDBOX_MAX_SENDS} "
             "times every 24 hours")
     otp = f"{secrets.randbelow(10**6):06d}"
-    sns_db.log_delivery(ctx.db, {
-        "account": ctx.account, "region": ctx.region, "time": now,
-        "message_id": str(uuid.uuid4()), "topic_arn": "", "subscription_arn": None,
-        "protocol": "sms", "endpoint": phone, "status": "outbox", "reason": None,
-        "payload": f"Your Amazon SNS verification code is: {otp}"})
+    from awslocal_cli.services import sns_delivery
+
+    sns_delivery.record_outbox(ctx, sns_delivery.no_topic(ctx), None, "sms", phone,
+                               str(uuid.uuid4()), f"Your Amazon SNS verification code is: {otp}")
     return otp, [*recent, now]
 
 
@@ -741,11 +711,11 @@ def list_sms_sandbox_phone_numbers(ctx: Context, *, NextToken: str | None = None
     if not 1 <= limit <= PAGE:
         raise _invalid(f"MaxResults Reason: must be between 1 and {PAGE}")
     rows = db.list_sandbox_numbers(ctx.db, ctx.account, ctx.region,
-                                   _seq_after(NextToken, "sandbox"), limit + 1)
+                                   seq_after(NextToken, "sandbox"), limit + 1)
     out: dict[str, Any] = {"PhoneNumbers": [
         {"PhoneNumber": r["phone_number"], "Status": r["status"]} for r in rows[:limit]]}
     if len(rows) > limit:
-        out["NextToken"] = _token("sandbox", rows[limit - 1]["seq"])
+        out["NextToken"] = page_token("sandbox", rows[limit - 1]["seq"])
     return out
 
 

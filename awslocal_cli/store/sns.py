@@ -286,11 +286,12 @@ def delete_pending(db: sqlite3.Connection, seq: int) -> None:
     db.execute("DELETE FROM sns_pending WHERE seq = ?", (seq,))
 
 
-def list_pending(db: sqlite3.Connection, account: str, region: str) -> list[Row]:
+def list_pending(db: sqlite3.Connection, account: str, region: str,
+                 topic_arn: str | None = None) -> list[Row]:
     return _all(db, "SELECT seq, topic_arn, subscription_arn, endpoint, message_id, "
                     "message_type, attempts, next_attempt FROM sns_pending "
-                    "WHERE account = ? AND region = ? ORDER BY next_attempt, seq",
-                (account, region))
+                    "WHERE account = ? AND region = ? AND (? IS NULL OR topic_arn = ?) "
+                    "ORDER BY next_attempt, seq", (account, region, topic_arn, topic_arn))
 
 
 # -- the message archive of FIFO topics --------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import http.server
 import json
 import sqlite3
 import threading
@@ -20,43 +19,12 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from awslocal_cli.errors import AwsError
 from awslocal_cli.services import kms, sns, sqs
 from awslocal_cli.services.sns_delivery import check_delivery_policy, retry_delays
-from tests.services.sns_util import topic_queue
+from tests.services.sns_util import Endpoint, topic_queue
 
 ACCOUNT = "123456789012"
 
 
 # -- an HTTP endpoint on 127.0.0.1 -----------------------------------------------------------
-
-
-class Endpoint:
-    """A local HTTP server that records each POST and answers with scripted status codes."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict] = []
-        self.codes: list[int] = []
-        endpoint = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                endpoint.requests.append({"path": self.path, "headers": dict(self.headers),
-                                          "body": body.decode()})
-                code = endpoint.codes.pop(0) if endpoint.codes else 200
-                self.send_response(code)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sns"
-        self.thread = threading.Thread(target=self.server.serve_forever,
-                                       kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def messages(self) -> list[dict]:
-        return [json.loads(r["body"]) for r in self.requests]
 
 
 @pytest.fixture
