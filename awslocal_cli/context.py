@@ -260,18 +260,12 @@ class Context:
         return self.derive(via_service=f"{service}.{self.region}.amazonaws.com")
 
     def invoke(self, fn: Callable[..., dict[str, Any]], /, **request: Any) -> dict[str, Any]:
-        """Run one service call as a whole invocation, as the CLI does: commit on success (roll
-        back on an error), close, then run the deferred work (SNS's HTTP requests)."""
-        ok = False
-        try:
-            result = fn(self, **request)
-            ok = True
-            return result
-        finally:
-            self.session.finish(ok)
-            self.session.close()
-            if ok and self.session.deferred:
-                self.session.run_deferred(self)
+        """Run one service call as a whole invocation, exactly as the CLI runs one (see
+        awslocal_cli.dispatch): one transaction, the service's after-operation hook, then the
+        deferred work."""
+        from awslocal_cli.dispatch import call_function
+
+        return call_function(self, fn, request)
 
     # -- identity ----------------------------------------------------------------------------
 

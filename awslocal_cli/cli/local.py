@@ -34,8 +34,9 @@ def _run(ctx: click.Context, body: Callable[[Any], dict[str, Any] | None], title
         result = body(context)
     if result is not None:
         render(result, output=opts.output, query=opts.query, operation_name=title, color=opts.color)
-    if context.session.deferred:
-        context.session.run_deferred(context)
+    from awslocal_cli.dispatch import finish
+
+    finish(context)
 
 
 @click.group(context_settings=SETTINGS)

@@ -12,14 +12,12 @@ wrappers (help, completion) are in awslocal_cli.cli.tree.
 
 from __future__ import annotations
 
-import importlib
-
 from awslocal_cli import model as models
-from awslocal_cli.errors import AwsError, ParamValidationError, UsageError
+from awslocal_cli.dispatch import service_module
+from awslocal_cli.errors import ParamValidationError, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from types import ModuleType
     from typing import Any
 
 PAGING_OPTIONS = ("starting-token", "page-size", "max-items")
@@ -33,15 +31,6 @@ SERVICE_TITLES = {
     "sts": "AWS Security Token Service (STS)",
     "cloudtrail": "AWS CloudTrail (LookupEvents over the local event log)",
 }
-
-
-def service_module(service: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(f"awslocal_cli.services.{service}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"awslocal_cli.services.{service}":
-            return None
-        raise
 
 
 def implemented_operations(service: str) -> dict[str, str]:
@@ -253,23 +242,16 @@ class Operation:
                 f"{context.principal}; state dir {context.session.state_dir}; request members: "
                 + (", ".join(f"{k} ({_size(v)})" for k, v in request.items()) or "none")
             )
-        module = service_module(self.service)
-        assert module is not None
-        function = getattr(module, models.snake_case(self.operation))
-        try:
-            with context.session:
-                if paging is None:
-                    response = function(context, **request)
-                else:
-                    from awslocal_cli.cli.paginate import paginate
+        from awslocal_cli import dispatch
 
-                    response = paginate(function, context, request, self.paginator, **paging)
-                hook = getattr(module, "after_operation", None)
-                if hook is not None:  # e.g. SNS: attempt the HTTP requests that fell due
-                    hook(context)
-        except AwsError as exc:
-            exc.operation = self.operation  # type: ignore[attr-defined]
-            raise
+        runner = None
+        if paging is not None:
+            from awslocal_cli.cli.paginate import paginate
+
+            def runner(function: Any, context: Any, request: dict[str, Any]) -> dict[str, Any]:
+                return paginate(function, context, request, self.paginator, **paging)
+
+        response = dispatch.call(context, self.service, self.operation, request, runner=runner)
         from awslocal_cli.output import render
 
         render(
@@ -279,8 +261,7 @@ class Operation:
             operation_name=self.operation,
             color=opts.color,
         )
-        if context.session.deferred:
-            context.session.run_deferred(context)
+        dispatch.finish(context)
 
     def _print_skeleton(self, kind: str) -> None:
         from awslocal_cli.cli import argconv
