@@ -12,10 +12,7 @@ from hypothesis import strategies as st
 
 from awslocal_cli.errors import kms as err
 from awslocal_cli.services import kms
-
-
-def make_key(inv, **kw):
-    return inv(kms.create_key, **kw)["KeyMetadata"]
+from tests.services.kms.kms_util import make_key
 
 
 def test_encrypt_decrypt_with_context(inv) -> None:
