@@ -35,8 +35,29 @@ def create_key(ctx: Context, audit: _Audit, *, Policy: str | None = None,
 
     Keys in custom key stores use local key material: no HSM or proxy is contacted.
     """
-    import uuid
+    spec, usage = _spec_and_usage(KeySpec, CustomerMasterKeySpec, KeyUsage)
+    origin = _origin(ctx, Origin, CustomKeyStoreId)
+    _check_origin_rules(ctx, origin, spec, CustomKeyStoreId=CustomKeyStoreId,
+                        MultiRegion=MultiRegion, XksKeyId=XksKeyId)
+    if Policy is not None:
+        _parse_policy(Policy, bypass=bool(BypassPolicyLockoutSafetyCheck),
+                      principal=ctx.principal, account=ctx.account)
+    _check_tags(Tags or [])
+    material = None if origin == "EXTERNAL" else _generate_material(spec)
+    key = _insert_key(ctx, spec, usage, origin, Policy=Policy, Description=Description,
+                      MultiRegion=MultiRegion, CustomKeyStoreId=CustomKeyStoreId,
+                      XksKeyId=XksKeyId)
+    audit.key(key["arn"])
+    if material is not None:
+        _store_material(ctx, key, _new_material_id(), material, created=key["creation_date"])
+    for tag in Tags or []:
+        db.put_tag(ctx.db, ctx.account, ctx.region, key["key_id"], tag["TagKey"], tag["TagValue"])
+    return {"KeyMetadata": _metadata(ctx, key)}
 
+
+def _spec_and_usage(KeySpec: str | None, CustomerMasterKeySpec: str | None,
+                    KeyUsage: str | None) -> tuple[str, str]:
+    """The key spec and usage a CreateKey request asks for (defaults: a symmetric key)."""
     if KeySpec and CustomerMasterKeySpec:
         raise err.ValidationException(
             "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. "
@@ -46,6 +67,11 @@ def create_key(ctx: Context, audit: _Audit, *, Policy: str | None = None,
     if usage not in _USAGES[spec]:
         raise err.ValidationException(
             f"KeyUsage {usage} is not compatible with KeySpec {spec}")
+    return spec, usage
+
+
+def _origin(ctx: Context, Origin: str | None, CustomKeyStoreId: str | None) -> str:
+    """The key's origin; a custom key store must exist, be connected and fit the origin."""
     origin = Origin or "AWS_KMS"
     store = None
     if CustomKeyStoreId is not None:
@@ -66,6 +92,12 @@ def create_key(ctx: Context, audit: _Audit, *, Policy: str | None = None,
     elif origin in ("AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"):
         raise err.ValidationException(
             f"CustomKeyStoreId is required when Origin is {origin}.")
+    return origin
+
+
+def _check_origin_rules(ctx: Context, origin: str, spec: str, *, CustomKeyStoreId: str | None,
+                        MultiRegion: bool | None, XksKeyId: str | None) -> None:
+    """What each origin allows: key specs, multi-Region keys, and an unused XKS key id."""
     if origin == "EXTERNAL_KEY_STORE" and not XksKeyId:
         raise err.ValidationException("XksKeyId is required when Origin is EXTERNAL_KEY_STORE.")
     if XksKeyId and origin != "EXTERNAL_KEY_STORE":
@@ -83,19 +115,24 @@ def create_key(ctx: Context, audit: _Audit, *, Policy: str | None = None,
                         CustomKeyStoreId for k in db.list_keys(ctx.db, ctx.account, ctx.region)):
         raise err.XksKeyAlreadyInUseException(
             f"The external key {XksKeyId} is already associated with a KMS key.")
-    if Policy is not None:
-        _parse_policy(Policy, bypass=bool(BypassPolicyLockoutSafetyCheck),
-                      principal=ctx.principal, account=ctx.account)
-    _check_tags(Tags or [])
-    material: bytes | None = None
-    if origin != "EXTERNAL":
-        from awslocal_cli import crypto
 
-        try:
-            material = crypto.generate(spec)
-        except crypto.Unsupported:
-            raise err.UnsupportedOperationException(
-                f"KeySpec {spec} is not supported in this region.") from None
+
+def _generate_material(spec: str) -> bytes:
+    from awslocal_cli import crypto
+
+    try:
+        return crypto.generate(spec)
+    except crypto.Unsupported:
+        raise err.UnsupportedOperationException(
+            f"KeySpec {spec} is not supported in this region.") from None
+
+
+def _insert_key(ctx: Context, spec: str, usage: str, origin: str, *, Policy: str | None,
+                Description: str | None, MultiRegion: bool | None,
+                CustomKeyStoreId: str | None, XksKeyId: str | None) -> Row:
+    """The new key's row, stored (EXTERNAL keys wait for their material in PendingImport)."""
+    import uuid
+
     now = ctx.time()
     key_id = ("mrk-" + uuid.uuid4().hex) if MultiRegion else str(uuid.uuid4())
     row: Row = {
@@ -111,12 +148,7 @@ def create_key(ctx: Context, audit: _Audit, *, Policy: str | None = None,
     db.insert_key(ctx.db, ctx.account, ctx.region, row)
     key = db.get_key(ctx.db, ctx.account, ctx.region, key_id)
     assert key is not None
-    audit.key(key["arn"])
-    if material is not None:
-        _store_material(ctx, key, _new_material_id(), material, created=now)
-    for tag in Tags or []:
-        db.put_tag(ctx.db, ctx.account, ctx.region, key_id, tag["TagKey"], tag["TagValue"])
-    return {"KeyMetadata": _metadata(ctx, key)}
+    return key
 
 
 @_operation("DescribeKey")

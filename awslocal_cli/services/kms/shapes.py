@@ -93,7 +93,9 @@ def _decode_marker(marker: str) -> str:
     try:
         data = json.loads(base64.urlsafe_b64decode(marker.encode()))
         return str(data["after"])
-    except Exception:
+    except (ValueError, KeyError, TypeError):
+        # Not base64 or not JSON (binascii.Error, JSONDecodeError and UnicodeDecodeError are
+        # ValueErrors), or JSON without an "after" member.
         raise err.InvalidMarkerException("Provided marker is invalid.") from None
 
 

@@ -22,88 +22,94 @@ def _model() -> dict[str, Any]:
     return model.load("kms")
 
 
+# Shape type -> (the Python types a value of it may have, the noun of AWS's "Member must be ...").
+_KINDS: dict[str, tuple[tuple[type, ...], str]] = {
+    "string": ((str,), "a string"),
+    "integer": ((int,), "an integer"),
+    "long": ((int,), "an integer"),
+    "blob": ((bytes, bytearray), "binary"),
+    "boolean": ((bool,), "a boolean"),
+    "list": ((list, tuple), "a list"),
+    "map": ((Mapping,), "a map"),
+    "structure": ((Mapping,), "a structure"),
+}
+
+
 def _check_value(shape_name: str, value: Any, path: str, problems: list[str]) -> None:
-    shapes = _model()["shapes"]
-    shape = shapes[shape_name]
+    """Append AWS's wording for each model constraint the value (and what it holds) breaks."""
+    shape = _model()["shapes"][shape_name]
     kind = shape["type"]
-    shown = _REDACTED if shape.get("sensitive") or path.rsplit(".", 1)[-1] in _SECRET_PATHS \
-        else value
-    if kind == "string":
-        if not isinstance(value, str):
-            problems.append(f"Value '{shown}' at '{path}' failed to satisfy constraint: "
-                            "Member must be a string")
-            return
-        if "min" in shape and len(value) < shape["min"]:
-            problems.append(f"Value '{shown}' at '{path}' failed to satisfy constraint: Member "
-                            f"must have length greater than or equal to {shape['min']}")
-        elif "max" in shape and len(value) > shape["max"]:
-            problems.append(f"Value '{shown}' at '{path}' failed to satisfy constraint: Member "
-                            f"must have length less than or equal to {shape['max']}")
-        elif "enum" in shape and value not in shape["enum"]:
-            problems.append(f"Value '{shown}' at '{path}' failed to satisfy constraint: Member "
-                            f"must satisfy enum value set: [{', '.join(shape['enum'])}]")
-        elif "pattern" in shape:
-            try:
-                ok = re.fullmatch(shape["pattern"], value) is not None
-            except re.error:  # pragma: no cover - a pattern Python cannot read
-                ok = True
-            if not ok:
-                problems.append(f"Value '{shown}' at '{path}' failed to satisfy constraint: "
-                                f"Member must satisfy regular expression pattern: "
-                                f"{shape['pattern']}")
-    elif kind in ("integer", "long"):
-        if isinstance(value, bool) or not isinstance(value, int):
-            problems.append(f"Value '{value}' at '{path}' failed to satisfy constraint: "
-                            "Member must be an integer")
-            return
-        if "min" in shape and value < shape["min"]:
-            problems.append(f"Value '{value}' at '{path}' failed to satisfy constraint: Member "
-                            f"must have value greater than or equal to {shape['min']}")
-        elif "max" in shape and value > shape["max"]:
-            problems.append(f"Value '{value}' at '{path}' failed to satisfy constraint: Member "
-                            f"must have value less than or equal to {shape['max']}")
-    elif kind == "blob":
-        if not isinstance(value, (bytes, bytearray)):
-            problems.append(f"Value at '{path}' failed to satisfy constraint: Member must be "
-                            "binary")
-            return
-        # Blob values are never echoed: they may be plaintext.
-        if "min" in shape and len(value) < shape["min"]:
-            problems.append(f"Value at '{path}' failed to satisfy constraint: Member must have "
-                            f"length greater than or equal to {shape['min']}")
-        elif "max" in shape and len(value) > shape["max"]:
-            problems.append(f"Value at '{path}' failed to satisfy constraint: Member must have "
-                            f"length less than or equal to {shape['max']}")
-    elif kind == "boolean":
-        if not isinstance(value, bool):
-            problems.append(f"Value '{value}' at '{path}' failed to satisfy constraint: "
-                            "Member must be a boolean")
-    elif kind == "list":
-        if not isinstance(value, (list, tuple)):
-            problems.append(f"Value '{value}' at '{path}' failed to satisfy constraint: "
-                            "Member must be a list")
-            return
-        if "min" in shape and len(value) < shape["min"]:
-            problems.append(f"Value '{value}' at '{path}' failed to satisfy constraint: Member "
-                            f"must have length greater than or equal to {shape['min']}")
-        elif "max" in shape and len(value) > shape["max"]:
-            problems.append(f"Value '{value}' at '{path}' failed to satisfy constraint: Member "
-                            f"must have length less than or equal to {shape['max']}")
+    if kind not in _KINDS:
+        return
+    shown = _shown(shape, kind, value, path)
+    types, noun = _KINDS[kind]
+    if not isinstance(value, types) or (kind in ("integer", "long") and isinstance(value, bool)):
+        problems.append(_violation(shown, path, f"must be {noun}"))
+        return
+    rule = _constraint_broken(shape, kind, value)
+    if rule is not None:
+        problems.append(_violation(shown, path, rule))
+    _check_contents(shape_name, kind, value, path, problems)
+
+
+def _shown(shape: Mapping[str, Any], kind: str, value: Any, path: str) -> Any:
+    """How an error message echoes a value: never a blob (it may be plaintext), nor a secret."""
+    if kind == "blob":
+        return None
+    if kind == "string" and (shape.get("sensitive")
+                             or path.rsplit(".", 1)[-1] in _SECRET_PATHS):
+        return _REDACTED
+    return value
+
+
+def _violation(shown: Any, path: str, rule: str) -> str:
+    value = "Value" if shown is None else f"Value '{shown}'"
+    return f"{value} at '{path}' failed to satisfy constraint: Member {rule}"
+
+
+def _constraint_broken(shape: Mapping[str, Any], kind: str, value: Any) -> str | None:
+    """The first of the shape's min/max/enum/pattern constraints that the value breaks."""
+    if kind in ("integer", "long"):
+        return _bound_broken(shape, value, "value")
+    if kind in ("blob", "list"):
+        return _bound_broken(shape, len(value), "length")
+    if kind != "string":
+        return None
+    rule = _bound_broken(shape, len(value), "length")
+    if rule is None and "enum" in shape and value not in shape["enum"]:
+        rule = f"must satisfy enum value set: [{', '.join(shape['enum'])}]"
+    if rule is None and "pattern" in shape and not _matches(shape["pattern"], value):
+        rule = f"must satisfy regular expression pattern: {shape['pattern']}"
+    return rule
+
+
+def _bound_broken(shape: Mapping[str, Any], measure: int, what: str) -> str | None:
+    if "min" in shape and measure < shape["min"]:
+        return f"must have {what} greater than or equal to {shape['min']}"
+    if "max" in shape and measure > shape["max"]:
+        return f"must have {what} less than or equal to {shape['max']}"
+    return None
+
+
+def _matches(pattern: str, value: str) -> bool:
+    try:
+        return re.fullmatch(pattern, value) is not None
+    except re.error:  # pragma: no cover - a pattern Python cannot read
+        return True
+
+
+def _check_contents(shape_name: str, kind: str, value: Any, path: str,
+                    problems: list[str]) -> None:
+    """Check the members of a list, map or structure against their own shapes."""
+    shape = _model()["shapes"][shape_name]
+    if kind == "list":
         for i, item in enumerate(value):
             _check_value(shape["member"]["shape"], item, f"{path}.{i + 1}.member", problems)
     elif kind == "map":
-        if not isinstance(value, Mapping):
-            problems.append(f"Value '{value}' at '{path}' failed to satisfy constraint: "
-                            "Member must be a map")
-            return
         for k, v in value.items():
             _check_value(shape["key"]["shape"], k, f"{path}.key", problems)
             _check_value(shape["value"]["shape"], v, f"{path}.value", problems)
     elif kind == "structure":
-        if not isinstance(value, Mapping):
-            problems.append(f"Value '{value}' at '{path}' failed to satisfy constraint: "
-                            "Member must be a structure")
-            return
         _check_structure(shape_name, value, path + ".", problems)
 
 
