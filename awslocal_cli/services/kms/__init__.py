@@ -40,7 +40,7 @@ them use local material); Recipient (Nitro Enclaves attestation) is not supporte
 symmetric ciphertext blob names `<account>:<key id>` and the key material version (format in
 awslocal_cli/crypto/envelope.py), so Decrypt needs no KeyId, also across accounts.
 
-Where things are (the package's modules; this face only re-exports):
+Where things are (this face only re-exports; the modules import each other, never the face):
 
 - keys.py: CreateKey, DescribeKey, ListKeys, UpdateKeyDescription, GetKeyLastUsage
 - lifecycle.py: enable, disable, deletion windows, rotation; housekeeping.py: the lazy sweep
@@ -59,9 +59,9 @@ Where things are (the package's modules; this face only re-exports):
 
 from __future__ import annotations
 
-# Every submodule imports only awslocal_cli.errors and awslocal_cli.store at its top (crypto and
-# policy are imported inside the functions that use them), so importing them all here costs what
-# the one kms.py did: `kms describe-key` still loads no cryptography.
+# Beyond their siblings, the submodules import only awslocal_cli.errors and awslocal_cli.store at
+# their top (crypto and policy inside the functions that use them), so importing them all here
+# costs what the single kms.py module did: `kms describe-key` still loads no cryptography.
 from awslocal_cli.services.kms.aliases import (
     create_alias,
     delete_alias,
