@@ -15,7 +15,7 @@ KMS ciphertext blob (Encrypt / GenerateDataKey output for symmetric keys), `encr
     0x01 | len(key ref) (1) | key ref (ascii, 1..255) | key material id (32 raw bytes; 64 hex
     chars in the API) | nonce (12) | AES-GCM(key material, plaintext, aad) (len(plaintext) + 16)
     aad = the header above (everything before the nonce) | canonical(encryption context)
-    The key ref is opaque here; services/kms.py writes `<account>:<key id>`.
+    The key ref is opaque here; services/kms/crypto_ops.py writes `<account>:<key id>`.
 
 Canonical encryption context, `canonical_context`: count (2) then, by sorted key,
     len(key utf-8) (2) | key | len(value utf-8) (2) | value

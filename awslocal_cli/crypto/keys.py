@@ -11,7 +11,7 @@ import hmac as _hmac
 import os
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives import hmac as _chmac
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, utils
@@ -79,9 +79,7 @@ def generate(spec: str) -> bytes:
     if spec.startswith(("ML_DSA_", "ML_KEM_")):
         try:
             return _pkcs8(_pq(spec).generate())
-        except Unsupported:
-            raise
-        except Exception as exc:  # UnsupportedAlgorithm on an OpenSSL without them
+        except UnsupportedAlgorithm as exc:  # an OpenSSL without ML-DSA / ML-KEM
             raise Unsupported(spec) from exc
     raise Unsupported(spec)
 
@@ -118,7 +116,8 @@ def material_matches(spec: str, material: bytes) -> bool:
         return len(material) == _HMAC_BYTES[spec]
     try:
         key = serialization.load_der_private_key(material, password=None)
-    except Exception:
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        # Not DER, an encrypted key (TypeError: no password given), or a key type OpenSSL lacks.
         return False
     if spec.startswith("RSA_"):
         return isinstance(key, rsa.RSAPrivateKey) and key.key_size == int(spec[4:])
@@ -154,7 +153,7 @@ def rsa_decrypt(private_der: bytes, algorithm: str, ciphertext: bytes) -> bytes:
     """The plaintext of an RSA OAEP ciphertext; InvalidCiphertext on any failure."""
     try:
         return bytes(_private(private_der).decrypt(ciphertext, _oaep(algorithm)))
-    except Exception:
+    except ValueError:  # cryptography's one "Decryption failed" for any bad ciphertext
         raise InvalidCiphertext() from None
 
 
@@ -226,7 +225,7 @@ def decapsulate(private_der: bytes, ciphertext: bytes) -> bytes:
     """The shared secret in an ML-KEM ciphertext; InvalidCiphertext if it is malformed."""
     try:
         return bytes(_private(private_der).decapsulate(ciphertext))
-    except Exception:
+    except ValueError:  # a ciphertext of the wrong length (ML-KEM rejects implicitly otherwise)
         raise InvalidCiphertext() from None
 
 
@@ -256,7 +255,7 @@ def derive_shared_secret(private_der: bytes, peer_public_der: bytes) -> bytes:
     key = _private(private_der)
     try:
         peer = _public(peer_public_der)
-    except Exception:
+    except (ValueError, UnsupportedAlgorithm):
         raise ValueError("malformed public key") from None
     if not isinstance(peer, ec.EllipticCurvePublicKey) or peer.curve.name != key.curve.name:
         raise ValueError("public key on another curve")

@@ -1,6 +1,6 @@
 """KMS error codes: one AwsError subclass per error shape of the KMS model.
 
-Messages are supplied where raised, in AWS's wording, naming ARNs (services/kms.py).
+Messages are supplied where raised, in AWS's wording, naming ARNs (services/kms/).
 """
 
 from __future__ import annotations

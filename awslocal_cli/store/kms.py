@@ -98,11 +98,6 @@ def count_keys_in_store(db: sqlite3.Connection, account: str, region: str, store
         "custom_key_store_id = ?", (account, region, store_id)).fetchone()[0])
 
 
-def managed_key(db: sqlite3.Connection, account: str, region: str, service: str) -> Row | None:
-    return _one(db, "SELECT * FROM kms_keys WHERE account = ? AND region = ? AND "
-                    "managed_service = ?", (account, region, service))
-
-
 # -- lazy housekeeping ----------------------------------------------------------------------------
 
 

@@ -12,11 +12,7 @@ import pytest
 from awslocal_cli import crypto
 from awslocal_cli.errors import kms as err
 from awslocal_cli.services import cloudtrail, kms
-
-
-def make_key(inv, **kw):
-    return inv(kms.create_key, **kw)["KeyMetadata"]
-
+from tests.services.kms.kms_util import make_key
 
 # -- rotation -------------------------------------------------------------------------------------
 

@@ -9,12 +9,10 @@ import pytest
 
 from awslocal_cli.errors import kms as err
 from awslocal_cli.services import kms
+from awslocal_cli.services.kms.specs import _RSA_SIGNING as RSA_SIGNING
+from tests.services.kms.kms_util import make_key
 
 ARN_PREFIX = "arn:aws:kms:us-east-1:123456789012:key/"
-
-
-def make_key(inv, **kw):
-    return inv(kms.create_key, **kw)["KeyMetadata"]
 
 
 def test_create_key_defaults(inv) -> None:
@@ -36,7 +34,7 @@ def test_create_key_defaults(inv) -> None:
 
 
 @pytest.mark.parametrize(("spec", "usage", "field", "value"), [
-    ("RSA_2048", "SIGN_VERIFY", "SigningAlgorithms", kms._RSA_SIGNING),
+    ("RSA_2048", "SIGN_VERIFY", "SigningAlgorithms", RSA_SIGNING),
     ("RSA_3072", "ENCRYPT_DECRYPT", "EncryptionAlgorithms",
      ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]),
     ("ECC_NIST_P384", "SIGN_VERIFY", "SigningAlgorithms", ["ECDSA_SHA_384"]),
@@ -278,5 +276,5 @@ def test_describe_and_list_do_not_import_cryptography(inv) -> None:
         "print(any(m.startswith('cryptography') for m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=str(__import__("pathlib").Path(kms.__file__).parents[2]))
+                         check=True, cwd=str(__import__("pathlib").Path(kms.__file__).parents[3]))
     assert out.stdout.strip() == "False"

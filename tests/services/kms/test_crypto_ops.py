@@ -12,10 +12,7 @@ from hypothesis import strategies as st
 
 from awslocal_cli.errors import kms as err
 from awslocal_cli.services import kms
-
-
-def make_key(inv, **kw):
-    return inv(kms.create_key, **kw)["KeyMetadata"]
+from tests.services.kms.kms_util import make_key
 
 
 def test_encrypt_decrypt_with_context(inv) -> None:
@@ -208,12 +205,19 @@ def test_sign_wrong_algorithm_and_usage(inv) -> None:
         inv(kms.get_public_key, KeyId=sym)
 
 
-def test_ed25519_and_ml_dsa(inv) -> None:
-    for spec, alg in (("ECC_NIST_EDWARDS25519", "ED25519_SHA_512"),
-                      ("ML_DSA_44", "ML_DSA_SHAKE_256")):
-        key = make_key(inv, KeySpec=spec, KeyUsage="SIGN_VERIFY")["KeyId"]
-        sig = inv(kms.sign, KeyId=key, Message=b"m", SigningAlgorithm=alg)["Signature"]
-        inv(kms.verify, KeyId=key, Message=b"m", Signature=sig, SigningAlgorithm=alg)
+@pytest.mark.parametrize("spec,alg", [("ECC_NIST_EDWARDS25519", "ED25519_SHA_512"),
+                                      ("ML_DSA_44", "ML_DSA_SHAKE_256")])
+def test_ed25519_and_ml_dsa(inv, spec, alg) -> None:
+    key = make_key(inv, KeySpec=spec, KeyUsage="SIGN_VERIFY")["KeyId"]
+    sig = inv(kms.sign, KeyId=key, Message=b"m", SigningAlgorithm=alg)["Signature"]
+    out = inv(kms.verify, KeyId=key, Message=b"m", Signature=sig, SigningAlgorithm=alg)
+    assert out["SignatureValid"] is True and out["SigningAlgorithm"] == alg
+    tampered = bytes([sig[0] ^ 1]) + sig[1:]
+    for message, signature in ((b"m", tampered), (b"n", sig)):
+        with pytest.raises(err.KMSInvalidSignatureException) as exc:
+            inv(kms.verify, KeyId=key, Message=message, Signature=signature,
+                SigningAlgorithm=alg)
+        assert exc.value.code == "KMSInvalidSignatureException"
 
 
 def test_hmac(inv) -> None:

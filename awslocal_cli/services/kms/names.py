@@ -1,0 +1,49 @@
+"""ARNs, ids, timestamps and the row type: the small vocabulary every KMS module shares."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+from awslocal_cli.errors import kms as err
+
+EVENT_SOURCE = "kms.amazonaws.com"
+Row = dict[str, Any]
+
+
+DAY = 86400.0
+_UUID_RE = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_MRK_RE = re.compile(r"^mrk-[0-9a-fA-F]{32}$")
+_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):(key|alias)/(.+)$")
+
+
+def _dt(epoch: float | None) -> datetime | None:
+    return None if epoch is None else datetime.fromtimestamp(epoch, tz=timezone.utc)
+
+
+def _epoch(value: Any) -> float:
+    from awslocal_cli.clock import to_epoch
+
+    try:
+        return to_epoch(value)
+    except ValueError:
+        raise err.ValidationException(f"Invalid timestamp {value!r}.") from None
+
+
+def key_arn(region: str, account: str, key_id: str) -> str:
+    return f"arn:aws:kms:{region}:{account}:key/{key_id}"
+
+
+def alias_arn(region: str, account: str, name: str) -> str:
+    return f"arn:aws:kms:{region}:{account}:{name}"
+
+
+def _new_material_id() -> str:
+    return os.urandom(32).hex()
+
+
+def _camel(name: str) -> str:
+    return name[:1].lower() + name[1:]
