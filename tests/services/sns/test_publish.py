@@ -8,7 +8,7 @@ import pytest
 
 from awslocal_cli.errors import AwsError
 from awslocal_cli.services import kms, sns, sqs
-from tests.services.sns_util import topic_queue
+from tests.services.sns.util import topic_queue
 
 ACCOUNT = "123456789012"
 

@@ -129,7 +129,9 @@ def test_subscriptions_and_confirmation(inv):
 
 
 def test_topic_and_subscription_quotas(inv, monkeypatch):
-    monkeypatch.setattr(sns, "MAX_FIFO_TOPICS", 2)
+    from awslocal_cli.services.sns import subscriptions, topics
+
+    monkeypatch.setattr(topics, "MAX_FIFO_TOPICS", 2)
     for name in ("a.fifo", "b.fifo"):
         inv(sns.create_topic, Name=name, Attributes={"FifoTopic": "true"})
     with pytest.raises(AwsError) as exc:
@@ -139,7 +141,7 @@ def test_topic_and_subscription_quotas(inv, monkeypatch):
     inv(sns.create_topic, Name="a.fifo", Attributes={"FifoTopic": "true"})
     inv(sns.create_topic, Name="standard")
     topic = "arn:aws:sns:us-east-1:123456789012:a.fifo"
-    for i in range(sns.MAX_FIFO_SUBSCRIPTIONS):
+    for i in range(subscriptions.MAX_FIFO_SUBSCRIPTIONS):
         inv(sns.subscribe, TopicArn=topic, Protocol="sqs",
             Endpoint=f"arn:aws:sqs:us-east-1:123456789012:q{i}.fifo")
     with pytest.raises(AwsError) as exc:
@@ -164,7 +166,7 @@ def test_fifo_topics_take_queues_only(inv):
 
 
 def test_filter_policy_quota(inv, monkeypatch):
-    from awslocal_cli.services import sns_filter
+    from awslocal_cli.services.sns import filter as sns_filter
 
     monkeypatch.setattr(sns_filter, "MAX_POLICIES_PER_TOPIC", 2)
     topic = inv(sns.create_topic, Name="filtered")["TopicArn"]
@@ -207,7 +209,7 @@ def test_filter_policy_error_wording_by_operation(inv):
 
 
 def test_confirmation_tokens_last_two_days(inv):
-    from awslocal_cli.services import sns_delivery
+    from awslocal_cli.services import sns
 
     topic = inv(sns.create_topic, Name="confirm")["TopicArn"]
     inv(sns.subscribe, TopicArn=topic, Protocol="email", Endpoint="me@example.com")
@@ -221,7 +223,7 @@ def test_confirmation_tokens_last_two_days(inv):
     assert again == {"SubscriptionArn": "pending confirmation"}
     [second] = inv.sql("SELECT token FROM sns_subscriptions")
     assert second != first
-    assert len(inv(sns_delivery.outbox, protocol="email")["Messages"]) == 2
+    assert len(inv(sns.outbox, protocol="email")["Messages"]) == 2
     arn = inv(sns.confirm_subscription, TopicArn=topic, Token=second[0])["SubscriptionArn"]
     # Confirming twice answers the same subscription, even after the token's two days.
     inv.advance(days=3)

@@ -9,7 +9,8 @@ import re
 import pytest
 
 from awslocal_cli.errors import AwsError
-from awslocal_cli.services import sns, sns_records
+from awslocal_cli.services import sns
+from awslocal_cli.services.sns import platform, sms
 
 PREFIX = "arn:aws:sns:us-east-1:123456789012:"
 ADM = {"PlatformPrincipal": "client-id", "PlatformCredential": "client-secret"}
@@ -256,7 +257,7 @@ def test_publish_to_endpoint(inv):
     arn = inv(sns.create_platform_endpoint, PlatformApplicationArn=app, Token="t")["EndpointArn"]
 
     def publish(message, structure=None):
-        return inv(lambda ctx: sns_records.publish_to_endpoint(ctx, arn, message, structure))
+        return inv(lambda ctx: platform.publish_to_endpoint(ctx, arn, message, structure))
 
     assert publish("hello") == "hello"
     gcm = json.dumps({"notification": {"body": "hi"}})
@@ -335,7 +336,7 @@ def test_monthly_spend_limit_is_capped_by_the_quota(inv):
 
 
 def _opt_out(inv, phone):
-    inv(lambda ctx: sns_records.opt_out_phone_number(ctx, phone) or {})
+    inv(lambda ctx: sns.opt_out_phone_number(ctx, phone) or {})
 
 
 def test_opt_out_check_list_and_opt_in(inv):
@@ -385,7 +386,7 @@ def test_check_phone_publish(inv):
     number = "+15555550100"
 
     def check(phone):
-        return inv(lambda ctx: {"reason": sns_records.check_phone_publish(ctx, phone)})["reason"]
+        return inv(lambda ctx: {"reason": sms.check_phone_publish(ctx, phone)})["reason"]
 
     assert "not a verified destination" in check(number)
     inv(sns.create_sms_sandbox_phone_number, PhoneNumber=number)
@@ -394,7 +395,7 @@ def test_check_phone_publish(inv):
     assert check(number) is None
     _opt_out(inv, number)
     assert check(number) == "Phone number is opted out"
-    inv(lambda ctx: sns_records.set_sms_sandbox(ctx, False) or {})
+    inv(lambda ctx: sns.set_sms_sandbox(ctx, False) or {})
     assert inv(sns.get_sms_sandbox_account_status) == {"IsInSandbox": False}
     assert check("+15555550199") is None
 

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from awslocal_cli.errors import AwsError
-from awslocal_cli.services import sns_filter
+from awslocal_cli.services.sns import filter as sns_filter
 
 
 def S(v):
