@@ -121,6 +121,7 @@ def test_archive_policy_validation(inv, policy, reason):
     with pytest.raises(AwsError) as exc:
         inv(sns.create_topic, Name="std", Attributes={"ArchivePolicy": json.dumps(
             {"MessageRetentionPeriod": "3"})})
+    assert exc.value.code == "InvalidParameter"
     assert "only valid for FIFO topics" in exc.value.message
 
 
@@ -133,6 +134,7 @@ def test_replay_policy_validation(inv):
     with pytest.raises(AwsError) as exc:
         inv(sns.set_subscription_attributes, SubscriptionArn=sub,
             AttributeName="ReplayPolicy", AttributeValue=json.dumps(policy))
+    assert exc.value.code == "InvalidParameter"
     assert "no ArchivePolicy" in exc.value.message
     topic = _archived_topic(inv)
     sub = inv(sns.subscribe, TopicArn=topic, Protocol="sqs",

@@ -227,10 +227,11 @@ def test_unsubscribe_sends_unsubscribe_confirmation(inv, endpoint):
     # The token works once.
     inv(sns.unsubscribe, SubscriptionArn=arn)
     inv(sns.confirm_subscription, TopicArn=topic, Token=endpoint.messages()[-1]["Token"])
-    with pytest.raises(AwsError):
+    with pytest.raises(AwsError) as exc:
         inv(sns.confirm_subscription, TopicArn=topic, Token=message["Token"])
 
 
+    assert exc.value.code == "InvalidParameter"
 def test_encrypted_topic_holds_requests_as_ciphertext(inv, endpoint):
     key = inv(kms.create_key)["KeyMetadata"]["KeyId"]
     topic = inv(sns.create_topic, Name="secret",

@@ -279,6 +279,7 @@ def test_publish_to_endpoint(inv):
     inv(sns.delete_endpoint, EndpointArn=arn)
     with pytest.raises(AwsError) as exc:
         publish("x")
+    assert exc.value.code == "InvalidParameter"
     assert exc.value.message == ("Invalid parameter: TargetArn Reason: No endpoint found for the "
                                  "target arn specified")
 
@@ -439,9 +440,10 @@ def test_sandbox_failed_attempt_is_kept(inv):
     inv(sns.create_sms_sandbox_phone_number, PhoneNumber=number)
     otp = inv.sql("SELECT otp FROM sns_sandbox_numbers")[0][0]
     inv.advance(days=1)
-    with pytest.raises(AwsError):
+    with pytest.raises(AwsError) as exc:
         inv(sns.verify_sms_sandbox_phone_number, PhoneNumber=number,
             OneTimePassword=str((int(otp) + 1) % 10**6).zfill(6))
+    assert exc.value.code == "VerificationException"
     # The failed attempt restarts the 24 hours.
     assert _error(inv, sns.delete_sms_sandbox_phone_number, PhoneNumber=number).code == (
         "UserError")

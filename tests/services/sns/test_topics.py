@@ -21,11 +21,13 @@ def test_create_is_idempotent_and_validated(inv):
     assert exc.value.code == "InvalidParameter"
     with pytest.raises(AwsError) as exc:
         inv(sns.create_topic, Name="bad name")
+    assert exc.value.code == "InvalidParameter"
     assert exc.value.message == "Invalid parameter: Topic Name"
-    with pytest.raises(AwsError):
+    with pytest.raises(AwsError) as exc:
         inv(sns.create_topic, Name="nofifo", Attributes={"FifoTopic": "true"})
 
 
+    assert exc.value.code == "InvalidParameter"
 def test_fifo_topic_attributes(inv):
     arn = inv(sns.create_topic, Name="orders.fifo",
               Attributes={"FifoTopic": "true", "ContentBasedDeduplication": "true"})["TopicArn"]
@@ -77,9 +79,10 @@ def test_permissions_edit_policy(inv):
     assert policy["Statement"][1] == {
         "Sid": "pub", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
         "Action": "SNS:Publish", "Resource": arn}
-    with pytest.raises(AwsError):
+    with pytest.raises(AwsError) as exc:
         inv(sns.add_permission, TopicArn=arn, Label="pub", AWSAccountId=["111122223333"],
             ActionName=["Publish"])
+    assert exc.value.code == "InvalidParameter"
     inv(sns.remove_permission, TopicArn=arn, Label="pub")
     policy = json.loads(inv(sns.get_topic_attributes, TopicArn=arn)["Attributes"]["Policy"])
     assert [s["Sid"] for s in policy["Statement"]] == ["__default_statement_ID"]
@@ -108,19 +111,22 @@ def test_subscriptions_and_confirmation(inv):
     attrs = inv(sns.get_topic_attributes, TopicArn=arn)["Attributes"]
     assert (attrs["SubscriptionsConfirmed"], attrs["SubscriptionsPending"]) == ("1", "1")
     token = inv.sql("SELECT token FROM sns_subscriptions WHERE protocol = 'email'")[0][0]
-    with pytest.raises(AwsError):
+    with pytest.raises(AwsError) as exc:
         inv(sns.confirm_subscription, TopicArn=arn, Token="nope")
+    assert exc.value.code == "InvalidParameter"
     confirmed = inv(sns.confirm_subscription, TopicArn=arn, Token=token)["SubscriptionArn"]
     sub_attrs = inv(sns.get_subscription_attributes, SubscriptionArn=confirmed)["Attributes"]
     assert sub_attrs["PendingConfirmation"] == "false"
     inv(sns.set_subscription_attributes, SubscriptionArn=sqs_sub,
         AttributeName="RawMessageDelivery", AttributeValue="true")
-    with pytest.raises(AwsError):
+    with pytest.raises(AwsError) as exc:
         inv(sns.set_subscription_attributes, SubscriptionArn=confirmed,
             AttributeName="RawMessageDelivery", AttributeValue="true")
-    with pytest.raises(AwsError):
+    assert exc.value.code == "InvalidParameter"
+    with pytest.raises(AwsError) as exc:
         inv(sns.set_subscription_attributes, SubscriptionArn=sqs_sub,
             AttributeName="FilterPolicy", AttributeValue='{"a": "notalist"}')
+    assert exc.value.code == "InvalidParameter"
     inv(sns.unsubscribe, SubscriptionArn=sqs_sub)
     assert len(inv(sns.list_subscriptions)["Subscriptions"]) == 1
     with pytest.raises(AwsError) as exc:
@@ -154,6 +160,7 @@ def test_fifo_topics_take_queues_only(inv):
     fifo = inv(sns.create_topic, Name="t.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
     with pytest.raises(AwsError) as exc:
         inv(sns.subscribe, TopicArn=fifo, Protocol="sms", Endpoint="+15555550100")
+    assert exc.value.code == "InvalidParameter"
     assert exc.value.message == "Invalid parameter: Invalid protocol type: sms"
     # Standard queues may subscribe to a FIFO topic; FIFO queues not to a standard one.
     inv(sns.subscribe, TopicArn=fifo, Protocol="sqs",
@@ -162,6 +169,7 @@ def test_fifo_topics_take_queues_only(inv):
     with pytest.raises(AwsError) as exc:
         inv(sns.subscribe, TopicArn=standard, Protocol="sqs",
             Endpoint="arn:aws:sqs:us-east-1:123456789012:q.fifo")
+    assert exc.value.code == "InvalidParameter"
     assert "FIFO SQS Queues can not be subscribed" in exc.value.message
 
 
@@ -199,12 +207,14 @@ def test_filter_policy_error_wording_by_operation(inv):
     with pytest.raises(AwsError) as exc:
         inv(sns.subscribe, TopicArn=topic, Protocol="sqs",
             Endpoint="arn:aws:sqs:us-east-1:123456789012:q", Attributes={"FilterPolicy": bad})
+    assert exc.value.code == "InvalidParameter"
     assert exc.value.message.startswith("Invalid parameter: Attributes Reason: FilterPolicy: ")
     sub = inv(sns.subscribe, TopicArn=topic, Protocol="sqs",
               Endpoint="arn:aws:sqs:us-east-1:123456789012:q")["SubscriptionArn"]
     with pytest.raises(AwsError) as exc:
         inv(sns.set_subscription_attributes, SubscriptionArn=sub, AttributeName="FilterPolicy",
             AttributeValue=bad)
+    assert exc.value.code == "InvalidParameter"
     assert exc.value.message.startswith("Invalid parameter: FilterPolicy: ")
 
 
@@ -217,6 +227,7 @@ def test_confirmation_tokens_last_two_days(inv):
     inv.advance(days=2)
     with pytest.raises(AwsError) as exc:
         inv(sns.confirm_subscription, TopicArn=topic, Token=first[0])
+    assert exc.value.code == "InvalidParameter"
     assert exc.value.message == "Invalid parameter: Token"
     # Subscribing again sends a new confirmation with a fresh token, which works.
     again = inv(sns.subscribe, TopicArn=topic, Protocol="email", Endpoint="me@example.com")
