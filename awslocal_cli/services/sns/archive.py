@@ -180,8 +180,8 @@ def replay(ctx: Context, topic: Row, sub: Row, window: tuple[float, float]) -> N
             continue
         structure = json.loads(text) if row["structured"] else None
         pub = Publication(topic, row["message_id"], structure, text, row["subject"],
-                              attributes, row["published"], row["sequence_number"],
-                              row["group_id"], row["dedup_id"], data_key, replayed=True)
+                          attributes, row["published"], row["sequence_number"],
+                          row["group_id"], row["dedup_id"], data_key, replayed=True)
         deliver(ctx, pub, sub)
     attrs = dict(sub["attributes"], ReplayStatus=status)
     db.update_subscription(ctx.db, sub["arn"], attributes=attrs)

@@ -48,7 +48,7 @@ def lookup_subscription(ctx: Context, arn: Any) -> Row:
     parts = str(arn or "").split(":")
     if len(parts) != 7 or parts[0] != "arn" or parts[2] != "sns":
         raise invalid("SubscriptionArn Reason: An ARN must have at least 6 elements, not "
-                       f"{len(parts)}" if len(parts) < 6 else "SubscriptionArn")
+                      f"{len(parts)}" if len(parts) < 6 else "SubscriptionArn")
     sub = db.get_subscription(ctx.db, str(arn))
     if sub is None:
         raise err.NotFoundException("Subscription does not exist")
@@ -132,7 +132,7 @@ def arn_resource(arn: Any, what: str, kind: str, slashes: int) -> list[str]:
 def boolean(name: str, value: str) -> str:
     if value.lower() not in ("true", "false"):
         raise invalid(f"Attributes Reason: Invalid value for attribute: {name}: must be true "
-                       "or false")
+                      "or false")
     return value.lower()
 
 

@@ -34,7 +34,7 @@ def _policy_topic(ctx: Context, arn: Any) -> Row:
     parts = str(arn or "").split(":")
     if len(parts) < 6:
         raise invalid(f"ResourceArn Reason: An ARN must have at least 6 elements, not "
-                       f"{len(parts)}")
+                      f"{len(parts)}")
     if parts[0] != "arn" or parts[2] != "sns" or not parts[5]:
         raise invalid("ResourceArn")
     topic = sns_db.get_topic(ctx.db, str(arn))

@@ -54,7 +54,7 @@ def deliveries(ctx: Context, *, topic_arn: str | None = None, status: str | None
                message_id: str | None = None) -> dict[str, Any]:
     """The delivery log of the region, oldest first, and the requests still waiting."""
     rows = delivery_db.list_deliveries(ctx.db, ctx.account, ctx.region, topic_arn=topic_arn,
-                              statuses=(status,) if status else (), message_id=message_id)
+                                       statuses=(status,) if status else (), message_id=message_id)
     out: dict[str, Any] = {"Deliveries": [{
         "Time": moment(r["time"]), "MessageId": r["message_id"], "TopicArn": r["topic_arn"],
         "SubscriptionArn": r["subscription_arn"], "Protocol": r["protocol"],
@@ -72,7 +72,7 @@ def outbox(ctx: Context, *, protocol: str | None = None, endpoint: str | None = 
            topic_arn: str | None = None) -> dict[str, Any]:
     """What was sent to email, sms, lambda, firehose and application endpoints."""
     rows = delivery_db.list_deliveries(ctx.db, ctx.account, ctx.region, topic_arn=topic_arn,
-                              statuses=("outbox",), protocol=protocol, endpoint=endpoint)
+                                       statuses=("outbox",), protocol=protocol, endpoint=endpoint)
     messages = []
     for r in rows:
         payload = r["payload"]

@@ -79,7 +79,7 @@ def key_context(topic: Row) -> dict[str, str]:
 
 
 def at_rest(ctx: Context, topic: Row, data_key: dict[str, Any], message_id: str,
-             message: str) -> str:
+            message: str) -> str:
     """Encrypt the message as SNS stores it, then decrypt it for delivery (KMS Decrypt).
 
     The Decrypt is made as the publisher through SNS, so a key policy that grants

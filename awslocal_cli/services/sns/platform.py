@@ -70,13 +70,13 @@ def _check_app_attribute(platform: str, name: str, value: str) -> str:
         raise invalid(f"Attributes Reason: Invalid attribute name: {name}")
     if name in _EVENTS and value and not _TOPIC_ARN.match(value):
         raise invalid(f"Attributes Reason: Invalid value for attribute: {name}: must be a "
-                       "topic ARN")
+                      "topic ARN")
     if name.endswith("RoleArn") and value and not ROLE_ARN.match(value):
         raise invalid(f"Attributes Reason: Invalid value for attribute: {name}: must be an "
-                       "IAM role ARN")
+                      "IAM role ARN")
     if name == "SuccessFeedbackSampleRate" and value and not percent(value):
         raise invalid(f"Attributes Reason: Invalid value for attribute: {name}: must be an "
-                       "integer from 0 to 100")
+                      "integer from 0 to 100")
     if name == "Enabled":
         return boolean(name, value)
     if name.startswith("ApplePlatform") and platform not in _APPLE:
@@ -91,11 +91,11 @@ def _check_credentials(platform: str, merged: dict[str, str], given: dict[str, s
     principal, credential = "PlatformPrincipal" in given, "PlatformCredential" in given
     if principal and not credential:
         raise invalid("Attributes Reason: PlatformPrincipal attribute provided without "
-                       "PlatformCredential")
+                      "PlatformCredential")
     # FCM (GCM) has no principal: the credential is an API key or a service account key file.
     if credential and not principal and platform != "GCM":
         raise invalid("Attributes Reason: PlatformCredential attribute provided without "
-                       "PlatformPrincipal")
+                      "PlatformPrincipal")
     if "PlatformCredential" not in merged:
         raise invalid("Attributes Reason: PlatformCredential attribute required")
     if platform == "GCM" and merged["PlatformCredential"].lstrip().startswith("{"):
@@ -110,7 +110,7 @@ def _check_credentials(platform: str, merged: dict[str, str], given: dict[str, s
             merged.get("ApplePlatformBundleID"))
         if team != bundle:
             raise invalid("Attributes Reason: ApplePlatformTeamID and ApplePlatformBundleID "
-                           "are both required for token-based authentication")
+                          "are both required for token-based authentication")
 
 
 def _authentication_method(platform: str, attributes: dict[str, str],
@@ -173,7 +173,7 @@ def create_platform_application(ctx: Context, *, Name: str, Platform: str,
         raise invalid(f"{name} Reason: must be at most 256 characters long")
     if not _APP_NAME.match(name):
         raise invalid(f"{name} Reason: must contain only characters 'a'-'z', 'A'-'Z', "
-                       "'0'-'9', '_', '-', and '.'")
+                      "'0'-'9', '_', '-', and '.'")
     if Platform not in PLATFORMS:
         raise invalid(f"Platform Reason: {Platform} is not supported")
     if not Attributes:
@@ -266,7 +266,7 @@ def _check_token(platform: str, token: Any) -> str:
         # APNs device tokens are hexadecimal; SNS keeps (and returns) them in lowercase.
         if len(value) > 400 or not re.fullmatch(r"[0-9A-Fa-f]+", value):
             raise invalid("Token Reason: iOS device tokens must be no more than 400 "
-                           "hexadecimal characters")
+                          "hexadecimal characters")
         value = value.lower()
     return value
 
@@ -279,7 +279,7 @@ def _check_endpoint_attributes(platform: str, attributes: dict[str, Any]) -> dic
             raise invalid(f"Attributes Reason: Invalid attribute name: {name}")
         if name == "CustomUserData" and len(value.encode("utf-8")) > MAX_CUSTOM_USER_DATA:
             raise invalid("Attributes Reason: Invalid value for attribute: CustomUserData: must "
-                           "be at most 2048 bytes long in UTF-8 encoding")
+                          "be at most 2048 bytes long in UTF-8 encoding")
         if name == "Enabled":
             value = boolean(name, value)
         if name == "Token":
@@ -311,7 +311,7 @@ def create_platform_endpoint(ctx: Context, *, PlatformApplicationArn: str, Token
     if existing is not None:
         if existing["attributes"] != attributes:
             raise invalid(f"Token Reason: Endpoint {existing['arn']} already exists with the "
-                           "same Token, but different attributes.")
+                          "same Token, but different attributes.")
         return {"EndpointArn": existing["arn"]}
     arn = (f"arn:aws:sns:{app['region']}:{app['account']}:endpoint/{platform}/{app['name']}/"
            f"{uuid.uuid4()}")
@@ -402,5 +402,5 @@ def publish_to_endpoint(ctx: Context, target_arn: str, message: str,
             parsed = None
         if not isinstance(parsed, dict):
             raise invalid(f"Message Reason: Invalid notification for protocol {platform}: "
-                           "Notification is malformed")
+                          "Notification is malformed")
     return payload

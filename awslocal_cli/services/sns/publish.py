@@ -130,7 +130,7 @@ def _publish_one(ctx: Context, topic: Row, entry: dict[str, Any]) -> dict[str, A
         if value is not None and not (0 < len(value) <= 128 and all(
                 33 <= ord(c) <= 126 for c in value)):
             raise invalid(f"{name} Reason: {name} can only include alphanumeric and "
-                           "punctuation characters. 1 to 128 in length.")
+                          "punctuation characters. 1 to 128 in length.")
     now = ctx.time()
     sequence = None
     if topic["fifo"]:
@@ -139,14 +139,14 @@ def _publish_one(ctx: Context, topic: Row, entry: dict[str, Any]) -> dict[str, A
         if dedup is None:
             if topic["attributes"].get("ContentBasedDeduplication") != "true":
                 raise invalid("The topic should either have ContentBasedDeduplication "
-                               "enabled or MessageDeduplicationId provided explicitly")
+                              "enabled or MessageDeduplicationId provided explicitly")
             dedup = hashlib.sha256(message.encode("utf-8")).hexdigest()
         seen = db.dedup_lookup(ctx.db, topic["arn"], dedup, now)
         if seen is not None:
             return {"MessageId": seen["message_id"], "SequenceNumber": seen["sequence_number"]}
     elif dedup is not None:
         raise invalid("MessageDeduplicationId Reason: The request includes "
-                       "MessageDeduplicationId parameter that is not valid for this topic type")
+                      "MessageDeduplicationId parameter that is not valid for this topic type")
     data_key = topic_data_key(ctx, topic)
     message_id = str(uuid.uuid4())
     if data_key is not None:
@@ -164,9 +164,9 @@ def _publish_one(ctx: Context, topic: Row, entry: dict[str, Any]) -> dict[str, A
         from awslocal_cli.services.sns import archive
 
         archive.archive(ctx, topic, message_id=message_id, sequence=sequence or "",
-                            published=now, group=group or "", dedup=dedup or "",
-                            subject=subject, structured=structure is not None,
-                            attributes=attributes, message=message, data_key=data_key)
+                        published=now, group=group or "", dedup=dedup or "",
+                        subject=subject, structured=structure is not None,
+                        attributes=attributes, message=message, data_key=data_key)
     out: dict[str, Any] = {"MessageId": message_id}
     if sequence is not None:
         out["SequenceNumber"] = sequence
@@ -183,8 +183,8 @@ def publish(ctx: Context, *, Message: str, TopicArn: str | None = None,
     targets = [t for t in (TopicArn, TargetArn, PhoneNumber) if t is not None]
     if len(targets) != 1:
         raise invalid("TopicArn or TargetArn Reason: no value for required parameter"
-                       if not targets else
-                       "Only one of TopicArn, TargetArn or PhoneNumber may be specified")
+                      if not targets else
+                      "Only one of TopicArn, TargetArn or PhoneNumber may be specified")
     entry = {"Message": Message, "Subject": Subject, "MessageStructure": MessageStructure,
              "MessageAttributes": MessageAttributes,
              "MessageDeduplicationId": MessageDeduplicationId, "MessageGroupId": MessageGroupId}
@@ -193,7 +193,7 @@ def publish(ctx: Context, *, Message: str, TopicArn: str | None = None,
     if TargetArn is not None and ":endpoint/" in TargetArn:
         return _publish_direct(ctx, "application", TargetArn, entry)
     topic = lookup_topic(ctx, TopicArn if TopicArn is not None else TargetArn,
-                   "TopicArn" if TopicArn is not None else "TargetArn")
+                         "TopicArn" if TopicArn is not None else "TargetArn")
     authorize(ctx, topic, "Publish")
     return _publish_one(ctx, topic, entry)
 
@@ -209,7 +209,7 @@ def _publish_direct(ctx: Context, protocol: str, target: str,
     for name in ("MessageGroupId", "MessageDeduplicationId"):
         if entry.get(name) is not None:
             raise invalid(f"{name} Reason: The request includes {name} parameter that is not "
-                           "valid for this topic type")
+                          "valid for this topic type")
     message, structure, _ = _check_entry(entry)
     message_id = str(uuid.uuid4())
     nowhere = no_topic(ctx)

@@ -50,9 +50,8 @@ def _signer(ctx: Context, account: str, region: str) -> tuple[bytes, str]:
     if row is None:
         private = crypto.generate("RSA_2048")
         pem = crypto.self_signed_certificate(private, SIGNING_NAME, ctx.now()).decode()
-        delivery_db.put_signing(ctx.db, account, region,
-                       crypto.wrap_material(root, "sns-signing", material_id, private), pem,
-                       ctx.time())
+        wrapped = crypto.wrap_material(root, "sns-signing", material_id, private)
+        delivery_db.put_signing(ctx.db, account, region, wrapped, pem, ctx.time())
     else:
         private = crypto.unwrap_material(root, "sns-signing", material_id, row["private_key"])
         pem = row["certificate"]

@@ -73,7 +73,7 @@ def _check_sms_attribute(name: str, value: str) -> None:
             raise err.InvalidParameterException("MonthlySpendLimit is invalid")
         if int(value) > SMS_SPEND_QUOTA:
             raise invalid(f"MonthlySpendLimit Reason: cannot be greater than the account's "
-                           f"monthly SMS spending quota of {SMS_SPEND_QUOTA} USD")
+                          f"monthly SMS spending quota of {SMS_SPEND_QUOTA} USD")
     valid = {
         "MonthlySpendLimit": True,
         "DeliveryStatusIAMRole": bool(ROLE_ARN.match(value)),
@@ -152,7 +152,7 @@ def opt_in_phone_number(ctx: Context, *, phoneNumber: str) -> dict[str, Any]:
     now = ctx.time()
     if row["opted_in_at"] is not None and now - row["opted_in_at"] < OPT_IN_INTERVAL:
         raise invalid("PhoneNumber Reason: a phone number can be opted in only once every 30 "
-                       "days")
+                      "days")
     db.opt_in(ctx.db, ctx.account, ctx.region, phone, now)
     return {}
 

@@ -55,7 +55,7 @@ def _check_endpoint(protocol: str, endpoint: str | None) -> str:
     elif protocol in ("http", "https"):
         if not value.lower().startswith(f"{protocol}://"):
             raise invalid(f"Endpoint Reason: {protocol.upper()} endpoint should start with "
-                           f"{protocol}://")
+                          f"{protocol}://")
     elif protocol in ("email", "email-json"):
         if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
             raise invalid("Email address")
@@ -76,14 +76,14 @@ def _check_sub_attribute(protocol: str, name: str, value: Any, fifo_topic: bool)
     if name == "RawMessageDelivery":
         if value.lower() not in ("true", "false"):
             raise invalid("Attributes Reason: RawMessageDelivery: Invalid value [" + value
-                           + "]. Must be true or false.")
+                          + "]. Must be true or false.")
         if protocol not in _RAW_PROTOCOLS:
             raise invalid("Attributes Reason: Delivery protocol [" + protocol
-                           + "] does not support raw message delivery.")
+                          + "] does not support raw message delivery.")
         return value.lower()
     if name == "FilterPolicyScope" and value not in ("MessageAttributes", "MessageBody"):
         raise invalid("Attributes Reason: FilterPolicyScope: Invalid value [" + value
-                       + "]. Please use either MessageBody or MessageAttributes")
+                      + "]. Please use either MessageBody or MessageAttributes")
     if name == "SubscriptionRoleArn" and protocol != "firehose":
         raise invalid("Attributes Reason: SubscriptionRoleArn is only valid for firehose")
     if name == "ReplayPolicy" and not fifo_topic:
@@ -96,7 +96,7 @@ def _check_sub_attribute(protocol: str, name: str, value: Any, fifo_topic: bool)
         if name == "DeliveryPolicy":
             if protocol not in ("http", "https"):
                 raise invalid("DeliveryPolicy: only HTTP/S subscriptions support delivery "
-                               "policies")
+                              "policies")
             from awslocal_cli.services.sns.delivery_policy import check_delivery_policy
 
             check_delivery_policy(value, topic=False)
@@ -141,7 +141,7 @@ def subscribe(ctx: Context, *, TopicArn: str, Protocol: str, Endpoint: str | Non
     if not topic["fifo"] and protocol == "sqs" and endpoint.endswith(".fifo"):
         # AWS repeats the "Invalid parameter: " prefix in this one message.
         raise invalid("Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be "
-                       "subscribed to standard SNS topics")
+                      "subscribed to standard SNS topics")
     authorize(ctx, topic, "Subscribe")
     attrs = {name: _check_sub_attribute(protocol, name, value, bool(topic["fifo"]))
              for name, value in (Attributes or {}).items()}
@@ -152,7 +152,7 @@ def subscribe(ctx: Context, *, TopicArn: str, Protocol: str, Endpoint: str | Non
     if existing is not None:
         if any(existing["attributes"].get(k, "") != v for k, v in attrs.items()):
             raise invalid("Attributes Reason: Subscription already exists with different "
-                           "attributes")
+                          "attributes")
         if existing["confirmed"]:
             return {"SubscriptionArn": existing["arn"]}
         # Subscribing a pending endpoint again sends the confirmation again (a fresh token
@@ -212,7 +212,7 @@ def _send_confirmation(ctx: Context, topic: Row, sub: Row, kind: str, token: str
     else:
         payload = envelopes.dumps(message)
     record_outbox(ctx, topic, sub["arn"], sub["protocol"], sub["endpoint"], message_id,
-                      payload)
+                  payload)
 
 
 def _new_token() -> str:

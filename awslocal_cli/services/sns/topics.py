@@ -204,7 +204,7 @@ def create_topic(ctx: Context, *, Name: str, Attributes: dict[str, str] | None =
         from awslocal_cli.services.sns import archive
 
         archive.archive_changed(ctx, {"arn": arn, "attributes": {}}, None,
-                                    clean["ArchivePolicy"])
+                                clean["ArchivePolicy"])
     for key, value in tags.items():
         db.put_tag(ctx.db, ctx.account, ctx.region, arn, key, value)
     return {"TopicArn": arn}
@@ -255,7 +255,7 @@ def set_topic_attributes(ctx: Context, *, TopicArn: str, AttributeName: str,
         from awslocal_cli.services.sns import archive
 
         archive.archive_changed(ctx, topic, topic["attributes"].get("ArchivePolicy"),
-                                    attrs.get("ArchivePolicy"))
+                                attrs.get("ArchivePolicy"))
     return {}
 
 

@@ -52,7 +52,7 @@ def get_endpoint(db: sqlite3.Connection, account: str, region: str, arn: str) ->
 
 def endpoint_by_token(db: sqlite3.Connection, application_arn: str, token: str) -> Row | None:
     return fetch_one(db, "SELECT * FROM sns_platform_endpoints WHERE application_arn = ? "
-                         "AND token = ? ORDER BY seq LIMIT 1", (application_arn, token))
+                     "AND token = ? ORDER BY seq LIMIT 1", (application_arn, token))
 
 
 def insert_endpoint(db: sqlite3.Connection, row: Row) -> None:
@@ -70,7 +70,7 @@ def delete_endpoint(db: sqlite3.Connection, arn: str) -> None:
 def list_endpoints(db: sqlite3.Connection, application_arn: str, after: int = 0,
                    limit: int = 100) -> list[Row]:
     return fetch_all(db, "SELECT * FROM sns_platform_endpoints WHERE application_arn = ? "
-                         "AND seq > ? ORDER BY seq LIMIT ?", (application_arn, after, limit))
+                     "AND seq > ? ORDER BY seq LIMIT ?", (application_arn, after, limit))
 
 
 # -- SMS settings and sandbox status ----------------------------------------------------------

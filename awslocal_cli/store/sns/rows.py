@@ -40,7 +40,7 @@ def insert(db: sqlite3.Connection, table: str, row: Row, *, replace: bool = Fals
 
 
 def update(db: sqlite3.Connection, table: str, where: dict[str, Any], allowed: set[str],
-            fields: dict[str, Any]) -> None:
+           fields: dict[str, Any]) -> None:
     bad = set(fields) - allowed
     if bad:
         raise KeyError(f"unknown columns {sorted(bad)}")
