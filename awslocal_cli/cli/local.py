@@ -75,9 +75,9 @@ def _set_offset(context: Any, offset: float) -> dict[str, Any]:
 
     context.store._set_meta("clock_offset", repr(float(offset)))
     context.session._clock = None  # re-read with the new offset
-    from awslocal_cli.services import sns_delivery
+    from awslocal_cli.services import sns
 
-    sns_delivery.schedule_if_due(context)  # SNS retries that the new time makes due
+    sns.schedule_if_due(context)  # SNS retries that the new time makes due
     if os.environ.get("AWSLOCAL_NOW"):
         click.echo(
             "awslocal: [WARNING]: AWSLOCAL_NOW is set and pins the clock; the stored offset "
@@ -259,9 +259,9 @@ def deliveries(ctx: click.Context, topic_arn: str | None, status: str | None,
     Also lists the HTTP/S requests still waiting for a retry, which fall due on the local
     clock. Example: awslocal local deliveries --status refused
     """
-    from awslocal_cli.services import sns_delivery
+    from awslocal_cli.services import sns
 
-    _run(ctx, lambda c: sns_delivery.deliveries(c, topic_arn=topic_arn, status=status,
+    _run(ctx, lambda c: sns.deliveries(c, topic_arn=topic_arn, status=status,
                                                 message_id=message_id), "Deliveries")
 
 
@@ -279,9 +279,9 @@ def outbox(ctx: click.Context, protocol: str | None, endpoint: str | None,
     Nothing leaves this machine: each message is kept here as AWS would have sent it.
     Example: awslocal local outbox --protocol email
     """
-    from awslocal_cli.services import sns_delivery
+    from awslocal_cli.services import sns
 
-    _run(ctx, lambda c: sns_delivery.outbox(c, protocol=protocol, endpoint=endpoint,
+    _run(ctx, lambda c: sns.outbox(c, protocol=protocol, endpoint=endpoint,
                                             topic_arn=topic_arn), "Outbox")
 
 
@@ -295,12 +295,12 @@ def sms_sandbox(ctx: click.Context, change: str | None) -> None:
     New accounts are in the sandbox: SMS go only to verified numbers. AWS lifts it through a
     support case; here: awslocal local sms-sandbox --leave
     """
-    from awslocal_cli.services import sns_records
+    from awslocal_cli.services import sns
 
     def body(context: Any) -> dict[str, Any]:
         if change is not None:
-            sns_records.set_sms_sandbox(context, change == "enter")
-        return sns_records.get_sms_sandbox_account_status(context)
+            sns.set_sms_sandbox(context, change == "enter")
+        return sns.get_sms_sandbox_account_status(context)
 
     _run(ctx, body, "SMSSandbox")
 
@@ -313,10 +313,10 @@ def opt_out(ctx: click.Context, phone_number: str) -> None:
 
     Example: awslocal local opt-out --phone-number +15555550100
     """
-    from awslocal_cli.services import sns_records
+    from awslocal_cli.services import sns
 
     def body(context: Any) -> dict[str, Any]:
-        sns_records.opt_out_phone_number(context, phone_number)
-        return sns_records.check_if_phone_number_is_opted_out(context, phoneNumber=phone_number)
+        sns.opt_out_phone_number(context, phone_number)
+        return sns.check_if_phone_number_is_opted_out(context, phoneNumber=phone_number)
 
     _run(ctx, body, "OptOut")

@@ -132,7 +132,8 @@ def lookup_events(ctx: Context, *, LookupAttributes: list[dict[str, str]] | None
     if NextToken is not None:
         try:
             before = int(json.loads(base64.urlsafe_b64decode(NextToken.encode()))["before"])
-        except Exception:
+        # Not base64, not JSON, not an object with an integer "before": not a token of ours.
+        except (ValueError, KeyError, TypeError):
             raise InvalidNextTokenException("Invalid NextToken.") from None
     if EventCategory == "insight" or (attribute and attribute[0] == "AccessKeyId"):
         return {"Events": []}  # no Insights events, and awslocal issues no access keys

@@ -8,7 +8,7 @@ import re
 import sqlite3
 
 from awslocal_cli.context import Context
-from awslocal_cli.services import sns_records
+from awslocal_cli.services import sns
 
 PREFIX = "arn:aws:sns:us-east-1:123456789012:"
 CREDENTIALS = "PlatformPrincipal=client-id,PlatformCredential=client-secret"
@@ -24,7 +24,7 @@ def _app(awslocal, name="app", platform="ADM") -> str:
 def _opt_out(phone: str) -> None:
     """What a STOP reply does in AWS (the state dir comes from AWSLOCAL_STATE_DIR)."""
     ctx = Context.from_options()
-    sns_records.opt_out_phone_number(ctx, phone)
+    sns.opt_out_phone_number(ctx, phone)
     ctx.session.finish(True)
     ctx.session.close()
 

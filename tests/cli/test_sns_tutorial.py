@@ -164,7 +164,7 @@ def test_outbox_command(awslocal):
 
 
 def test_http_endpoint_with_retries_driven_by_the_local_clock(awslocal):
-    from tests.services.sns_util import Endpoint
+    from tests.services.sns.util import Endpoint
 
     endpoint = Endpoint()
     try:

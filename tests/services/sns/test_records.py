@@ -9,7 +9,8 @@ import re
 import pytest
 
 from awslocal_cli.errors import AwsError
-from awslocal_cli.services import sns, sns_records
+from awslocal_cli.services import sns
+from awslocal_cli.services.sns import platform, sms
 
 PREFIX = "arn:aws:sns:us-east-1:123456789012:"
 ADM = {"PlatformPrincipal": "client-id", "PlatformCredential": "client-secret"}
@@ -256,7 +257,7 @@ def test_publish_to_endpoint(inv):
     arn = inv(sns.create_platform_endpoint, PlatformApplicationArn=app, Token="t")["EndpointArn"]
 
     def publish(message, structure=None):
-        return inv(lambda ctx: sns_records.publish_to_endpoint(ctx, arn, message, structure))
+        return inv(lambda ctx: platform.publish_to_endpoint(ctx, arn, message, structure))
 
     assert publish("hello") == "hello"
     gcm = json.dumps({"notification": {"body": "hi"}})
@@ -278,6 +279,7 @@ def test_publish_to_endpoint(inv):
     inv(sns.delete_endpoint, EndpointArn=arn)
     with pytest.raises(AwsError) as exc:
         publish("x")
+    assert exc.value.code == "InvalidParameter"
     assert exc.value.message == ("Invalid parameter: TargetArn Reason: No endpoint found for the "
                                  "target arn specified")
 
@@ -335,7 +337,7 @@ def test_monthly_spend_limit_is_capped_by_the_quota(inv):
 
 
 def _opt_out(inv, phone):
-    inv(lambda ctx: sns_records.opt_out_phone_number(ctx, phone) or {})
+    inv(lambda ctx: sns.opt_out_phone_number(ctx, phone) or {})
 
 
 def test_opt_out_check_list_and_opt_in(inv):
@@ -385,7 +387,7 @@ def test_check_phone_publish(inv):
     number = "+15555550100"
 
     def check(phone):
-        return inv(lambda ctx: {"reason": sns_records.check_phone_publish(ctx, phone)})["reason"]
+        return inv(lambda ctx: {"reason": sms.check_phone_publish(ctx, phone)})["reason"]
 
     assert "not a verified destination" in check(number)
     inv(sns.create_sms_sandbox_phone_number, PhoneNumber=number)
@@ -394,7 +396,7 @@ def test_check_phone_publish(inv):
     assert check(number) is None
     _opt_out(inv, number)
     assert check(number) == "Phone number is opted out"
-    inv(lambda ctx: sns_records.set_sms_sandbox(ctx, False) or {})
+    inv(lambda ctx: sns.set_sms_sandbox(ctx, False) or {})
     assert inv(sns.get_sms_sandbox_account_status) == {"IsInSandbox": False}
     assert check("+15555550199") is None
 
@@ -438,9 +440,10 @@ def test_sandbox_failed_attempt_is_kept(inv):
     inv(sns.create_sms_sandbox_phone_number, PhoneNumber=number)
     otp = inv.sql("SELECT otp FROM sns_sandbox_numbers")[0][0]
     inv.advance(days=1)
-    with pytest.raises(AwsError):
+    with pytest.raises(AwsError) as exc:
         inv(sns.verify_sms_sandbox_phone_number, PhoneNumber=number,
             OneTimePassword=str((int(otp) + 1) % 10**6).zfill(6))
+    assert exc.value.code == "VerificationException"
     # The failed attempt restarts the 24 hours.
     assert _error(inv, sns.delete_sms_sandbox_phone_number, PhoneNumber=number).code == (
         "UserError")

@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import AwsError
 from awslocal_cli.errors import sns as err
-from awslocal_cli.store import sns as db
+from awslocal_cli.services.sns.common import DAY
+from awslocal_cli.services.sns.delivery import Publication, deliver, passes_filter
+from awslocal_cli.store.sns import topics as db
 
 if TYPE_CHECKING:
     from awslocal_cli.context import Context
@@ -30,10 +32,9 @@ if TYPE_CHECKING:
 Row = dict[str, Any]
 
 MAX_RETENTION_DAYS = 365
-DAY = 86400
 
 
-def _invalid(name: str, reason: str) -> err.InvalidParameterException:
+def invalid(name: str, reason: str) -> err.InvalidParameterException:
     return err.InvalidParameterException(f"Invalid parameter: {name} Reason: {reason}")
 
 
@@ -42,13 +43,13 @@ def check_archive_policy(value: str) -> None:
     doc = json.loads(value)
     unknown = set(doc) - {"MessageRetentionPeriod"}
     if unknown:
-        raise _invalid("ArchivePolicy", f"{sorted(unknown)[0]} is not a valid field")
+        raise invalid("ArchivePolicy", f"{sorted(unknown)[0]} is not a valid field")
     if not doc:
         return
     period = doc["MessageRetentionPeriod"]
     days = int(period) if str(period).isdigit() else -1
     if not 1 <= days <= MAX_RETENTION_DAYS:
-        raise _invalid("ArchivePolicy", "MessageRetentionPeriod must be a number of days from "
+        raise invalid("ArchivePolicy", "MessageRetentionPeriod must be a number of days from "
                                         f"1 to {MAX_RETENTION_DAYS}")
 
 
@@ -119,16 +120,16 @@ def check_replay_policy(ctx: Context, topic: Row, value: str) -> tuple[float, fl
 
     doc = json.loads(value)
     if not isinstance(doc, dict):
-        raise _invalid("ReplayPolicy", "must be a JSON object")
+        raise invalid("ReplayPolicy", "must be a JSON object")
     unknown = set(doc) - {"PointType", "StartingPoint", "EndingPoint"}
     if unknown:
-        raise _invalid("ReplayPolicy", f"{sorted(unknown)[0]} is not a valid field")
+        raise invalid("ReplayPolicy", f"{sorted(unknown)[0]} is not a valid field")
     if doc.get("PointType") != "Timestamp":
-        raise _invalid("ReplayPolicy", "PointType must be Timestamp")
+        raise invalid("ReplayPolicy", "PointType must be Timestamp")
     now = ctx.time()
     first = beginning(topic, now)
     if first is None:
-        raise _invalid("ReplayPolicy", "the topic has no ArchivePolicy to replay from")
+        raise invalid("ReplayPolicy", "the topic has no ArchivePolicy to replay from")
 
     def point(name: str) -> float | None:
         if doc.get(name) is None:
@@ -136,25 +137,25 @@ def check_replay_policy(ctx: Context, topic: Row, value: str) -> tuple[float, fl
         try:
             return parse_timestamp(str(doc[name])).timestamp()
         except ValueError:
-            raise _invalid("ReplayPolicy", f"{name} must be an ISO 8601 timestamp") from None
+            raise invalid("ReplayPolicy", f"{name} must be an ISO 8601 timestamp") from None
 
     start, end = point("StartingPoint"), point("EndingPoint")
     if start is None:
-        raise _invalid("ReplayPolicy", "StartingPoint is required")
+        raise invalid("ReplayPolicy", "StartingPoint is required")
     if start < first - 1:
-        raise _invalid("ReplayPolicy", "StartingPoint must not be earlier than the topic's "
+        raise invalid("ReplayPolicy", "StartingPoint must not be earlier than the topic's "
                                        "BeginningArchiveTime")
     if start > now:
-        raise _invalid("ReplayPolicy", "StartingPoint must not be in the future")
+        raise invalid("ReplayPolicy", "StartingPoint must not be in the future")
     if end is not None and end < start:
-        raise _invalid("ReplayPolicy", "EndingPoint must be later than StartingPoint")
+        raise invalid("ReplayPolicy", "EndingPoint must be later than StartingPoint")
     return start, now if end is None else min(end, now)
 
 
 def replay(ctx: Context, topic: Row, sub: Row, window: tuple[float, float]) -> None:
     """Deliver the archived messages of the window to one subscription, then mark it done."""
     from awslocal_cli import crypto
-    from awslocal_cli.services import kms, sns
+    from awslocal_cli.services import kms
 
     status = "Completed"
     for row in db.archived(ctx.db, topic["arn"], window[0], window[1], ctx.time()):
@@ -175,12 +176,12 @@ def replay(ctx: Context, topic: Row, sub: Row, window: tuple[float, float]) -> N
         attributes = {name: dict(attr, BinaryValue=base64.b64decode(attr["BinaryValue"]))
                       if "BinaryValue" in attr else attr
                       for name, attr in row["attributes"].items()}
-        if not sns.passes_filter(sub, text, attributes):
+        if not passes_filter(sub, text, attributes):
             continue
         structure = json.loads(text) if row["structured"] else None
-        pub = sns.Publication(topic, row["message_id"], structure, text, row["subject"],
-                              attributes, row["published"], row["sequence_number"],
-                              row["group_id"], row["dedup_id"], data_key, replayed=True)
-        sns.deliver(ctx, pub, sub)
+        pub = Publication(topic, row["message_id"], structure, text, row["subject"],
+                          attributes, row["published"], row["sequence_number"],
+                          row["group_id"], row["dedup_id"], data_key, replayed=True)
+        deliver(ctx, pub, sub)
     attrs = dict(sub["attributes"], ReplayStatus=status)
     db.update_subscription(ctx.db, sub["arn"], attributes=attrs)

@@ -8,7 +8,7 @@ import pytest
 
 from awslocal_cli.errors import AwsError
 from awslocal_cli.services import kms, sns, sqs
-from tests.services.sns_util import topic_queue
+from tests.services.sns.util import topic_queue
 
 ACCOUNT = "123456789012"
 
@@ -132,8 +132,9 @@ def test_fifo_topic_to_fifo_queue_in_order_with_dedup(inv):
                            attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"})
     inv(sns.subscribe, TopicArn=topic, Protocol="sqs", Endpoint=arn,
         Attributes={"RawMessageDelivery": "true"})
-    with pytest.raises(AwsError):
+    with pytest.raises(AwsError) as exc:
         inv(sns.publish, TopicArn=topic, Message="a", MessageDeduplicationId="1")
+    assert exc.value.code == "InvalidParameter"
     first = inv(sns.publish, TopicArn=topic, Message="a", MessageGroupId="g",
                 MessageDeduplicationId="1")
     again = inv(sns.publish, TopicArn=topic, Message="a", MessageGroupId="g",

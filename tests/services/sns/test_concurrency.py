@@ -8,7 +8,7 @@ from pathlib import Path
 
 from awslocal_cli.context import Context
 from awslocal_cli.services import sns
-from tests.services.sns_util import Endpoint
+from tests.services.sns.util import Endpoint
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:busy"
 

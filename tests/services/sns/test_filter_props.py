@@ -9,7 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from awslocal_cli.errors import sns as err
-from awslocal_cli.services import sns_filter
+from awslocal_cli.services.sns import filter as sns_filter
 
 SCOPES = st.sampled_from(["MessageAttributes", "MessageBody"])
 NAMES = st.text(min_size=1, max_size=8)

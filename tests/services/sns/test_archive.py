@@ -10,7 +10,7 @@ import pytest
 
 from awslocal_cli.errors import AwsError
 from awslocal_cli.services import kms, sns, sqs
-from tests.services.sns_util import topic_queue
+from tests.services.sns.util import topic_queue
 
 ACCOUNT = "123456789012"
 
@@ -121,6 +121,7 @@ def test_archive_policy_validation(inv, policy, reason):
     with pytest.raises(AwsError) as exc:
         inv(sns.create_topic, Name="std", Attributes={"ArchivePolicy": json.dumps(
             {"MessageRetentionPeriod": "3"})})
+    assert exc.value.code == "InvalidParameter"
     assert "only valid for FIFO topics" in exc.value.message
 
 
@@ -133,6 +134,7 @@ def test_replay_policy_validation(inv):
     with pytest.raises(AwsError) as exc:
         inv(sns.set_subscription_attributes, SubscriptionArn=sub,
             AttributeName="ReplayPolicy", AttributeValue=json.dumps(policy))
+    assert exc.value.code == "InvalidParameter"
     assert "no ArchivePolicy" in exc.value.message
     topic = _archived_topic(inv)
     sub = inv(sns.subscribe, TopicArn=topic, Protocol="sqs",

@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from awslocal_cli.errors import AwsError
 from awslocal_cli.services import kms, sns, sqs
-from awslocal_cli.services.sns_delivery import check_delivery_policy, retry_delays
-from tests.services.sns_util import Endpoint, topic_queue
+from awslocal_cli.services.sns.delivery_policy import check_delivery_policy, retry_delays
+from tests.services.sns.util import Endpoint, topic_queue
 
 ACCOUNT = "123456789012"
 
@@ -227,10 +227,11 @@ def test_unsubscribe_sends_unsubscribe_confirmation(inv, endpoint):
     # The token works once.
     inv(sns.unsubscribe, SubscriptionArn=arn)
     inv(sns.confirm_subscription, TopicArn=topic, Token=endpoint.messages()[-1]["Token"])
-    with pytest.raises(AwsError):
+    with pytest.raises(AwsError) as exc:
         inv(sns.confirm_subscription, TopicArn=topic, Token=message["Token"])
 
 
+    assert exc.value.code == "InvalidParameter"
 def test_encrypted_topic_holds_requests_as_ciphertext(inv, endpoint):
     key = inv(kms.create_key)["KeyMetadata"]["KeyId"]
     topic = inv(sns.create_topic, Name="secret",
@@ -314,9 +315,9 @@ def test_subscription_delivery_policy_errors(policy, reason):
 
 
 def test_outbox_payloads_per_protocol(inv):
-    from awslocal_cli.services import sns_delivery, sns_records
+    from awslocal_cli.services import sns
 
-    inv(sns_records.set_sms_sandbox, in_sandbox=False)
+    inv(sns.set_sms_sandbox, in_sandbox=False)
     topic = inv(sns.create_topic, Name="multi",
                 Attributes={"DisplayName": "Shop"})["TopicArn"]
     inv(sns.subscribe, TopicArn=topic, Protocol="sms", Endpoint="+15555550100")
@@ -324,11 +325,11 @@ def test_outbox_payloads_per_protocol(inv):
         Endpoint=f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:f")
     inv(sns.subscribe, TopicArn=topic, Protocol="email", Endpoint="me@example.com")
     token = inv.sql("SELECT token FROM sns_subscriptions WHERE protocol = 'email'")[0][0]
-    confirmation = inv(sns_delivery.outbox, protocol="email")["Messages"][0]
+    confirmation = inv(sns.outbox, protocol="email")["Messages"][0]
     assert token in json.loads(confirmation["Payload"])["Body"]
     inv(sns.confirm_subscription, TopicArn=topic, Token=token)
     inv(sns.publish, TopicArn=topic, Message="Sale!", Subject="News")
-    box = inv(sns_delivery.outbox)["Messages"]
+    box = inv(sns.outbox)["Messages"]
     by_protocol = {m["Protocol"]: m["Payload"] for m in box[1:]}
     assert by_protocol["sms"] == "Shop> Sale!"
     event = json.loads(by_protocol["lambda"])["Records"][0]
@@ -342,9 +343,9 @@ def test_outbox_payloads_per_protocol(inv):
 
 
 def test_outbox_of_encrypted_topic_is_ciphertext_at_rest(inv):
-    from awslocal_cli.services import sns_delivery, sns_records
+    from awslocal_cli.services import sns
 
-    inv(sns_records.set_sms_sandbox, in_sandbox=False)
+    inv(sns.set_sms_sandbox, in_sandbox=False)
     topic = inv(sns.create_topic, Name="enc",
                 Attributes={"KmsMasterKeyId": "alias/aws/sns"})["TopicArn"]
     inv(sns.subscribe, TopicArn=topic, Protocol="sms", Endpoint="+15555550100")
@@ -354,19 +355,19 @@ def test_outbox_of_encrypted_topic_is_ciphertext_at_rest(inv):
     db.close()
     assert "secret pin" not in dump
     assert b"secret pin".hex() not in dump.lower()
-    [sent] = inv(sns_delivery.outbox, protocol="sms")["Messages"]
+    [sent] = inv(sns.outbox, protocol="sms")["Messages"]
     assert sent["Payload"] == "secret pin 4242"
 
 
 def test_deliveries_view(inv):
-    from awslocal_cli.services import sns_delivery
+    from awslocal_cli.services import sns
 
     topic = inv(sns.create_topic, Name="v")["TopicArn"]
     arn = f"arn:aws:sqs:us-east-1:{ACCOUNT}:nopolicy"
     inv(sqs.create_queue, QueueName="nopolicy")
     inv(sns.subscribe, TopicArn=topic, Protocol="sqs", Endpoint=arn)
     message_id = inv(sns.publish, TopicArn=topic, Message="x")["MessageId"]
-    view = inv(sns_delivery.deliveries, status="refused")
+    view = inv(sns.deliveries, status="refused")
     [row] = view["Deliveries"]
     assert row["MessageId"] == message_id
     assert row["Reason"].startswith("AccessDenied: The queue policy")

@@ -1,10 +1,4 @@
-"""SNS queries: topics, tags, subscriptions, data keys, FIFO deduplication, the delivery log,
-the signing key and the HTTP/HTTPS requests waiting for an attempt.
-
-Rows come back as plain dicts keyed by column name, with JSON columns decoded. Tables are
-created by migrations/0004_sns.sql and 0006_sns_delivery.sql; every query is scoped by
-(account, region) or by an ARN (which names both).
-"""
+"""SNS queries: topics, tags, subscriptions, data keys, FIFO deduplication and the archive."""
 
 from __future__ import annotations
 
@@ -12,49 +6,22 @@ import json
 import sqlite3
 from typing import Any
 
+from awslocal_cli.store.sns.rows import fetch_all, fetch_one, insert
+
 Row = dict[str, Any]
-
-
-# Columns holding JSON, decoded on the way out and encoded on the way in (here and in
-# store/sns_records.py, which shares these helpers).
-_JSON_COLUMNS = ("attributes", "credentials", "sends")
-
-
-def _all(db: sqlite3.Connection, sql: str, args: tuple[Any, ...] | list[Any] = ()) -> list[Row]:
-    cur = db.execute(sql, args)
-    names = [d[0] for d in cur.description]
-    rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-    for row in rows:
-        for column in _JSON_COLUMNS:
-            if column in row:
-                row[column] = json.loads(row[column])
-    return rows
-
-
-def _one(db: sqlite3.Connection, sql: str, args: tuple[Any, ...] | list[Any] = ()) -> Row | None:
-    rows = _all(db, sql, args)
-    return rows[0] if rows else None
-
-
-def _insert(db: sqlite3.Connection, table: str, row: Row, *, replace: bool = False) -> None:
-    row = {k: json.dumps(v) if k in _JSON_COLUMNS else v for k, v in row.items()}
-    cols = list(row)
-    verb = "INSERT OR REPLACE" if replace else "INSERT"
-    db.execute(f"{verb} INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-               [row[c] for c in cols])
 
 
 # -- topics -----------------------------------------------------------------------------------
 
 
 def get_topic(db: sqlite3.Connection, arn: str) -> Row | None:
-    return _one(db, "SELECT * FROM sns_topics WHERE arn = ?", (arn,))
+    return fetch_one(db, "SELECT * FROM sns_topics WHERE arn = ?", (arn,))
 
 
 def list_topics(db: sqlite3.Connection, account: str, region: str, after: int = 0,
                 limit: int = 100) -> list[Row]:
-    return _all(db, "SELECT * FROM sns_topics WHERE account = ? AND region = ? AND seq > ? "
-                    "ORDER BY seq LIMIT ?", (account, region, after, limit))
+    return fetch_all(db, "SELECT * FROM sns_topics WHERE account = ? AND region = ? AND seq > ? "
+                         "ORDER BY seq LIMIT ?", (account, region, after, limit))
 
 
 def count_topics(db: sqlite3.Connection, account: str, region: str, fifo: bool) -> int:
@@ -114,27 +81,27 @@ def delete_tag(db: sqlite3.Connection, arn: str, key: str) -> None:
 
 
 def get_subscription(db: sqlite3.Connection, arn: str) -> Row | None:
-    return _one(db, "SELECT * FROM sns_subscriptions WHERE arn = ?", (arn,))
+    return fetch_one(db, "SELECT * FROM sns_subscriptions WHERE arn = ?", (arn,))
 
 
 def find_subscription(db: sqlite3.Connection, topic_arn: str, protocol: str,
                       endpoint: str) -> Row | None:
-    return _one(db, "SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND protocol = ? "
-                    "AND endpoint = ?", (topic_arn, protocol, endpoint))
+    return fetch_one(db, "SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND protocol = ? "
+                         "AND endpoint = ?", (topic_arn, protocol, endpoint))
 
 
 def subscription_by_token(db: sqlite3.Connection, topic_arn: str, token: str) -> Row | None:
-    return _one(db, "SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND token = ?",
-                (topic_arn, token))
+    return fetch_one(db, "SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND token = ?",
+                     (topic_arn, token))
 
 
 def list_subscriptions(db: sqlite3.Connection, account: str, region: str, after: int = 0,
                        limit: int = 100, topic_arn: str | None = None) -> list[Row]:
     if topic_arn is not None:
-        return _all(db, "SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND seq > ? "
-                        "ORDER BY seq LIMIT ?", (topic_arn, after, limit))
-    return _all(db, "SELECT * FROM sns_subscriptions WHERE account = ? AND region = ? "
-                    "AND seq > ? ORDER BY seq LIMIT ?", (account, region, after, limit))
+        return fetch_all(db, "SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND seq > ? "
+                             "ORDER BY seq LIMIT ?", (topic_arn, after, limit))
+    return fetch_all(db, "SELECT * FROM sns_subscriptions WHERE account = ? AND region = ? "
+                         "AND seq > ? ORDER BY seq LIMIT ?", (account, region, after, limit))
 
 
 def count_subscriptions(db: sqlite3.Connection, topic_arn: str) -> int:
@@ -155,12 +122,12 @@ def count_filter_policies(db: sqlite3.Connection, account: str, region: str,
 
 
 def topic_subscriptions(db: sqlite3.Connection, topic_arn: str) -> list[Row]:
-    return _all(db, "SELECT * FROM sns_subscriptions WHERE topic_arn = ? ORDER BY seq",
-                (topic_arn,))
+    return fetch_all(db, "SELECT * FROM sns_subscriptions WHERE topic_arn = ? ORDER BY seq",
+                     (topic_arn,))
 
 
 def insert_subscription(db: sqlite3.Connection, row: Row) -> None:
-    _insert(db, "sns_subscriptions", row)
+    insert(db, "sns_subscriptions", row)
 
 
 def update_subscription(db: sqlite3.Connection, arn: str, **fields: Any) -> None:
@@ -196,17 +163,17 @@ def take_unsubscribed(db: sqlite3.Connection, topic_arn: str, token: str,
 
 
 def get_data_key(db: sqlite3.Connection, topic_arn: str) -> Row | None:
-    return _one(db, "SELECT * FROM sns_data_keys WHERE topic_arn = ?", (topic_arn,))
+    return fetch_one(db, "SELECT * FROM sns_data_keys WHERE topic_arn = ?", (topic_arn,))
 
 
 def put_data_key(db: sqlite3.Connection, row: Row) -> None:
-    _insert(db, "sns_data_keys", row, replace=True)
+    insert(db, "sns_data_keys", row, replace=True)
 
 
 def dedup_lookup(db: sqlite3.Connection, topic_arn: str, dedup_id: str, now: float) -> Row | None:
     db.execute("DELETE FROM sns_dedup WHERE expires_at <= ?", (now,))
-    return _one(db, "SELECT * FROM sns_dedup WHERE topic_arn = ? AND dedup_id = ?",
-                (topic_arn, dedup_id))
+    return fetch_one(db, "SELECT * FROM sns_dedup WHERE topic_arn = ? AND dedup_id = ?",
+                     (topic_arn, dedup_id))
 
 
 def dedup_insert(db: sqlite3.Connection, topic_arn: str, dedup_id: str, message_id: str,
@@ -215,90 +182,11 @@ def dedup_insert(db: sqlite3.Connection, topic_arn: str, dedup_id: str, message_
                (topic_arn, dedup_id, message_id, sequence, expires_at))
 
 
-# -- the delivery log -------------------------------------------------------------------------
-
-
-def log_delivery(db: sqlite3.Connection, row: Row) -> None:
-    _insert(db, "sns_deliveries", row)
-
-
-def list_deliveries(db: sqlite3.Connection, account: str, region: str, *,
-                    topic_arn: str | None = None, statuses: tuple[str, ...] = (),
-                    protocol: str | None = None, endpoint: str | None = None,
-                    message_id: str | None = None) -> list[Row]:
-    where, args = ["account = ?", "region = ?"], [account, region]
-    for column, value in (("topic_arn", topic_arn), ("protocol", protocol),
-                          ("endpoint", endpoint), ("message_id", message_id)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            args.append(value)
-    if statuses:
-        where.append(f"status IN ({', '.join('?' * len(statuses))})")
-        args.extend(statuses)
-    return _all(db, f"SELECT * FROM sns_deliveries WHERE {' AND '.join(where)} ORDER BY seq",
-                args)
-
-
-# -- the signing key --------------------------------------------------------------------------
-
-
-def get_signing(db: sqlite3.Connection, account: str, region: str) -> Row | None:
-    return _one(db, "SELECT * FROM sns_signing WHERE account = ? AND region = ?",
-                (account, region))
-
-
-def put_signing(db: sqlite3.Connection, account: str, region: str, private_key: bytes,
-                certificate: str, created: float) -> None:
-    db.execute("INSERT INTO sns_signing VALUES (?, ?, ?, ?, ?)",
-               (account, region, private_key, certificate, created))
-
-
-# -- HTTP/HTTPS requests waiting for an attempt ------------------------------------------------
-
-
-def add_pending(db: sqlite3.Connection, row: Row) -> None:
-    _insert(db, "sns_pending", row)
-
-
-def has_due(db: sqlite3.Connection, now: float) -> bool:
-    return db.execute("SELECT 1 FROM sns_pending WHERE next_attempt <= ? LIMIT 1",
-                      (now,)).fetchone() is not None
-
-
-def claim_due(db: sqlite3.Connection, now: float, wall: float, lease: float,
-              limit: int = 50) -> list[Row]:
-    """Due requests that no other process is attempting; they are leased to this one."""
-    rows = _all(db, "SELECT * FROM sns_pending WHERE next_attempt <= ? AND claimed_until <= ? "
-                    "ORDER BY next_attempt, seq LIMIT ?", (now, wall, limit))
-    for row in rows:
-        db.execute("UPDATE sns_pending SET claimed_until = ? WHERE seq = ?", (wall + lease,
-                                                                              row["seq"]))
-    return rows
-
-
-def reschedule_pending(db: sqlite3.Connection, seq: int, attempts: int,
-                       next_attempt: float) -> None:
-    db.execute("UPDATE sns_pending SET attempts = ?, next_attempt = ?, claimed_until = 0 "
-               "WHERE seq = ?", (attempts, next_attempt, seq))
-
-
-def delete_pending(db: sqlite3.Connection, seq: int) -> None:
-    db.execute("DELETE FROM sns_pending WHERE seq = ?", (seq,))
-
-
-def list_pending(db: sqlite3.Connection, account: str, region: str,
-                 topic_arn: str | None = None) -> list[Row]:
-    return _all(db, "SELECT seq, topic_arn, subscription_arn, endpoint, message_id, "
-                    "message_type, attempts, next_attempt FROM sns_pending "
-                    "WHERE account = ? AND region = ? AND (? IS NULL OR topic_arn = ?) "
-                    "ORDER BY next_attempt, seq", (account, region, topic_arn, topic_arn))
-
-
 # -- the message archive of FIFO topics --------------------------------------------------------
 
 
 def archive_message(db: sqlite3.Connection, row: Row) -> None:
-    _insert(db, "sns_archive", row)
+    insert(db, "sns_archive", row)
 
 
 def archived(db: sqlite3.Connection, topic_arn: str, start: float, end: float,
@@ -306,8 +194,8 @@ def archived(db: sqlite3.Connection, topic_arn: str, start: float, end: float,
     """Archived messages published in [start, end], oldest first; expired ones are dropped."""
     db.execute("DELETE FROM sns_archive WHERE topic_arn = ? AND expires_at <= ?",
                (topic_arn, now))
-    return _all(db, "SELECT * FROM sns_archive WHERE topic_arn = ? AND published >= ? AND "
-                    "published <= ? ORDER BY seq", (topic_arn, start, end))
+    return fetch_all(db, "SELECT * FROM sns_archive WHERE topic_arn = ? AND published >= ? AND "
+                         "published <= ? ORDER BY seq", (topic_arn, start, end))
 
 
 def drop_archive(db: sqlite3.Connection, topic_arn: str) -> None:

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from awslocal_cli.errors import AwsError
-from awslocal_cli.services import sns_filter
+from awslocal_cli.services.sns import filter as sns_filter
 
 
 def S(v):
@@ -482,6 +482,7 @@ def test_long_policies_are_quoted_up_to_500_characters():
     text = json.dumps({"a": ["x" * 600], "b": [{"bogus": 1}]})
     with pytest.raises(AwsError) as exc:
         sns_filter.parse(text)
+    assert exc.value.code == "InvalidParameter"
     compact = text.replace(": ", ":").replace(", ", ",")
     assert exc.value.message == (
         SET + "Unrecognized match type bogus\n"

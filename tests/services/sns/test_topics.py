@@ -21,11 +21,13 @@ def test_create_is_idempotent_and_validated(inv):
     assert exc.value.code == "InvalidParameter"
     with pytest.raises(AwsError) as exc:
         inv(sns.create_topic, Name="bad name")
+    assert exc.value.code == "InvalidParameter"
     assert exc.value.message == "Invalid parameter: Topic Name"
-    with pytest.raises(AwsError):
+    with pytest.raises(AwsError) as exc:
         inv(sns.create_topic, Name="nofifo", Attributes={"FifoTopic": "true"})
 
 
+    assert exc.value.code == "InvalidParameter"
 def test_fifo_topic_attributes(inv):
     arn = inv(sns.create_topic, Name="orders.fifo",
               Attributes={"FifoTopic": "true", "ContentBasedDeduplication": "true"})["TopicArn"]
@@ -77,9 +79,10 @@ def test_permissions_edit_policy(inv):
     assert policy["Statement"][1] == {
         "Sid": "pub", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
         "Action": "SNS:Publish", "Resource": arn}
-    with pytest.raises(AwsError):
+    with pytest.raises(AwsError) as exc:
         inv(sns.add_permission, TopicArn=arn, Label="pub", AWSAccountId=["111122223333"],
             ActionName=["Publish"])
+    assert exc.value.code == "InvalidParameter"
     inv(sns.remove_permission, TopicArn=arn, Label="pub")
     policy = json.loads(inv(sns.get_topic_attributes, TopicArn=arn)["Attributes"]["Policy"])
     assert [s["Sid"] for s in policy["Statement"]] == ["__default_statement_ID"]
@@ -108,19 +111,22 @@ def test_subscriptions_and_confirmation(inv):
     attrs = inv(sns.get_topic_attributes, TopicArn=arn)["Attributes"]
     assert (attrs["SubscriptionsConfirmed"], attrs["SubscriptionsPending"]) == ("1", "1")
     token = inv.sql("SELECT token FROM sns_subscriptions WHERE protocol = 'email'")[0][0]
-    with pytest.raises(AwsError):
+    with pytest.raises(AwsError) as exc:
         inv(sns.confirm_subscription, TopicArn=arn, Token="nope")
+    assert exc.value.code == "InvalidParameter"
     confirmed = inv(sns.confirm_subscription, TopicArn=arn, Token=token)["SubscriptionArn"]
     sub_attrs = inv(sns.get_subscription_attributes, SubscriptionArn=confirmed)["Attributes"]
     assert sub_attrs["PendingConfirmation"] == "false"
     inv(sns.set_subscription_attributes, SubscriptionArn=sqs_sub,
         AttributeName="RawMessageDelivery", AttributeValue="true")
-    with pytest.raises(AwsError):
+    with pytest.raises(AwsError) as exc:
         inv(sns.set_subscription_attributes, SubscriptionArn=confirmed,
             AttributeName="RawMessageDelivery", AttributeValue="true")
-    with pytest.raises(AwsError):
+    assert exc.value.code == "InvalidParameter"
+    with pytest.raises(AwsError) as exc:
         inv(sns.set_subscription_attributes, SubscriptionArn=sqs_sub,
             AttributeName="FilterPolicy", AttributeValue='{"a": "notalist"}')
+    assert exc.value.code == "InvalidParameter"
     inv(sns.unsubscribe, SubscriptionArn=sqs_sub)
     assert len(inv(sns.list_subscriptions)["Subscriptions"]) == 1
     with pytest.raises(AwsError) as exc:
@@ -129,7 +135,9 @@ def test_subscriptions_and_confirmation(inv):
 
 
 def test_topic_and_subscription_quotas(inv, monkeypatch):
-    monkeypatch.setattr(sns, "MAX_FIFO_TOPICS", 2)
+    from awslocal_cli.services.sns import subscriptions, topics
+
+    monkeypatch.setattr(topics, "MAX_FIFO_TOPICS", 2)
     for name in ("a.fifo", "b.fifo"):
         inv(sns.create_topic, Name=name, Attributes={"FifoTopic": "true"})
     with pytest.raises(AwsError) as exc:
@@ -139,7 +147,7 @@ def test_topic_and_subscription_quotas(inv, monkeypatch):
     inv(sns.create_topic, Name="a.fifo", Attributes={"FifoTopic": "true"})
     inv(sns.create_topic, Name="standard")
     topic = "arn:aws:sns:us-east-1:123456789012:a.fifo"
-    for i in range(sns.MAX_FIFO_SUBSCRIPTIONS):
+    for i in range(subscriptions.MAX_FIFO_SUBSCRIPTIONS):
         inv(sns.subscribe, TopicArn=topic, Protocol="sqs",
             Endpoint=f"arn:aws:sqs:us-east-1:123456789012:q{i}.fifo")
     with pytest.raises(AwsError) as exc:
@@ -152,6 +160,7 @@ def test_fifo_topics_take_queues_only(inv):
     fifo = inv(sns.create_topic, Name="t.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
     with pytest.raises(AwsError) as exc:
         inv(sns.subscribe, TopicArn=fifo, Protocol="sms", Endpoint="+15555550100")
+    assert exc.value.code == "InvalidParameter"
     assert exc.value.message == "Invalid parameter: Invalid protocol type: sms"
     # Standard queues may subscribe to a FIFO topic; FIFO queues not to a standard one.
     inv(sns.subscribe, TopicArn=fifo, Protocol="sqs",
@@ -160,11 +169,12 @@ def test_fifo_topics_take_queues_only(inv):
     with pytest.raises(AwsError) as exc:
         inv(sns.subscribe, TopicArn=standard, Protocol="sqs",
             Endpoint="arn:aws:sqs:us-east-1:123456789012:q.fifo")
+    assert exc.value.code == "InvalidParameter"
     assert "FIFO SQS Queues can not be subscribed" in exc.value.message
 
 
 def test_filter_policy_quota(inv, monkeypatch):
-    from awslocal_cli.services import sns_filter
+    from awslocal_cli.services.sns import filter as sns_filter
 
     monkeypatch.setattr(sns_filter, "MAX_POLICIES_PER_TOPIC", 2)
     topic = inv(sns.create_topic, Name="filtered")["TopicArn"]
@@ -197,17 +207,19 @@ def test_filter_policy_error_wording_by_operation(inv):
     with pytest.raises(AwsError) as exc:
         inv(sns.subscribe, TopicArn=topic, Protocol="sqs",
             Endpoint="arn:aws:sqs:us-east-1:123456789012:q", Attributes={"FilterPolicy": bad})
+    assert exc.value.code == "InvalidParameter"
     assert exc.value.message.startswith("Invalid parameter: Attributes Reason: FilterPolicy: ")
     sub = inv(sns.subscribe, TopicArn=topic, Protocol="sqs",
               Endpoint="arn:aws:sqs:us-east-1:123456789012:q")["SubscriptionArn"]
     with pytest.raises(AwsError) as exc:
         inv(sns.set_subscription_attributes, SubscriptionArn=sub, AttributeName="FilterPolicy",
             AttributeValue=bad)
+    assert exc.value.code == "InvalidParameter"
     assert exc.value.message.startswith("Invalid parameter: FilterPolicy: ")
 
 
 def test_confirmation_tokens_last_two_days(inv):
-    from awslocal_cli.services import sns_delivery
+    from awslocal_cli.services import sns
 
     topic = inv(sns.create_topic, Name="confirm")["TopicArn"]
     inv(sns.subscribe, TopicArn=topic, Protocol="email", Endpoint="me@example.com")
@@ -215,13 +227,14 @@ def test_confirmation_tokens_last_two_days(inv):
     inv.advance(days=2)
     with pytest.raises(AwsError) as exc:
         inv(sns.confirm_subscription, TopicArn=topic, Token=first[0])
+    assert exc.value.code == "InvalidParameter"
     assert exc.value.message == "Invalid parameter: Token"
     # Subscribing again sends a new confirmation with a fresh token, which works.
     again = inv(sns.subscribe, TopicArn=topic, Protocol="email", Endpoint="me@example.com")
     assert again == {"SubscriptionArn": "pending confirmation"}
     [second] = inv.sql("SELECT token FROM sns_subscriptions")
     assert second != first
-    assert len(inv(sns_delivery.outbox, protocol="email")["Messages"]) == 2
+    assert len(inv(sns.outbox, protocol="email")["Messages"]) == 2
     arn = inv(sns.confirm_subscription, TopicArn=topic, Token=second[0])["SubscriptionArn"]
     # Confirming twice answers the same subscription, even after the token's two days.
     inv.advance(days=3)

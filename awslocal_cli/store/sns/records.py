@@ -7,41 +7,27 @@ ARN (which names both).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from typing import Any
 
-from awslocal_cli.store.sns import _JSON_COLUMNS, _all, _insert, _one
+from awslocal_cli.store.sns.rows import fetch_all, fetch_one, insert, update
 
 Row = dict[str, Any]
-
-def _update(db: sqlite3.Connection, table: str, where: dict[str, Any], allowed: set[str],
-            fields: dict[str, Any]) -> None:
-    bad = set(fields) - allowed
-    if bad:
-        raise KeyError(f"unknown columns {sorted(bad)}")
-    if not fields:
-        return
-    values = [json.dumps(v) if k in _JSON_COLUMNS else v for k, v in fields.items()]
-    sets = ", ".join(f"{c} = ?" for c in fields)
-    cond = " AND ".join(f"{c} = ?" for c in where)
-    db.execute(f"UPDATE {table} SET {sets} WHERE {cond}", [*values, *where.values()])
-
 
 # -- platform applications --------------------------------------------------------------------
 
 
 def get_application(db: sqlite3.Connection, account: str, region: str, arn: str) -> Row | None:
-    return _one(db, "SELECT * FROM sns_platform_applications WHERE account = ? AND region = ? "
-                    "AND arn = ?", (account, region, arn))
+    return fetch_one(db, "SELECT * FROM sns_platform_applications WHERE account = ? AND region = ? "
+                         "AND arn = ?", (account, region, arn))
 
 
 def insert_application(db: sqlite3.Connection, row: Row) -> None:
-    _insert(db, "sns_platform_applications", row)
+    insert(db, "sns_platform_applications", row)
 
 
 def update_application(db: sqlite3.Connection, arn: str, **fields: Any) -> None:
-    _update(db, "sns_platform_applications", {"arn": arn}, {"attributes", "credentials"}, fields)
+    update(db, "sns_platform_applications", {"arn": arn}, {"attributes", "credentials"}, fields)
 
 
 def delete_application(db: sqlite3.Connection, arn: str) -> None:
@@ -52,29 +38,29 @@ def delete_application(db: sqlite3.Connection, arn: str) -> None:
 
 def list_applications(db: sqlite3.Connection, account: str, region: str, after: int = 0,
                       limit: int = 100) -> list[Row]:
-    return _all(db, "SELECT * FROM sns_platform_applications WHERE account = ? AND region = ? "
-                    "AND seq > ? ORDER BY seq LIMIT ?", (account, region, after, limit))
+    return fetch_all(db, "SELECT * FROM sns_platform_applications WHERE account = ? AND region = ? "
+                         "AND seq > ? ORDER BY seq LIMIT ?", (account, region, after, limit))
 
 
 # -- platform endpoints -----------------------------------------------------------------------
 
 
 def get_endpoint(db: sqlite3.Connection, account: str, region: str, arn: str) -> Row | None:
-    return _one(db, "SELECT * FROM sns_platform_endpoints WHERE account = ? AND region = ? "
-                    "AND arn = ?", (account, region, arn))
+    return fetch_one(db, "SELECT * FROM sns_platform_endpoints WHERE account = ? AND region = ? "
+                         "AND arn = ?", (account, region, arn))
 
 
 def endpoint_by_token(db: sqlite3.Connection, application_arn: str, token: str) -> Row | None:
-    return _one(db, "SELECT * FROM sns_platform_endpoints WHERE application_arn = ? AND token = ? "
-                    "ORDER BY seq LIMIT 1", (application_arn, token))
+    return fetch_one(db, "SELECT * FROM sns_platform_endpoints WHERE application_arn = ? "
+                     "AND token = ? ORDER BY seq LIMIT 1", (application_arn, token))
 
 
 def insert_endpoint(db: sqlite3.Connection, row: Row) -> None:
-    _insert(db, "sns_platform_endpoints", row)
+    insert(db, "sns_platform_endpoints", row)
 
 
 def update_endpoint(db: sqlite3.Connection, arn: str, **fields: Any) -> None:
-    _update(db, "sns_platform_endpoints", {"arn": arn}, {"attributes", "token"}, fields)
+    update(db, "sns_platform_endpoints", {"arn": arn}, {"attributes", "token"}, fields)
 
 
 def delete_endpoint(db: sqlite3.Connection, arn: str) -> None:
@@ -83,16 +69,16 @@ def delete_endpoint(db: sqlite3.Connection, arn: str) -> None:
 
 def list_endpoints(db: sqlite3.Connection, application_arn: str, after: int = 0,
                    limit: int = 100) -> list[Row]:
-    return _all(db, "SELECT * FROM sns_platform_endpoints WHERE application_arn = ? AND seq > ? "
-                    "ORDER BY seq LIMIT ?", (application_arn, after, limit))
+    return fetch_all(db, "SELECT * FROM sns_platform_endpoints WHERE application_arn = ? "
+                     "AND seq > ? ORDER BY seq LIMIT ?", (application_arn, after, limit))
 
 
 # -- SMS settings and sandbox status ----------------------------------------------------------
 
 
 def get_sms_settings(db: sqlite3.Connection, account: str, region: str) -> Row | None:
-    return _one(db, "SELECT * FROM sns_sms_settings WHERE account = ? AND region = ?",
-                (account, region))
+    return fetch_one(db, "SELECT * FROM sns_sms_settings WHERE account = ? AND region = ?",
+                     (account, region))
 
 
 def put_sms_settings(db: sqlite3.Connection, account: str, region: str, *,
@@ -106,8 +92,8 @@ def put_sms_settings(db: sqlite3.Connection, account: str, region: str, *,
         fields["attributes"] = attributes
     if in_sandbox is not None:
         fields["in_sandbox"] = int(in_sandbox)
-    _update(db, "sns_sms_settings", {"account": account, "region": region},
-            {"attributes", "in_sandbox"}, fields)
+    update(db, "sns_sms_settings", {"account": account, "region": region},
+           {"attributes", "in_sandbox"}, fields)
 
 
 # -- SMS sandbox destination numbers ----------------------------------------------------------
@@ -115,17 +101,17 @@ def put_sms_settings(db: sqlite3.Connection, account: str, region: str, *,
 
 def get_sandbox_number(db: sqlite3.Connection, account: str, region: str,
                        phone_number: str) -> Row | None:
-    return _one(db, "SELECT * FROM sns_sandbox_numbers WHERE account = ? AND region = ? "
-                    "AND phone_number = ?", (account, region, phone_number))
+    return fetch_one(db, "SELECT * FROM sns_sandbox_numbers WHERE account = ? AND region = ? "
+                         "AND phone_number = ?", (account, region, phone_number))
 
 
 def insert_sandbox_number(db: sqlite3.Connection, row: Row) -> None:
-    _insert(db, "sns_sandbox_numbers", row)
+    insert(db, "sns_sandbox_numbers", row)
 
 
 def update_sandbox_number(db: sqlite3.Connection, seq: int, **fields: Any) -> None:
-    _update(db, "sns_sandbox_numbers", {"seq": seq},
-            {"status", "language_code", "otp", "sends", "last_attempt", "verified_at"}, fields)
+    update(db, "sns_sandbox_numbers", {"seq": seq},
+           {"status", "language_code", "otp", "sends", "last_attempt", "verified_at"}, fields)
 
 
 def delete_sandbox_number(db: sqlite3.Connection, seq: int) -> None:
@@ -140,16 +126,16 @@ def count_sandbox_numbers(db: sqlite3.Connection, account: str, region: str) -> 
 
 def list_sandbox_numbers(db: sqlite3.Connection, account: str, region: str, after: int = 0,
                          limit: int = 100) -> list[Row]:
-    return _all(db, "SELECT * FROM sns_sandbox_numbers WHERE account = ? AND region = ? "
-                    "AND seq > ? ORDER BY seq LIMIT ?", (account, region, after, limit))
+    return fetch_all(db, "SELECT * FROM sns_sandbox_numbers WHERE account = ? AND region = ? "
+                         "AND seq > ? ORDER BY seq LIMIT ?", (account, region, after, limit))
 
 
 # -- opted-out phone numbers ------------------------------------------------------------------
 
 
 def get_phone(db: sqlite3.Connection, account: str, region: str, phone_number: str) -> Row | None:
-    return _one(db, "SELECT * FROM sns_phone_numbers WHERE account = ? AND region = ? "
-                    "AND phone_number = ?", (account, region, phone_number))
+    return fetch_one(db, "SELECT * FROM sns_phone_numbers WHERE account = ? AND region = ? "
+                         "AND phone_number = ?", (account, region, phone_number))
 
 
 def opt_out(db: sqlite3.Connection, account: str, region: str, phone_number: str,
