@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from awslocal_cli.cli.main import USAGE, split_globals
+from awslocal_cli.cli.options import USAGE, split_globals
 from awslocal_cli.errors import UsageError
 
 IDENTITY_ARN = "arn:aws:iam::123456789012:user/default"
