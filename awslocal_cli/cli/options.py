@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 
 from awslocal_cli.errors import UsageError
-from awslocal_cli.model import SERVICES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs 7 ms of start-up; annotations only
@@ -61,6 +60,8 @@ GLOBAL_VALUE_OPTIONS: dict[str, tuple[str, ...] | None] = {
     "--cli-connect-timeout": None,
     "--ca-bundle": None,
 }
+# model.SERVICES, spelled out: importing model here would load it for `--version` too.
+SERVICES = ("kms", "sqs", "sns", "sts", "cloudtrail")
 GLOBAL_FLAGS = (
     "--debug",
     "--no-cli-pager",
