@@ -279,10 +279,6 @@ class Context:
             return self.principal
         return self.principal.rsplit("/", 1)[-1]
 
-    @property
-    def root_arn(self) -> str:
-        return f"arn:aws:iam::{self.account}:root"
-
     # -- state and time ----------------------------------------------------------------------
 
     @property

@@ -89,8 +89,3 @@ def kebab_case(member_name: str) -> str:
 def operation_names(service: str) -> dict[str, str]:
     """CLI command name -> API operation name."""
     return {kebab_case(op): op for op in load(service)["operations"]}
-
-
-def error_shape(service: str, name: str) -> dict[str, Any] | None:
-    shape = load(service)["shapes"].get(name)
-    return shape if shape and shape.get("exception") else None

@@ -33,7 +33,6 @@ from typing import Any
 
 __all__ = [
     "PolicyError",
-    "allows_principal",
     "aws_managed_key_policy",
     "default_key_policy",
     "evaluate",
@@ -313,13 +312,6 @@ def evaluate(policy: Mapping[str, Any] | str, *, principal: str, action: str, re
     aws:SecureTransport is true, as every awslocal request stands for an HTTPS one.
     """
     return _decide(policy, principal, action, resource, context, account)
-
-
-def allows_principal(policy: Mapping[str, Any] | str, principal: str, action: str,
-                     resource: str, account: str,
-                     context: Mapping[str, object] | None = None) -> bool:
-    """True when evaluate(...) is 'Allow'."""
-    return _decide(policy, principal, action, resource, context, account) == ALLOW
 
 
 def lockout_safety_ok(policy: Mapping[str, Any] | str, principal: str, account: str,

@@ -8,16 +8,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from awslocal_cli import store
-from awslocal_cli.cli.tree import cli
+from awslocal_cli.cli.main import run as run_awslocal
 
 AWS_ENV = (
     "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_OUTPUT",
     "AWS_CLI_ERROR_FORMAT", "AWSLOCAL_NOW", "AWSLOCAL_ACCOUNT_ID", "AWSLOCAL_STATE_DIR",
-    "AWS_CONFIG_FILE",
+    "AWS_CONFIG_FILE", "AWSLOCAL_REGEN_GOLDEN",
 )
 
 
@@ -48,6 +49,17 @@ class Result:
 
     def __repr__(self) -> str:
         return f"Result({self.exit_code}, stdout={self.stdout!r}, stderr={self.stderr!r})"
+
+
+class _EntryPoint(click.Command):
+    """The whole `awslocal` entry point (cli.main.run, exit codes included) as the command
+    CliRunner invokes; the click tree under it is reached the way the console script reaches it."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        sys.exit(run_awslocal(list(args or ())))
+
+
+cli = _EntryPoint("awslocal")
 
 
 @pytest.fixture

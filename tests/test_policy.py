@@ -241,11 +241,9 @@ def test_single_statement_object_and_text():
     p = {"Version": "2012-10-17", "Statement": stmt()}
     assert ev(p) == ALLOW
     assert ev(json.dumps(p)) == ALLOW
-    assert policy.allows_principal(p, ALICE, "kms:Encrypt", KEY, A)
-    assert not policy.allows_principal(p, SNS, "kms:Encrypt", KEY, A)
-    assert policy.allows_principal(doc(stmt(condition={
-        "StringEquals": {"aws:SourceArn": TOPIC}})), ALICE, "kms:Encrypt", KEY, A,
-        context={"aws:SourceArn": TOPIC})
+    assert ev(p, principal=SNS) == IMPLICIT
+    assert ev(doc(stmt(condition={"StringEquals": {"aws:SourceArn": TOPIC}})),
+              context={"aws:SourceArn": TOPIC}) == ALLOW
 
 
 def test_empty_statement_list_is_implicit_deny():

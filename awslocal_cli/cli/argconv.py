@@ -18,7 +18,8 @@ awscli/customizations/generatecliskeleton.py with botocore's ArgumentGenerator
 - Timestamps become aware datetimes, from epoch seconds or ISO 8601 (botocore's rules, less
   dateutil's free-form parsing).
 
-Only json, os and base64 are imported; nothing here touches click, botocore or yaml.
+Only json and base64 are imported; nothing here touches click, botocore or yaml. ParamError
+and file:// loading live in awslocal_cli.cli.paramfile, which shorthand.py reads too.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 import json
 
 from awslocal_cli.cli import shorthand
+from awslocal_cli.cli.paramfile import ParamError, load_param_file, option_flag
 from awslocal_cli.model import kebab_case
 
 TYPE_CHECKING = False
@@ -46,82 +48,10 @@ _COMPLEX = frozenset(("structure", "list", "map"))
 _SKELETON_TIMESTAMP = "1970-01-01T00:00:00"
 
 
-class ParamError(ValueError):
-    """A value the AWS CLI would refuse before calling the service.
-
-    str() is the whole message. With `param`, it reads like the AWS CLI's
-    `Error parsing parameter '--attributes': Invalid JSON: ...`.
-
-    `exit_code` is the AWS CLI v2's return code for the failure: 252 for its ParamError,
-    ParamValidationError and argparse errors, 255 where the AWS CLI lets a plain Python
-    exception through to its general handler (`invalid literal for int() with base 10: 'x'`
-    for an integer option, `Invalid base64: "..."`, an unreadable file named after `@=`).
-    `usage` marks argparse's own errors (`argument --x: invalid int value: 'y'`), which the AWS
-    CLI prints after its usage lines.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        param: str | None = None,
-        exit_code: int = 252,
-        usage: bool = False,
-    ) -> None:
-        self.message = message
-        self.param = param
-        self.exit_code = exit_code
-        self.usage = usage
-        super().__init__(f"Error parsing parameter '{param}': {message}" if param else message)
-
-
 # -- option names ------------------------------------------------------------------------------
 
 
 cli_name = kebab_case  # one implementation of botocore's xform_name, in model.py
-
-
-def _option(param_name: str) -> str:
-    return param_name if param_name.startswith("--") else f"--{param_name}"
-
-
-# -- parameter files ---------------------------------------------------------------------------
-
-
-def load_param_file(value: Any, *, param_name: str | None = None) -> str | bytes | None:
-    """The content named by `file://path` (text, UTF-8) or `fileb://path` (bytes); else None.
-
-    `~` and environment variables in the path are expanded, as the AWS CLI does. http:// and
-    https:// are not fetched: the AWS CLI v2 treats them as plain strings. A file that cannot
-    be read is a ParamError with the AWS CLI's wording (prefixed with the option when
-    `param_name` is given: `Error parsing parameter '--x': Unable to load paramfile ...`).
-    """
-    if not isinstance(value, str):
-        return None
-    if value.startswith("file://"):
-        prefix, binary = "file://", False
-    elif value.startswith("fileb://"):
-        prefix, binary = "fileb://", True
-    else:
-        return None
-    import os
-
-    param = _option(param_name) if param_name else None
-    path = os.path.expandvars(os.path.expanduser(value[len(prefix) :]))
-    try:
-        if binary:
-            with open(path, "rb") as f:
-                return f.read()
-        with open(path, encoding="utf-8") as f:
-            return f.read()
-    except UnicodeDecodeError:
-        raise ParamError(
-            f"Unable to load paramfile ({path}), text contents could not be decoded.  If this "
-            "is a binary file, please use the fileb:// prefix instead of the file:// prefix.",
-            param=param,
-        ) from None
-    except OSError as exc:
-        raise ParamError(f"Unable to load paramfile {value}: {exc}", param=param) from None
 
 
 # -- shorthand or JSON -------------------------------------------------------------------------
@@ -135,11 +65,6 @@ def supports_shorthand(model: dict[str, Any], shape_name: str) -> bool:
     if kind == "list":
         return shapes[shape["member"]["shape"]]["type"] in _COMPLEX
     return kind in ("structure", "map")
-
-
-def should_parse_as_shorthand(model: dict[str, Any], shape_name: str, value: Any) -> bool:
-    """The AWS CLI's choice for one option: shorthand unless the value looks like JSON."""
-    return not shorthand.looks_like_json(value) and supports_shorthand(model, shape_name)
 
 
 # -- conversion --------------------------------------------------------------------------------
@@ -165,7 +90,7 @@ def convert(
     """
     shapes = model["shapes"]
     kind = shapes[shape_name]["type"]
-    option = _option(param_name)
+    option = option_flag(param_name)
     if kind in _COMPLEX:
         value = _unpack_complex(shapes, shape_name, raw, option, param_file_loader)
     else:

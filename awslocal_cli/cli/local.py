@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from awslocal_cli.cli.tree import opts_of
+from awslocal_cli.cli.options import opts_of
 from awslocal_cli.errors import ParamValidationError, UsageError
 
 SETTINGS = {"help_option_names": ["--help"]}

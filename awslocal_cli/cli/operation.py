@@ -321,11 +321,11 @@ class Operation:
         return request
 
     def _read_input(self, option: str, text: str, opts: Any) -> dict[str, Any]:
-        from awslocal_cli.cli import argconv
+        from awslocal_cli.cli.paramfile import ParamError, load_param_file
 
         try:
-            content = argconv.load_param_file(text)
-        except argconv.ParamError as exc:
+            content = load_param_file(text)
+        except ParamError as exc:
             raise ParamValidationError(str(exc)) from None
         if isinstance(content, bytes):
             content = content.decode("utf-8")

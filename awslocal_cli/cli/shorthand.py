@@ -112,7 +112,7 @@ def parse(text: str, *, load_paramfile: ParamFileLoader | None = None) -> dict[s
     """`A=1,B=x,y,C={D=[e]}` -> {'A': '1', 'B': ['x', 'y'], 'C': {'D': ['e']}}.
 
     Values after `@=` that start with file:// or fileb:// are replaced by what
-    `load_paramfile` returns for them (by default argconv.load_param_file: text or bytes).
+    `load_paramfile` returns for them (by default paramfile.load_param_file: text or bytes).
     Raises ShorthandParseError.
     """
     return _Parser(text, load_paramfile).parameter()
@@ -317,7 +317,7 @@ class _Parser:
             return value
         loader = self._loader
         if loader is None:
-            from awslocal_cli.cli.argconv import load_param_file
+            from awslocal_cli.cli.paramfile import load_param_file
 
             loader = load_param_file
         content = loader(value)

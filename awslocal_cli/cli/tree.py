@@ -10,13 +10,13 @@ from typing import Any, NoReturn
 
 import click
 
-from awslocal_cli.cli.main import PROG, SERVICES, GlobalOptions, invalid_choice, run
 from awslocal_cli.cli.operation import (
     SERVICE_TITLES,
     Operation,
     find_operation,
     implemented_operations,
 )
+from awslocal_cli.cli.options import PROG, SERVICES, GlobalOptions, invalid_choice, opts_of
 from awslocal_cli.errors import UsageError
 
 SETTINGS = {"help_option_names": ["--help"]}
@@ -117,18 +117,6 @@ class RootGroup(click.Group):
     def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
         return _resolve(self, ctx, args, "command")
 
-    def main(
-        self,
-        args: Any = None,
-        prog_name: str | None = None,  # type: ignore[override]
-        complete_var: str | None = None,
-        standalone_mode: bool = True,
-        **extra: Any,
-    ) -> NoReturn:
-        import sys
-
-        sys.exit(run(list(sys.argv[1:] if args is None else args)))
-
 
 @click.group(cls=RootGroup, name=PROG, context_settings=SETTINGS)
 def cli() -> None:
@@ -143,15 +131,6 @@ def cli() -> None:
     Accepted for compatibility, without effect: --endpoint-url, --no-verify-ssl,
     --no-sign-request, --cli-read-timeout, --cli-connect-timeout, --ca-bundle.
     """
-
-
-def opts_of(ctx: click.Context) -> GlobalOptions:
-    """The run's global options, kept in the root context's obj."""
-    obj = ctx.find_root().obj
-    if not isinstance(obj, GlobalOptions):
-        obj = GlobalOptions()
-        ctx.find_root().obj = obj
-    return obj
 
 
 def invoke(rest: list[str], opts: GlobalOptions) -> None:

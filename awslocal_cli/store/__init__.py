@@ -242,18 +242,6 @@ class Store:
             )
         return data
 
-    # -- inspection --------------------------------------------------------------------------
-
-    def table_counts(self) -> dict[str, int]:
-        names = [
-            r[0]
-            for r in self.conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
-            )
-        ]
-        return {n: self.conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
-
 
 def _enable_wal(conn: sqlite3.Connection) -> None:
     """Switch a new database to WAL mode.

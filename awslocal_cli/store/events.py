@@ -92,17 +92,3 @@ def last_event(
     cur = db.execute(sql + " ORDER BY seq DESC LIMIT 1", args)
     cur.row_factory = sqlite3.Row
     return cur.fetchone()
-
-
-def count_by_name(db: sqlite3.Connection, *, account: str | None = None,
-                  event_source: str | None = None) -> list[tuple[str, str, str, int]]:
-    sql = "SELECT region, event_source, event_name, count(*) FROM events WHERE 1=1"
-    args: list[Any] = []
-    if account:
-        sql += " AND account = ?"
-        args.append(account)
-    if event_source:
-        sql += " AND event_source = ?"
-        args.append(event_source)
-    sql += " GROUP BY region, event_source, event_name ORDER BY region, event_source, event_name"
-    return [tuple(r) for r in db.execute(sql, args)]

@@ -17,15 +17,13 @@ from hypothesis import strategies as st
 from awslocal_cli import model as models
 from awslocal_cli.cli import argconv
 from awslocal_cli.cli.argconv import (
-    ParamError,
     cli_name,
     convert,
-    load_param_file,
-    should_parse_as_shorthand,
     supports_shorthand,
     to_cli_input_skeleton,
     to_output_skeleton,
 )
+from awslocal_cli.cli.paramfile import ParamError, load_param_file
 
 SERVICES = ("kms", "sqs", "sns", "sts")
 KMS = models.load("kms")
@@ -675,13 +673,18 @@ def test_supports_shorthand() -> None:
     assert not supports_shorthand(KMS, member_shape(KMS, "Encrypt", "Plaintext"))
 
 
-def test_should_parse_as_shorthand() -> None:
+def test_shorthand_or_json_is_chosen_by_the_value_and_the_shape() -> None:
     tags = member_shape(KMS, "CreateKey", "Tags")
-    assert should_parse_as_shorthand(KMS, tags, ["TagKey=a,TagValue=b"])
-    assert not should_parse_as_shorthand(KMS, tags, ['[{"TagKey": "a"}]'])
-    assert not should_parse_as_shorthand(KMS, tags, [' {"TagKey": "a"}'])
+    # Shorthand: `k=v` pairs become a structure; a JSON value would not parse as shorthand.
+    assert convert(KMS, tags, ["TagKey=a,TagValue=b"], param_name="tags") == [
+        {"TagKey": "a", "TagValue": "b"}
+    ]
+    assert convert(KMS, tags, ['[{"TagKey": "a"}]'], param_name="tags") == [{"TagKey": "a"}]
+    assert convert(KMS, tags, [' {"TagKey": "a"}'], param_name="tags") == [{"TagKey": "a"}]
+    # A list of strings has no shorthand: `Name=x` stays the text it is.
     names = member_shape(SQS, "ReceiveMessage", "AttributeNames")
-    assert not should_parse_as_shorthand(SQS, names, ["All"])
+    assert convert(SQS, names, ["All"], param_name="attribute-names") == ["All"]
+    assert convert(SQS, names, ["Name=x"], param_name="attribute-names") == ["Name=x"]
 
 
 # -- parameter files --------------------------------------------------------------------------

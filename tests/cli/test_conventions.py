@@ -145,10 +145,41 @@ def test_generate_cli_skeleton(awslocal, kind):
 
 def test_skeleton_round_trips_through_cli_input_json(awslocal):
     skeleton = awslocal("kms", "update-key-description", "--generate-cli-skeleton").json
+    assert set(skeleton) == {"KeyId", "Description"}
     key = _key(awslocal)
     skeleton.update(KeyId=key, Description="filled in")
-    assert awslocal("kms", "update-key-description", "--cli-input-json",
-                    json.dumps(skeleton)).exit_code == 0
+    result = awslocal("kms", "update-key-description", "--cli-input-json", json.dumps(skeleton))
+    assert (result.exit_code, result.stdout) == (0, ""), result
+    described = awslocal("kms", "describe-key", "--key-id", key).json["KeyMetadata"]
+    assert described["Description"] == "filled in"
+
+
+def test_a_filled_skeleton_makes_the_request_the_options_make(awslocal):
+    # Nested members too: the skeleton's Attributes and tags maps, filled in and fed back,
+    # give the queue that the same values as options give.
+    skeleton = awslocal("sqs", "create-queue", "--generate-cli-skeleton").json
+    assert skeleton == {"QueueName": "", "Attributes": {"KeyName": ""}, "tags": {"KeyName": ""}}
+    skeleton.update(QueueName="from-skeleton", tags={"team": "a", "tier": "1"},
+                    Attributes={"DelaySeconds": "5", "MaximumMessageSize": "2048"})
+    made = awslocal("sqs", "create-queue", "--cli-input-json", json.dumps(skeleton))
+    assert made.exit_code == 0, made
+    given = awslocal("sqs", "create-queue", "--queue-name", "from-options",
+                     "--attributes", "DelaySeconds=5,MaximumMessageSize=2048",
+                     "--tags", "team=a,tier=1")
+    assert given.exit_code == 0, given
+
+    def seen(url: str) -> tuple[dict, dict]:
+        attributes = awslocal("sqs", "get-queue-attributes", "--queue-url", url,
+                              "--attribute-names", "All").json["Attributes"]
+        for name in ("QueueArn", "CreatedTimestamp", "LastModifiedTimestamp"):
+            attributes.pop(name)
+        tags = awslocal("sqs", "list-queue-tags", "--queue-url", url).json["Tags"]
+        return attributes, tags
+
+    from_skeleton = seen(made.json["QueueUrl"])
+    assert from_skeleton == seen(given.json["QueueUrl"])
+    assert from_skeleton[0]["DelaySeconds"] == "5"
+    assert from_skeleton[1] == {"team": "a", "tier": "1"}
 
 
 @pytest.mark.parametrize("fmt", ["json", "text", "table", "yaml", "yaml-stream"])

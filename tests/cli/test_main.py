@@ -8,10 +8,20 @@ import stat
 
 import pytest
 
-from awslocal_cli.cli.main import USAGE, split_globals
+from awslocal_cli import model
+from awslocal_cli.cli.options import SERVICES, USAGE, split_globals
 from awslocal_cli.errors import UsageError
 
 IDENTITY_ARN = "arn:aws:iam::123456789012:user/default"
+
+
+def test_the_commands_are_the_modelled_services(awslocal):
+    assert SERVICES == model.SERVICES
+    result = awslocal("help")
+    assert result.exit_code == 0, result
+    commands = result.stdout.split("Commands:")[1].splitlines()
+    listed = [line.split()[0] for line in commands if line.startswith("  ") and line.split()]
+    assert listed == [*SERVICES, "local"]
 
 
 def test_get_caller_identity_json(awslocal):
