@@ -19,6 +19,8 @@ holds no behaviour; the modules beside it are named for what they hold:
 - md5.py          message attribute checks and the MD5 digests SDKs verify
 - rows.py         message attributes as stored, receipt handles
 
+The face imports an operation's module on first use, as click's lazy groups do, so
+`sqs list-queues` loads queues.py and what it needs, never send.py, receive.py or hashlib.
 Time-based work happens lazily against the local clock when an SQS operation runs: retention
 expiry of the queue at hand, and the progress of message move tasks. A command imports
 cryptography only when it seals or opens a body, and KMS (through `services.kms`) only for
@@ -33,34 +35,66 @@ ApproximateNumber* attributes are exact. Long polling waits in real time but wak
 
 from __future__ import annotations
 
-from awslocal_cli.services.sqs.dead_letter import (
-    cancel_message_move_task,
-    list_message_move_tasks,
-    start_message_move_task,
-)
-from awslocal_cli.services.sqs.messages import (
-    change_message_visibility,
-    change_message_visibility_batch,
-    delete_message,
-    delete_message_batch,
-    inspect_message,
-    purge_queue,
-)
-from awslocal_cli.services.sqs.permissions import add_permission, remove_permission
-from awslocal_cli.services.sqs.queues import (
-    create_queue,
-    delete_queue,
-    get_queue_attributes,
-    get_queue_url,
-    list_dead_letter_source_queues,
-    list_queue_tags,
-    list_queues,
-    set_queue_attributes,
-    tag_queue,
-    untag_queue,
-)
-from awslocal_cli.services.sqs.receive import receive_message
-from awslocal_cli.services.sqs.send import deliver, send_message, send_message_batch
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from awslocal_cli.services.sqs.dead_letter import (
+        cancel_message_move_task,
+        list_message_move_tasks,
+        start_message_move_task,
+    )
+    from awslocal_cli.services.sqs.messages import (
+        change_message_visibility,
+        change_message_visibility_batch,
+        delete_message,
+        delete_message_batch,
+        inspect_message,
+        purge_queue,
+    )
+    from awslocal_cli.services.sqs.permissions import add_permission, remove_permission
+    from awslocal_cli.services.sqs.queues import (
+        create_queue,
+        delete_queue,
+        get_queue_attributes,
+        get_queue_url,
+        list_dead_letter_source_queues,
+        list_queue_tags,
+        list_queues,
+        set_queue_attributes,
+        tag_queue,
+        untag_queue,
+    )
+    from awslocal_cli.services.sqs.receive import receive_message
+    from awslocal_cli.services.sqs.send import deliver, send_message, send_message_batch
+
+# Where each name of the face lives (the module beside this one).
+_HOMES = {
+    "add_permission": "permissions",
+    "cancel_message_move_task": "dead_letter",
+    "change_message_visibility": "messages",
+    "change_message_visibility_batch": "messages",
+    "create_queue": "queues",
+    "delete_message": "messages",
+    "delete_message_batch": "messages",
+    "delete_queue": "queues",
+    "deliver": "send",
+    "get_queue_attributes": "queues",
+    "get_queue_url": "queues",
+    "inspect_message": "messages",
+    "list_dead_letter_source_queues": "queues",
+    "list_message_move_tasks": "dead_letter",
+    "list_queue_tags": "queues",
+    "list_queues": "queues",
+    "purge_queue": "messages",
+    "receive_message": "receive",
+    "remove_permission": "permissions",
+    "send_message": "send",
+    "send_message_batch": "send",
+    "set_queue_attributes": "queues",
+    "start_message_move_task": "dead_letter",
+    "tag_queue": "queues",
+    "untag_queue": "queues",
+}
 
 __all__ = [
     "add_permission",
@@ -89,3 +123,19 @@ __all__ = [
     "tag_queue",
     "untag_queue",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """An operation of the face, its module imported on first use."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOMES))
