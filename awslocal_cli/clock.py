@@ -77,11 +77,19 @@ def format_duration(seconds: float) -> str:
 
 
 class Clock:
-    """Now, in UTC: `base()` (system time or a pinned instant) plus a fixed offset in seconds."""
+    """Now, in UTC: `base()` (system time or a pinned instant) plus a fixed offset in seconds.
 
-    def __init__(self, offset: float = 0.0, base: Callable[[], float] = time.time) -> None:
+    Waits in real time (SQS long polling) read `monotonic()` and `sleep()`, which neither the
+    offset nor a pinned instant moves; tests inject both to wait without sleeping.
+    """
+
+    def __init__(self, offset: float = 0.0, base: Callable[[], float] = time.time, *,
+                 monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.offset = offset
         self._base = base
+        self.monotonic = monotonic
+        self.sleep = sleep
 
     @classmethod
     def pinned(cls, instant: datetime) -> Clock:

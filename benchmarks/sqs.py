@@ -1,7 +1,8 @@
 """SQS benchmarks: per-invocation latency, in-process throughput, receive cost against depth.
 
 Run: python benchmarks/sqs.py [--quick]
-Prints medians (and ratios) measured in this one run, on a temporary state directory.
+Prints medians (and ratios) measured in this one run, on a temporary state directory, and how
+long a long poll really waits, empty and when another process sends.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from benchmarks_common import call, median_ms, time_subprocess
 
 from awslocal_cli.context import Context
 from awslocal_cli.services import kms, sqs
-from awslocal_cli.services import sqs_md5 as md5
+from awslocal_cli.services.sqs import md5
+from awslocal_cli.services.sqs.lookup import find_queue
 from awslocal_cli.store import sqs as store
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
@@ -84,7 +86,7 @@ def throughput(state: str, label: str, attributes: dict[str, str], n: int) -> No
 def fill(state: str, url: str, depth: int) -> None:
     """Queue `depth` unencrypted messages in one transaction through the store layer."""
     ctx = Context.from_options(state_dir=state, environ={})
-    queue = sqs._queue(ctx, url)
+    queue = find_queue(ctx, url)
     now = ctx.time()
     body = "filler message"
     digest = md5.md5_of_body(body)
@@ -117,6 +119,31 @@ def depth_latency(state: str, depths: list[int], runs: int) -> None:
               f"{depths[0]}")
 
 
+def _late_sender(state: str, url: str, delay: float) -> None:
+    time.sleep(delay)
+    call(state, sqs.send_message, QueueUrl=url, MessageBody="late")
+
+
+def long_polling(state: str) -> None:
+    """Real waits across processes (the tests check the same on an injected clock)."""
+    import multiprocessing
+
+    url = call(state, sqs.create_queue, QueueName="poll")["QueueUrl"]
+    t = time.perf_counter()
+    assert call(state, sqs.receive_message, QueueUrl=url, WaitTimeSeconds=1) == {}
+    print(f"empty long poll, WaitTimeSeconds=1:      {time.perf_counter() - t:6.3f} s")
+    sender = multiprocessing.get_context("spawn").Process(target=_late_sender,
+                                                          args=(state, url, 1.0))
+    sender.start()
+    t = time.perf_counter()
+    got = call(state, sqs.receive_message, QueueUrl=url, WaitTimeSeconds=10)
+    waited = time.perf_counter() - t
+    sender.join(10)
+    assert got["Messages"][0]["Body"] == "late"
+    print(f"long poll woken by another process's send 1 s in (plus its start-up): "
+          f"{waited:6.3f} s of WaitTimeSeconds=10")
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     with tempfile.TemporaryDirectory() as tmp:
@@ -132,6 +159,8 @@ def main() -> None:
         print("== receive latency against queue depth (median, one invocation each)")
         depth_latency(state, [100, 10_000] if quick else [100, 10_000, 100_000],
                       10 if quick else 30)
+        print("== long polling (real time, another process sends)")
+        long_polling(state)
 
 
 if __name__ == "__main__":

@@ -60,10 +60,6 @@ def get_queue_by_arn(db: sqlite3.Connection, arn: str) -> Row | None:
     return _queue(_one(db, "SELECT * FROM sqs_queues WHERE arn = ?", (arn,)))
 
 
-def get_queue_by_id(db: sqlite3.Connection, queue_id: int) -> Row | None:
-    return _queue(_one(db, "SELECT * FROM sqs_queues WHERE id = ?", (queue_id,)))
-
-
 def list_queues(db: sqlite3.Connection, account: str, region: str, prefix: str = "") -> list[Row]:
     rows = _all(db, "SELECT * FROM sqs_queues WHERE account = ? AND region = ? "
                     "AND substr(name, 1, ?) = ? ORDER BY name", (account, region, len(prefix),

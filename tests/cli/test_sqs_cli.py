@@ -1,15 +1,8 @@
-"""SQS through the command line: the tutorials' commands, errors and exit codes.
-
-Skipped until the argument conversion layer (awslocal_cli/cli/argconv.py) exists.
-"""
+"""SQS through the command line: the tutorials' commands, errors and exit codes."""
 
 from __future__ import annotations
 
 import json
-
-import pytest
-
-pytest.importorskip("awslocal_cli.cli.argconv")
 
 URL = "https://sqs.us-east-1.amazonaws.com/123456789012/"
 

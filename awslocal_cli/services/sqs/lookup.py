@@ -1,0 +1,34 @@
+"""The queue a request names: the row behind a QueueUrl, and the caller seen from its region.
+
+Every operation that takes a QueueUrl starts here, so the time-based work that runs lazily on
+the local clock (the progress of message move tasks) has happened before it reads the queue.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from awslocal_cli.errors import sqs as err
+from awslocal_cli.services.sqs.dead_letter import advance_tasks
+from awslocal_cli.services.sqs.urls import parse_queue_url
+from awslocal_cli.store import sqs as db
+
+if TYPE_CHECKING:
+    from awslocal_cli.context import Context
+
+
+def find_queue(ctx: Context, url: str) -> db.Row:
+    """The queue row a QueueUrl names; QueueDoesNotExist if there is none."""
+    region, account, name = parse_queue_url(ctx, url)
+    advance_tasks(ctx)
+    queue = db.get_queue(ctx.db, account, region, name)
+    if queue is None:
+        raise err.QueueDoesNotExist("The specified queue does not exist.")
+    return queue
+
+
+def in_queue_region(ctx: Context, queue: db.Row) -> Context:
+    """The caller seen in the queue's region (a URL may name another region)."""
+    if queue["region"] == ctx.region:
+        return ctx
+    return ctx.derive(region=queue["region"])

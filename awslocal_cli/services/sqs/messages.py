@@ -1,0 +1,147 @@
+"""Messages already in a queue: delete, change visibility, purge, and what is stored for one.
+
+A receipt handle is valid until the message is received again. As in AWS, deleting with a
+stale handle succeeds and leaves the message (FIFO queues: ReceiptHandleIsInvalid), and
+deleting a message that is gone succeeds.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from awslocal_cli.errors import sqs as err
+from awslocal_cli.services.sqs.attributes import MAX_VISIBILITY
+from awslocal_cli.services.sqs.batch import check_entries, run_entries
+from awslocal_cli.services.sqs.lookup import find_queue
+from awslocal_cli.services.sqs.rows import load_attributes, parse_receipt_handle
+from awslocal_cli.services.sqs.sse import NONE, describe
+from awslocal_cli.services.sqs.urls import url_of
+from awslocal_cli.store import sqs as db
+
+if TYPE_CHECKING:
+    from awslocal_cli.context import Context
+
+Row = db.Row
+
+PURGE_INTERVAL = 60
+
+
+def _message_for_handle(ctx: Context, queue: Row, handle: str) -> tuple[Row | None, str]:
+    queue_id, row_id, token = parse_receipt_handle(handle)
+    if queue_id != queue["id"]:
+        raise err.ReceiptHandleIsInvalid(
+            f'The input receipt handle "{handle}" is not a valid receipt handle.')
+    return db.get_message(ctx.db, row_id), token
+
+
+# -- deleting ---------------------------------------------------------------------------------
+
+
+def _delete_one(ctx: Context, queue: Row, handle: str) -> None:
+    message, token = _message_for_handle(ctx, queue, handle)
+    if message is None or message["queue_id"] != queue["id"]:
+        return  # already deleted: succeeds, as in AWS
+    if message["receipt"] != token:
+        if queue["fifo"]:
+            raise err.ReceiptHandleIsInvalid("The receipt handle has expired.")
+        return  # a stale handle: the request succeeds, the message stays (AWS docs)
+    db.delete_message(ctx.db, message["id"])
+
+
+def delete_message(ctx: Context, *, QueueUrl: str, ReceiptHandle: str) -> dict[str, Any]:
+    """Delete the message last received with this receipt handle."""
+    queue = find_queue(ctx, QueueUrl)
+    _delete_one(ctx, queue, ReceiptHandle)
+    return {}
+
+
+def delete_message_batch(ctx: Context, *, QueueUrl: str,
+                         Entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Delete up to 10 messages; per-entry results."""
+    queue = find_queue(ctx, QueueUrl)
+    entries = check_entries(Entries, "DeleteMessageBatchRequestEntry")
+    return run_entries(ctx, entries,
+                       lambda entry: _delete_one(ctx, queue, entry.get("ReceiptHandle", "")))
+
+
+def purge_queue(ctx: Context, *, QueueUrl: str) -> dict[str, Any]:
+    """Delete every message; once per 60 seconds."""
+    queue = find_queue(ctx, QueueUrl)
+    now = ctx.time()
+    if queue["last_purge"] is not None and now - queue["last_purge"] < PURGE_INTERVAL:
+        raise err.PurgeQueueInProgress(
+            f"Only one PurgeQueue operation on {queue['name']} is allowed every 60 seconds.")
+    db.purge(ctx.db, queue["id"])
+    db.update_queue(ctx.db, queue["id"], last_purge=now)
+    return {}
+
+
+# -- visibility -------------------------------------------------------------------------------
+
+
+def _change_one(ctx: Context, queue: Row, handle: str, timeout: Any) -> None:
+    if timeout is None or not 0 <= int(timeout) <= MAX_VISIBILITY:
+        raise err.invalid_parameter("VisibilityTimeout", timeout,
+                                    "Must be between 0 and 43200, if provided.")
+    message, token = _message_for_handle(ctx, queue, handle)
+    now = ctx.time()
+    if message is None or message["queue_id"] != queue["id"] or message["receipt"] != token \
+            or message["visible_at"] <= now:
+        raise err.MessageNotInflight(
+            "Message does not exist or is not available for visibility timeout change.")
+    if now + int(timeout) - (message["received_at"] or now) > MAX_VISIBILITY:
+        raise err.invalid_parameter(
+            "VisibilityTimeout", timeout,
+            f"Total VisibilityTimeout for the message is beyond the limit [{MAX_VISIBILITY} "
+            "seconds]")
+    db.update_message(ctx.db, message["id"], visible_at=now + int(timeout))
+
+
+def change_message_visibility(ctx: Context, *, QueueUrl: str, ReceiptHandle: str,
+                              VisibilityTimeout: int) -> dict[str, Any]:
+    """Set the remaining visibility timeout of an in-flight message (12 hours at most)."""
+    queue = find_queue(ctx, QueueUrl)
+    _change_one(ctx, queue, ReceiptHandle, VisibilityTimeout)
+    return {}
+
+
+def change_message_visibility_batch(ctx: Context, *, QueueUrl: str,
+                                    Entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """ChangeMessageVisibility for up to 10 messages; per-entry results."""
+    queue = find_queue(ctx, QueueUrl)
+    entries = check_entries(Entries, "ChangeMessageVisibilityBatchRequestEntry")
+    return run_entries(ctx, entries, lambda entry: _change_one(
+        ctx, queue, entry.get("ReceiptHandle", ""), entry.get("VisibilityTimeout", 0)))
+
+
+# -- awslocal local inspect-message -----------------------------------------------------------
+
+
+def inspect_message(ctx: Context, QueueUrl: str, MessageId: str) -> dict[str, Any]:
+    """What is stored for a message: encryption, key, wrapped data key, ciphertext; no plaintext.
+
+    Not an AWS operation: `awslocal local inspect-message`.
+    """
+    queue = find_queue(ctx, QueueUrl)
+    message = db.find_message(ctx.db, queue["id"], MessageId)
+    if message is None:
+        raise err.ResourceNotFoundException(
+            f"Message {MessageId} is not in queue {queue['name']}.")
+    body = bytes(message["body"])
+    out: dict[str, Any] = {"QueueUrl": url_of(queue), "MessageId": MessageId}
+    out.update(describe(ctx, message))
+    out["StoredBodyLength"] = len(body)
+    if message["encryption"] != NONE:
+        out["CiphertextPrefixHex"] = body[:16].hex()
+        out["AuthenticatedData"] = f"queue={message['origin_arn']} message={MessageId}"
+    out["MD5OfBody"] = message["md5_body"]
+    attrs = load_attributes(message["attributes"])
+    if attrs:
+        out["MessageAttributes"] = attrs
+    if message["system_attributes"]:
+        out["MessageSystemAttributes"] = load_attributes(message["system_attributes"])
+    out["SentTimestamp"] = int(message["sent_at"] * 1000)
+    out["ApproximateReceiveCount"] = message["receive_count"]
+    if message["dlq_source_arn"]:
+        out["DeadLetterQueueSourceArn"] = message["dlq_source_arn"]
+    return out

@@ -1,0 +1,56 @@
+"""What a stored message row holds beyond its columns: attributes as JSON, receipt handles.
+
+A receipt handle names the queue row, the message row and the token of one receive, so a
+handle from an earlier receive (or another queue) is recognised as stale.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from awslocal_cli.errors import sqs as err
+
+_HANDLE_PREFIX = b"AQEB"  # what AWS's receipt handles start with, once base64-decoded
+
+
+def dump_attributes(attributes: dict[str, dict[str, Any]]) -> str:
+    """Message attributes as stored (binary values base64)."""
+    out = {}
+    for name, value in attributes.items():
+        v = dict(value)
+        if "BinaryValue" in v:
+            v["BinaryValue"] = base64.b64encode(v["BinaryValue"]).decode()
+        out[name] = v
+    return json.dumps(out)
+
+
+def load_attributes(text: str | None) -> dict[str, dict[str, Any]]:
+    """Stored message attributes back in the API's shape (binary values as bytes)."""
+    if not text:
+        return {}
+    out = json.loads(text)
+    for value in out.values():
+        if "BinaryValue" in value:
+            value["BinaryValue"] = base64.b64decode(value["BinaryValue"])
+    return dict(out)
+
+
+def receipt_handle(queue_id: int, row_id: int, token: str) -> str:
+    raw = f"{queue_id}:{row_id}:{token}".encode()
+    return base64.b64encode(_HANDLE_PREFIX + raw).decode()
+
+
+def parse_receipt_handle(handle: str) -> tuple[int, int, str]:
+    """(queue row id, message row id, receive token); ReceiptHandleIsInvalid for anything else."""
+    invalid = err.ReceiptHandleIsInvalid(
+        f'The input receipt handle "{handle}" is not a valid receipt handle.')
+    try:
+        raw = base64.b64decode(str(handle).encode(), validate=True)
+        if not raw.startswith(_HANDLE_PREFIX):
+            raise ValueError
+        q, r, token = raw[4:].decode().split(":")
+        return int(q), int(r), token
+    except (ValueError, UnicodeDecodeError):
+        raise invalid from None
