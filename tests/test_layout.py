@@ -112,6 +112,11 @@ class _Imports(ast.NodeVisitor):
                 head = str(arg.values[0].value).rstrip(".")
                 for target in sorted(_under(head)):
                     self.found.append((node.lineno, target, "dynamic"))
+            elif _is_own_submodule(arg):
+                # f"{__name__}.{name}": a package's face loading one of its own modules lazily.
+                for target in sorted(_under(self.module)):
+                    if target != self.module:
+                        self.found.append((node.lineno, target, "dynamic"))
             else:
                 where = (self.module, self._functions[-1] if self._functions else "")
                 pattern = DYNAMIC.get(where)
@@ -121,6 +126,20 @@ class _Imports(ast.NodeVisitor):
                     for target in sorted(_under(pattern.removesuffix(".*"))):
                         self.found.append((node.lineno, target, "dynamic"))
         self.generic_visit(node)
+
+
+def _is_own_submodule(arg: ast.expr) -> bool:
+    """`f"{__name__}.{...}"`: the module's own name, a dot, then anything."""
+    if not isinstance(arg, ast.JoinedStr) or len(arg.values) < 2:
+        return False
+    first, second = arg.values[0], arg.values[1]
+    return (
+        isinstance(first, ast.FormattedValue)
+        and isinstance(first.value, ast.Name)
+        and first.value.id == "__name__"
+        and isinstance(second, ast.Constant)
+        and str(second.value).startswith(".")
+    )
 
 
 def _scan() -> tuple[dict[str, dict[str, int]], dict[str, set[str]], list[tuple[str, int]]]:
