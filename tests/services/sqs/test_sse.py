@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
 
@@ -198,15 +199,29 @@ def test_no_plaintext_body_anywhere_in_state_dir(inv, key):
     kms_url = inv(sqs.create_queue, QueueName="k", Attributes={"KmsMasterKeyId": key})[
         "QueueUrl"]
     sqs_url = inv(sqs.create_queue, QueueName="s")["QueueUrl"]
-    for url in (kms_url, sqs_url):
-        for i in range(20):
-            inv(sqs.send_message, QueueUrl=url, MessageBody=f"{marker}-{i}")
-        inv(sqs.send_message_batch, QueueUrl=url, Entries=[
-            {"Id": str(i), "MessageBody": f"{marker}-batch-{i}"} for i in range(10)])
-        got = inv(sqs.receive_message, QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
-        assert all(marker in m["Body"] for m in got)
-    for path in inv.state_dir.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            assert marker.encode() not in data, path
-            assert marker.encode("utf-16-le") not in data, path
+    # A reader holding a snapshot from before the sends keeps every page they write in the
+    # WAL (no checkpoint can pass it, and the WAL is not removed while it is open), so the
+    # scan below sees the WAL as a crash would leave it, not only the checkpointed database.
+    reader = sqlite3.connect(inv.state_dir / "state.db")
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        for url in (kms_url, sqs_url):
+            for i in range(20):
+                inv(sqs.send_message, QueueUrl=url, MessageBody=f"{marker}-{i}")
+            inv(sqs.send_message_batch, QueueUrl=url, Entries=[
+                {"Id": str(i), "MessageBody": f"{marker}-batch-{i}"} for i in range(10)])
+            got = inv(sqs.receive_message, QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+            assert all(marker in m["Body"] for m in got)
+        wal = inv.state_dir / "state.db-wal"
+        assert wal.stat().st_size > 0
+        scanned = set()
+        for path in inv.state_dir.rglob("*"):
+            if path.is_file():
+                scanned.add(path.name)
+                data = path.read_bytes()
+                assert marker.encode() not in data, path
+                assert marker.encode("utf-16-le") not in data, path
+        assert {"state.db", "state.db-wal", "root.key"} <= scanned
+    finally:
+        reader.close()
