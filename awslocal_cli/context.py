@@ -311,11 +311,11 @@ class Context:
         read_only: bool = False,
     ) -> None:
         """Append an audit event; it is written even if the request fails and rolls back."""
-        import uuid
+        from awslocal_cli import ids
 
         self.session.pending_events.append(
             {
-                "event_id": str(uuid.uuid4()),
+                "event_id": ids.uuid4(),
                 "account": self.account,
                 "region": self.region,
                 "event_time": self.time(),

@@ -29,7 +29,10 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; annotations only
+    from typing import Any
 
 __all__ = [
     "PolicyError",

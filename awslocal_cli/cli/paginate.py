@@ -11,9 +11,12 @@ import base64
 import binascii
 import json
 from collections.abc import Callable
-from typing import Any
 
 from awslocal_cli.errors import ParamValidationError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; annotations only
+    from typing import Any
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -9,9 +9,12 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime
-from typing import Any
 
 from awslocal_cli.errors import ParamValidationError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; annotations only
+    from typing import Any
 
 _TYPES = {
     "string": (str,),

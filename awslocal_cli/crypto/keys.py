@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hmac as _hmac
 import os
-from typing import Any
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
@@ -22,6 +21,10 @@ from cryptography.hazmat.primitives.keywrap import (
 )
 
 from awslocal_cli.crypto.envelope import InvalidCiphertext
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; annotations only
+    from typing import Any
 
 
 class Unsupported(Exception):

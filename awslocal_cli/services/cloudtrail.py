@@ -9,11 +9,13 @@ from __future__ import annotations
 import base64
 import json
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import AwsError
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
 

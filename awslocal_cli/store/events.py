@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; annotations only
+    from typing import Any
 
 # CloudTrail's LookupAttributeKey -> our column (ResourceName/ResourceType search the JSON list).
 _COLUMNS = {

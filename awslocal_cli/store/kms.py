@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any
 
-Row = dict[str, Any]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; annotations only
+    from typing import Any
+
+Row = dict[str, "Any"]
 
 _KEY_COLUMNS = {
     "key_id", "arn", "key_spec", "key_usage", "origin", "key_state", "key_manager",

@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-Row = dict[str, Any]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; annotations only
+    from typing import Any
+
+Row = dict[str, "Any"]
 
 _MESSAGE_COLUMNS = (
     "account", "region", "queue_id", "message_id", "body", "encryption", "data_key_id",

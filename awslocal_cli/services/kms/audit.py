@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import AwsError
 from awslocal_cli.services.kms.housekeeping import _housekeeping
 from awslocal_cli.services.kms.names import EVENT_SOURCE, _camel
 from awslocal_cli.services.kms.validation import _validate
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
 

@@ -4,7 +4,6 @@ public keys and ML-KEM encapsulation."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import kms as err
 from awslocal_cli.services.kms.access import _authorize
@@ -24,7 +23,10 @@ from awslocal_cli.services.kms.states import _require_usable
 from awslocal_cli.services.kms.validation import _check_grant_tokens, _dry_run, _no_recipient
 from awslocal_cli.store import kms as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
     from awslocal_cli.services.kms.audit import _Audit
 

@@ -3,13 +3,14 @@ NextRotationDate and delete imported material past ValidTo, as events by KMS its
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from awslocal_cli.services.kms.material import _rotate
 from awslocal_cli.services.kms.names import DAY, EVENT_SOURCE, Row
 from awslocal_cli.store import kms as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
 
@@ -55,7 +56,7 @@ def _housekeeping(ctx: Context) -> None:
 
 def _service_event(ctx: Context, key: Row, name: str, when: float | None) -> None:
     """An event KMS itself makes (DeleteKey, RotateKey, ...), as CloudTrail shows them."""
-    import uuid
+    from awslocal_cli import ids
 
     when = when if when is not None else ctx.time()
     if db.service_event_logged(ctx.db, key["account"], key["region"], name, key["arn"], when) \
@@ -64,7 +65,7 @@ def _service_event(ctx: Context, key: Row, name: str, when: float | None) -> Non
                    == key["arn"] for e in ctx.session.pending_events):
         return
     ctx.session.pending_events.append({
-        "event_id": str(uuid.uuid4()),
+        "event_id": ids.uuid4(),
         "account": key["account"],
         "region": key["region"],
         "event_time": when,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import kms as err
 from awslocal_cli.services.kms.access import _authorize
@@ -14,7 +13,10 @@ from awslocal_cli.services.kms.names import DAY, Row, _dt, _epoch
 from awslocal_cli.services.kms.states import _require_not
 from awslocal_cli.store import kms as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
     from awslocal_cli.services.kms.audit import _Audit
 

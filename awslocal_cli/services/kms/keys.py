@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from awslocal_cli.errors import kms as err
 from awslocal_cli.services.kms.access import _authorize
 from awslocal_cli.services.kms.audit import _operation
@@ -18,7 +16,10 @@ from awslocal_cli.services.kms.tags import _check_tags
 from awslocal_cli.services.kms.validation import _check_grant_tokens
 from awslocal_cli.store import kms as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
     from awslocal_cli.services.kms.audit import _Audit
 
@@ -131,10 +132,10 @@ def _insert_key(ctx: Context, spec: str, usage: str, origin: str, *, Policy: str
                 Description: str | None, MultiRegion: bool | None,
                 CustomKeyStoreId: str | None, XksKeyId: str | None) -> Row:
     """The new key's row, stored (EXTERNAL keys wait for their material in PendingImport)."""
-    import uuid
+    from awslocal_cli import ids
 
     now = ctx.time()
-    key_id = ("mrk-" + uuid.uuid4().hex) if MultiRegion else str(uuid.uuid4())
+    key_id = ("mrk-" + ids.uuid4_hex()) if MultiRegion else ids.uuid4()
     row: Row = {
         "key_id": key_id, "arn": key_arn(ctx.region, ctx.account, key_id), "key_spec": spec,
         "key_usage": usage, "origin": origin,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from awslocal_cli.errors import kms as err
 from awslocal_cli.services.kms.housekeeping import _housekeeping
 from awslocal_cli.services.kms.material import _store_material
@@ -20,6 +18,7 @@ from awslocal_cli.services.kms.names import (
 from awslocal_cli.services.kms.policy_docs import _pretty_policy
 from awslocal_cli.store import kms as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from awslocal_cli.context import Context
     from awslocal_cli.services.kms.audit import _Audit
@@ -109,9 +108,7 @@ def ensure_managed_key(ctx: Context, service: str) -> str:
 
 
 def _ensure_managed(ctx: Context, service: str) -> Row:
-    import uuid
-
-    from awslocal_cli import crypto, policy
+    from awslocal_cli import crypto, ids, policy
 
     if service not in MANAGED_SERVICES:
         raise _not_found_alias(alias_arn(ctx.region, ctx.account, f"alias/aws/{service}"))
@@ -122,7 +119,7 @@ def _ensure_managed(ctx: Context, service: str) -> Row:
         if key is not None:
             return key
     now = ctx.time()
-    key_id = str(uuid.uuid4())
+    key_id = ids.uuid4()
     doc = policy.aws_managed_key_policy(ctx.account, service, ctx.region)
     row: Row = {
         "key_id": key_id, "arn": key_arn(ctx.region, ctx.account, key_id),

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from awslocal_cli.errors import kms as err
 from awslocal_cli.services.kms.names import Row, _new_material_id
 from awslocal_cli.store import kms as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from awslocal_cli.context import Context
 

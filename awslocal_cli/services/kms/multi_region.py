@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from awslocal_cli.errors import kms as err
 from awslocal_cli.services.kms.access import _authorize
 from awslocal_cli.services.kms.audit import _operation
@@ -15,7 +13,10 @@ from awslocal_cli.services.kms.states import _effective_state, _require_not
 from awslocal_cli.services.kms.tags import _check_tags, _tags
 from awslocal_cli.store import kms as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
     from awslocal_cli.services.kms.audit import _Audit
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import re
 from datetime import datetime, timezone
-from typing import Any
 
 from awslocal_cli.errors import kms as err
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; annotations only
+    from typing import Any
+
 EVENT_SOURCE = "kms.amazonaws.com"
-Row = dict[str, Any]
+Row = dict[str, "Any"]
 
 
 DAY = 86400.0

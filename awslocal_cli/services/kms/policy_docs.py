@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from awslocal_cli.errors import kms as err
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; annotations only
+    from typing import Any
 
 
 def _parse_policy(text: str, *, bypass: bool, principal: str, account: str) -> None:

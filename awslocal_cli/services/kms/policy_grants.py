@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import kms as err
 from awslocal_cli.services.kms.access import _authorize
@@ -21,7 +20,10 @@ from awslocal_cli.services.kms.states import (
 from awslocal_cli.services.kms.validation import _check_grant_tokens, _dry_run
 from awslocal_cli.store import kms as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
     from awslocal_cli.services.kms.audit import _Audit
 

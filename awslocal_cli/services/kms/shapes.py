@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import kms as err
 from awslocal_cli.services.kms.names import Row, _dt, key_arn
@@ -19,7 +18,10 @@ from awslocal_cli.services.kms.specs import (
 from awslocal_cli.services.kms.states import _effective_state
 from awslocal_cli.store import kms as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
 

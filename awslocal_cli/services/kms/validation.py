@@ -6,10 +6,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from awslocal_cli.errors import kms as err
 from awslocal_cli.services.kms.names import _camel
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; annotations only
+    from typing import Any
 
 _REDACTED = "*** Sensitive Data Redacted ***"
 _SECRET_PATHS = {"keyStorePassword", "rawSecretAccessKey", "plaintext", "trustAnchorCertificate"}

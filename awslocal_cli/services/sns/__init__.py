@@ -37,7 +37,6 @@ holds what AWS would have sent.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.services.sns.permissions import add_permission, remove_permission
 from awslocal_cli.services.sns.publish import publish, publish_batch
@@ -61,7 +60,10 @@ from awslocal_cli.services.sns.topics import (
     untag_resource,
 )
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
 __all__ = [

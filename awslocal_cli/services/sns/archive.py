@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import AwsError
 from awslocal_cli.errors import sns as err
@@ -26,10 +25,13 @@ from awslocal_cli.services.sns.common import DAY
 from awslocal_cli.services.sns.delivery import Publication, deliver, passes_filter
 from awslocal_cli.store.sns import topics as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
-Row = dict[str, Any]
+Row = dict[str, "Any"]
 
 MAX_RETENTION_DAYS = 365
 

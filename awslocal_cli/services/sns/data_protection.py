@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import sns as err
 from awslocal_cli.services.sns.common import (
@@ -16,10 +15,13 @@ from awslocal_cli.services.sns.common import (
 )
 from awslocal_cli.store.sns import topics as sns_db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
-Row = dict[str, Any]
+Row = dict[str, "Any"]
 
 MAX_DATA_PROTECTION_POLICY = 30720
 

@@ -9,14 +9,16 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.services.sns.common import timestamp
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
-Row = dict[str, Any]
+Row = dict[str, "Any"]
 
 MAX_ATTRIBUTES = 10  # message attributes SQS takes (raw delivery)
 

@@ -8,15 +8,16 @@ them back.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from awslocal_cli.services.sns.common import moment
 from awslocal_cli.store.sns import delivery as delivery_db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
-Row = dict[str, Any]
+Row = dict[str, "Any"]
 
 def no_topic(ctx: Context) -> Row:
     """What deliveries that belong to no topic (SMS to a number, a push) are logged under."""

@@ -8,11 +8,14 @@ maxDelayTarget.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from awslocal_cli.errors import sns as err
 
-Row = dict[str, Any]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; annotations only
+    from typing import Any
+
+Row = dict[str, "Any"]
 
 MAX_RETRY_SECONDS = 3600  # the hard limit on an HTTP/S retry policy's total time
 

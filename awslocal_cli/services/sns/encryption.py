@@ -7,17 +7,18 @@ as SNS's KMS* errors.
 
 from __future__ import annotations
 
-import uuid
-from typing import TYPE_CHECKING, Any
-
+from awslocal_cli import ids
 from awslocal_cli.errors import AwsError
 from awslocal_cli.errors import sns as err
 from awslocal_cli.store.sns import topics as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
-Row = dict[str, Any]
+Row = dict[str, "Any"]
 
 DATA_KEY_REUSE = 300  # SNS reuses a data key for 5 minutes (Amazon SNS encryption at rest)
 _KMS_ERRORS: dict[str, type[AwsError]] = {
@@ -35,7 +36,7 @@ _KMS_ERRORS: dict[str, type[AwsError]] = {
 def kms_error(exc: AwsError) -> AwsError:
     cls = _KMS_ERRORS.get(exc.code, err.KMSInvalidStateException)
     return cls(f"{exc.message} (Service: AWSKMS; Status Code: 400; Error Code: {exc.code}; "
-               f"Request ID: {uuid.uuid4()}; Proxy: null)")
+               f"Request ID: {ids.uuid4()}; Proxy: null)")
 
 
 def topic_data_key(ctx: Context, topic: Row) -> dict[str, Any] | None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.services.sns.signing import sign
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
-Row = dict[str, Any]
+Row = dict[str, "Any"]
 
 def dumps(message: dict[str, Any]) -> str:
     """JSON as SNS writes its envelopes: two-space indent, `"Name" : value`."""

@@ -41,9 +41,12 @@ import json
 import math
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from awslocal_cli.errors import sns as err
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; annotations only
+    from typing import Any
 
 # Filter policy constraints (Amazon SNS Developer Guide, "Filter policy constraints in Amazon
 # SNS"): five keys (payload-based policies count top-level keys only), 150 combinations of

@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import AwsError
 from awslocal_cli.services.sns.common import timestamp
@@ -28,10 +27,13 @@ from awslocal_cli.services.sns.sqs_delivery import send_to_queue
 from awslocal_cli.store.sns import delivery as delivery_db
 from awslocal_cli.store.sns import topics as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
-Row = dict[str, Any]
+Row = dict[str, "Any"]
 
 TIMEOUT = 15.0  # seconds SNS waits for an HTTP endpoint to answer
 BATCH = 8  # requests claimed at once

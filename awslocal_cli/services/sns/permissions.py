@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import sns as err
 from awslocal_cli.services.sns.common import invalid, lookup_topic
 from awslocal_cli.store.sns import topics as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
-Row = dict[str, Any]
+Row = dict[str, "Any"]
 
 _TOPIC_ACTIONS = {"GetTopicAttributes", "SetTopicAttributes", "AddPermission",
                   "RemovePermission", "DeleteTopic", "Subscribe", "ListSubscriptionsByTopic",

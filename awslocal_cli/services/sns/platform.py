@@ -13,9 +13,8 @@ from __future__ import annotations
 import base64
 import json
 import re
-import uuid
-from typing import TYPE_CHECKING, Any
 
+from awslocal_cli import ids
 from awslocal_cli.errors import sns as err
 from awslocal_cli.services.sns.common import (
     PAGE,
@@ -30,10 +29,13 @@ from awslocal_cli.services.sns.common import (
 )
 from awslocal_cli.store.sns import records as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
-Row = dict[str, Any]
+Row = dict[str, "Any"]
 
 MAX_CUSTOM_USER_DATA = 2048
 
@@ -314,7 +316,7 @@ def create_platform_endpoint(ctx: Context, *, PlatformApplicationArn: str, Token
                           "same Token, but different attributes.")
         return {"EndpointArn": existing["arn"]}
     arn = (f"arn:aws:sns:{app['region']}:{app['account']}:endpoint/{platform}/{app['name']}/"
-           f"{uuid.uuid4()}")
+           f"{ids.uuid4()}")
     db.insert_endpoint(ctx.db, {
         "account": app["account"], "region": app["region"], "arn": arn,
         "application_arn": app["arn"], "token": token, "attributes": attributes,

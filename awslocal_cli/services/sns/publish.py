@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import uuid
-from typing import TYPE_CHECKING, Any
 
+from awslocal_cli import ids
 from awslocal_cli.errors import AwsError
 from awslocal_cli.errors import sns as err
 from awslocal_cli.services.sns.common import invalid, lookup_topic
@@ -16,10 +15,13 @@ from awslocal_cli.services.sns.encryption import at_rest, topic_data_key
 from awslocal_cli.services.sns.permissions import authorize
 from awslocal_cli.store.sns import topics as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
-Row = dict[str, Any]
+Row = dict[str, "Any"]
 
 MAX_MESSAGE_BYTES = 262144
 DEDUP_WINDOW = 300
@@ -148,7 +150,7 @@ def _publish_one(ctx: Context, topic: Row, entry: dict[str, Any]) -> dict[str, A
         raise invalid("MessageDeduplicationId Reason: The request includes "
                       "MessageDeduplicationId parameter that is not valid for this topic type")
     data_key = topic_data_key(ctx, topic)
-    message_id = str(uuid.uuid4())
+    message_id = ids.uuid4()
     if data_key is not None:
         message = at_rest(ctx, topic, data_key, message_id, message)
     if topic["fifo"]:
@@ -211,7 +213,7 @@ def _publish_direct(ctx: Context, protocol: str, target: str,
             raise invalid(f"{name} Reason: The request includes {name} parameter that is not "
                           "valid for this topic type")
     message, structure, _ = _check_entry(entry)
-    message_id = str(uuid.uuid4())
+    message_id = ids.uuid4()
     nowhere = no_topic(ctx)
     if protocol == "application":
         payload = platform.publish_to_endpoint(ctx, target, message, structure)

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import base64
 import os
-from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.store.sns import delivery as delivery_db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any
 
     from awslocal_cli.context import Context
 
-Row = dict[str, Any]
+Row = dict[str, "Any"]
 
 SIGNING_NAME = "sns.amazonaws.com"
 

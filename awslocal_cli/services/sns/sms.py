@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import re
 import secrets
-import uuid
-from typing import TYPE_CHECKING, Any
 
+from awslocal_cli import ids
 from awslocal_cli.errors import sns as err
 from awslocal_cli.services.sns.common import (
     DAY,
@@ -32,10 +31,13 @@ from awslocal_cli.services.sns.common import (
 )
 from awslocal_cli.store.sns import records as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
-Row = dict[str, Any]
+Row = dict[str, "Any"]
 
 OPT_IN_INTERVAL = 30 * DAY  # "You can opt in a phone number only once every 30 days."
 SANDBOX_MAX_NUMBERS = 10  # SMS sandbox: up to 10 destination phone numbers
@@ -231,7 +233,7 @@ def _send_otp(ctx: Context, phone: str, sends: list[float]) -> tuple[str, list[f
     from awslocal_cli.services.sns import delivery_log
 
     delivery_log.record_outbox(ctx, delivery_log.no_topic(ctx), None, "sms", phone,
-                               str(uuid.uuid4()), f"Your Amazon SNS verification code is: {otp}")
+                               ids.uuid4(), f"Your Amazon SNS verification code is: {otp}")
     return otp, [*recent, now]
 
 

@@ -6,14 +6,15 @@ use it, refuses the delivery as in AWS.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from awslocal_cli.errors import AwsError
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
-Row = dict[str, Any]
+Row = dict[str, "Any"]
 
 SERVICE = "sns.amazonaws.com"
 # -- queues ---------------------------------------------------------------------------------------

@@ -10,9 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import uuid
-from typing import TYPE_CHECKING, Any
 
+from awslocal_cli import ids
 from awslocal_cli.errors import sns as err
 from awslocal_cli.services.sns.common import (
     PAGE,
@@ -26,10 +25,13 @@ from awslocal_cli.services.sns.common import (
 from awslocal_cli.services.sns.permissions import authorize
 from awslocal_cli.store.sns import topics as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
-Row = dict[str, Any]
+Row = dict[str, "Any"]
 
 MAX_SUBSCRIPTIONS = 12_500_000
 MAX_FIFO_SUBSCRIPTIONS = 100
@@ -169,7 +171,7 @@ def subscribe(ctx: Context, *, TopicArn: str, Protocol: str, Endpoint: str | Non
     if db.count_subscriptions(ctx.db, topic["arn"]) >= (
             MAX_FIFO_SUBSCRIPTIONS if topic["fifo"] else MAX_SUBSCRIPTIONS):
         raise err.SubscriptionLimitExceededException("Subscription limit exceeded")
-    arn = f"{topic['arn']}:{uuid.uuid4()}"
+    arn = f"{topic['arn']}:{ids.uuid4()}"
     confirmed = protocol in _AUTO_CONFIRMED
     token = None if confirmed else _new_token()
     db.insert_subscription(ctx.db, {
@@ -196,7 +198,7 @@ def _send_confirmation(ctx: Context, topic: Row, sub: Row, kind: str, token: str
     from awslocal_cli.services.sns import envelopes, http_delivery
     from awslocal_cli.services.sns.delivery_log import record_outbox
 
-    message_id = str(uuid.uuid4())
+    message_id = ids.uuid4()
     message = envelopes.confirmation(ctx, topic, kind, message_id, token, timestamp(ctx.time()))
     if sub["protocol"] in ("http", "https"):
         http_delivery.queue_request(ctx, topic, sub, kind, message_id, envelopes.dumps(message),
@@ -216,7 +218,7 @@ def _send_confirmation(ctx: Context, topic: Row, sub: Row, kind: str, token: str
 
 
 def _new_token() -> str:
-    return hashlib.sha256(uuid.uuid4().bytes).hexdigest() * 2
+    return hashlib.sha256(ids.uuid4_bytes()).hexdigest() * 2
 
 
 def confirm_subscription(ctx: Context, *, TopicArn: str, Token: str,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import AwsError
 from awslocal_cli.errors import sns as err
@@ -22,10 +21,13 @@ from awslocal_cli.services.sns.delivery_policy import DEFAULT_HTTP_POLICY
 from awslocal_cli.services.sns.permissions import authorize, default_policy
 from awslocal_cli.store.sns import topics as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
-Row = dict[str, Any]
+Row = dict[str, "Any"]
 
 MAX_TAGS = 50
 # Amazon SNS quotas (AWS General Reference, "Amazon SNS endpoints and quotas"): topics per

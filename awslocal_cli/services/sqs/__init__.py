@@ -35,9 +35,10 @@ ApproximateNumber* attributes are exact. Long polling waits in real time but wak
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.services.sqs.dead_letter import (
         cancel_message_move_task,
         list_message_move_tasks,

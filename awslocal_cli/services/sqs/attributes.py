@@ -7,14 +7,16 @@ KmsMasterKeyId switches a queue to SSE-KMS, and SqsManagedSseEnabled=true switch
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import sqs as err
 from awslocal_cli.services.sqs.dead_letter import check_redrive_allow, check_redrive_policy
 from awslocal_cli.services.sqs.urls import check_name
 from awslocal_cli.store import sqs as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
 MAX_VISIBILITY = 43200  # 12 hours

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import AwsError
 from awslocal_cli.errors import sqs as err
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
 MAX_BATCH = 10
 
-Entry = dict[str, Any]
+Entry = dict[str, "Any"]
 
 
 def check_entries(entries: list[Entry] | None, entry_shape: str) -> list[Entry]:

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import base64
 import json
-import uuid
-from typing import TYPE_CHECKING, Any
 
+from awslocal_cli import ids
 from awslocal_cli.errors import sqs as err
 from awslocal_cli.services.sqs.urls import arn_parts, queue_arn
 from awslocal_cli.store import sqs as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
 Row = db.Row
@@ -193,7 +195,7 @@ def _move_back(ctx: Context, message: Row, target: Row, now: float) -> None:
 
 
 def _task_handle(source_arn: str) -> str:
-    doc = {"taskId": str(uuid.uuid4()), "sourceArn": source_arn}
+    doc = {"taskId": ids.uuid4(), "sourceArn": source_arn}
     return base64.b64encode(json.dumps(doc, separators=(",", ":")).encode()).decode()
 
 

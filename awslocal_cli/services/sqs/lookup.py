@@ -6,13 +6,12 @@ the local clock (the progress of message move tasks) has happened before it read
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from awslocal_cli.errors import sqs as err
 from awslocal_cli.services.sqs.dead_letter import advance_tasks
 from awslocal_cli.services.sqs.urls import parse_queue_url
 from awslocal_cli.store import sqs as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from awslocal_cli.context import Context
 

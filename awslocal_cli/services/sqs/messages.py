@@ -7,8 +7,6 @@ deleting a message that is gone succeeds.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from awslocal_cli.errors import sqs as err
 from awslocal_cli.services.sqs.attributes import MAX_VISIBILITY
 from awslocal_cli.services.sqs.batch import check_entries, run_entries
@@ -18,7 +16,10 @@ from awslocal_cli.services.sqs.sse import NONE, describe
 from awslocal_cli.services.sqs.urls import url_of
 from awslocal_cli.store import sqs as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
 Row = db.Row

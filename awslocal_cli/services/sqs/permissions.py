@@ -9,13 +9,15 @@ needs: a queue without a policy refuses every service, as in AWS.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import sqs as err
 from awslocal_cli.services.sqs.lookup import find_queue
 from awslocal_cli.store import sqs as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
 _PERMISSION_ACTIONS = {

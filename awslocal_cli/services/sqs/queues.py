@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import TYPE_CHECKING, Any
 
 import awslocal_cli.services.sqs.attributes as attributes
 from awslocal_cli.errors import sqs as err
@@ -17,7 +16,10 @@ from awslocal_cli.services.sqs.lookup import find_queue, in_queue_region
 from awslocal_cli.services.sqs.urls import check_name, queue_arn, queue_url, url_of
 from awslocal_cli.store import sqs as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
 DELETED_RECENTLY = 60

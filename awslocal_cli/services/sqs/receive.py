@@ -13,9 +13,7 @@ processes can send, and a cheap `PRAGMA data_version` check every 50 ms notices 
 
 from __future__ import annotations
 
-import uuid
-from typing import TYPE_CHECKING, Any
-
+from awslocal_cli import ids
 from awslocal_cli.errors import sqs as err
 from awslocal_cli.services.sqs.attributes import MAX_VISIBILITY, ORDER
 from awslocal_cli.services.sqs.dead_letter import redrive
@@ -25,7 +23,10 @@ from awslocal_cli.services.sqs.rows import load_attributes, parse_receipt_handle
 from awslocal_cli.services.sqs.sse import open_body
 from awslocal_cli.store import sqs as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
 Row = db.Row
@@ -139,7 +140,7 @@ def _receive_once(ctx: Context, queue: Row, limit: int, visibility: int, system:
                 moved = True
                 continue
             body = open_body(qctx, message, keys)
-            token = uuid.uuid4().hex
+            token = ids.uuid4_hex()
             message["receive_count"] += 1
             message["first_receive_at"] = message["first_receive_at"] or now
             db.update_message(ctx.db, message["id"], receive_count=message["receive_count"],

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
 
 from awslocal_cli.errors import sqs as err
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; annotations only
+    from typing import Any
 
 _HANDLE_PREFIX = b"AQEB"  # what AWS's receipt handles start with, once base64-decoded
 

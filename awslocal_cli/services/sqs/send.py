@@ -7,9 +7,7 @@ and stored with the MD5 digests SendMessage returns (md5.py).
 
 from __future__ import annotations
 
-import uuid
-from typing import TYPE_CHECKING, Any
-
+from awslocal_cli import ids
 from awslocal_cli.errors import sqs as err
 from awslocal_cli.services.sqs.batch import check_entries, run_entries, savepoint
 from awslocal_cli.services.sqs.lookup import find_queue, in_queue_region
@@ -26,11 +24,14 @@ from awslocal_cli.services.sqs.rows import dump_attributes
 from awslocal_cli.services.sqs.sse import seal_body
 from awslocal_cli.store import sqs as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
 Row = db.Row
-Attributes = dict[str, dict[str, Any]]
+Attributes = dict[str, dict[str, "Any"]]
 
 DEDUP_WINDOW = 300  # FIFO deduplication interval, 5 minutes
 MAX_DELAY = 900
@@ -155,7 +156,7 @@ def _send_one(ctx: Context, queue: Row, entry: dict[str, Any], sender: str) -> d
         raise err.invalid_parameter(
             "MessageDeduplicationId", dedup,
             "The request includes a parameter that is not valid for this queue type.")
-    message_id = str(uuid.uuid4())
+    message_id = ids.uuid4()
     stored, kind, key_id = seal_body(in_queue_region(ctx, queue), queue, body, message_id)
     row = {
         "account": queue["account"], "region": queue["region"], "queue_id": queue["id"],

@@ -16,14 +16,15 @@ id, so a blob copied to another message or queue fails to open.
 
 from __future__ import annotations
 
-import uuid
-from typing import TYPE_CHECKING, Any
-
+from awslocal_cli import ids
 from awslocal_cli.errors import AwsError
 from awslocal_cli.errors import sqs as err
 from awslocal_cli.store import sqs as db
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
 NONE, SSE_SQS, SSE_KMS = "NONE", "SSE-SQS", "SSE-KMS"
@@ -59,7 +60,7 @@ def _kms_error(exc: AwsError) -> AwsError:
     """SQS's wrapping of a KMS failure: the KMS message with AWS's service suffix."""
     cls = _KMS_ERRORS.get(exc.code, err.KmsInvalidState)
     return cls(f"{exc.message} (Service: AWSKMS; Status Code: 400; Error Code: {exc.code}; "
-               f"Request ID: {uuid.uuid4()}; Proxy: null)")
+               f"Request ID: {ids.uuid4()}; Proxy: null)")
 
 
 def _wrap_cache(ctx: Context, key_row_tag: str, data_key: bytes) -> bytes:

@@ -7,11 +7,12 @@ legacy `https://queue.amazonaws.com/...`, `http://localhost:4566/...`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from awslocal_cli.errors import sqs as err
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from awslocal_cli.context import Context
 
 

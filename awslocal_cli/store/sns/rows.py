@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any
 
-Row = dict[str, Any]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; annotations only
+    from typing import Any
+
+Row = dict[str, "Any"]
 
 # Columns holding JSON, decoded on the way out and encoded on the way in.
 JSON_COLUMNS = ("attributes", "credentials", "sends")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any
 
 from awslocal_cli.store.sns.rows import fetch_all, fetch_one, insert
 
-Row = dict[str, Any]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; annotations only
+    from typing import Any
+
+Row = dict[str, "Any"]
 
 
 # -- topics -----------------------------------------------------------------------------------
