@@ -40,6 +40,10 @@ def read_profile_region(profile: str, environ: Mapping[str, str]) -> str | None:
             text = f.read()
     except OSError:
         return None
+    section = "default" if profile == "default" else f"profile {profile}"
+    found = _plain_config_value(text, section, "region")
+    if found is not False:
+        return found or None
     import configparser
 
     parser = configparser.RawConfigParser()
@@ -47,10 +51,47 @@ def read_profile_region(profile: str, environ: Mapping[str, str]) -> str | None:
         parser.read_string(text, source=str(path))
     except configparser.Error as exc:
         raise ConfigurationError(f"Unable to parse config file: {path} ({exc})") from exc
-    section = "default" if profile == "default" else f"profile {profile}"
     if parser.has_section(section) and parser.has_option(section, "region"):
         return parser.get(section, "region").strip() or None
     return None
+
+
+def _plain_config_value(text: str, section: str, option: str) -> str | bool | None:
+    """`option` of `section` in a plain config file, as configparser reads it; False if unsure.
+
+    configparser costs start-up time on every command once ~/.aws/config exists; this reads
+    the usual file (sections, `key = value` lines, comments) and answers False for anything
+    else (continuation lines, a DEFAULT section, duplicates, lines configparser rejects), so
+    that configparser itself reads those, errors included.
+    """
+    sections: set[str] = set()
+    current: str | None = None
+    seen: set[str] = set()
+    value: str | None = None
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        if raw[0] in " \t":
+            return False  # a continuation line (or an indented key): configparser decides
+        if line[0] == "[":
+            name = line[1:-1]
+            if line[-1] != "]" or not name or "]" in name or name == "DEFAULT" or name in sections:
+                return False
+            sections.add(name)
+            current, seen = name, set()
+            continue
+        eq, colon = line.find("="), line.find(":")
+        cut = min(i for i in (eq, colon) if i >= 0) if eq >= 0 or colon >= 0 else -1
+        if cut <= 0 or current is None:
+            return False
+        key = line[:cut].strip().lower()
+        if not key or key in seen:
+            return False
+        seen.add(key)
+        if current == section and key == option:
+            value = line[cut + 1 :].strip()
+    return value
 
 
 class Session:
@@ -92,9 +133,13 @@ class Session:
     def store(self) -> Store:
         """The store, opened on first use, inside this invocation's write transaction."""
         if self._store is None:
-            from awslocal_cli.store import Store
+            from awslocal_cli.store import Store, state_dir_path
 
-            self._store = Store.open(self.state_dir)
+            # A string, resolved once: opening the store needs no pathlib.
+            self._state_dir = state_dir_path(
+                None if self._state_dir is None else os.fspath(self._state_dir), self._environ
+            )
+            self._store = Store.open(self._state_dir)
         self._store.begin()
         return self._store
 

@@ -121,3 +121,9 @@ def test_sqlite_errors_inside_are_not_swallowed(tmp_path):
     with pytest.raises(sqlite3.OperationalError):
         s.conn.execute("SELECT * FROM no_such_table")
     s.close()
+
+
+def test_schema_version_names_the_last_migration():
+    # Store.open trusts SCHEMA_VERSION to recognise an up-to-date state without listing
+    # migrations/; a new migration file must bump it.
+    assert migration_files()[-1][0] == store_mod.SCHEMA_VERSION

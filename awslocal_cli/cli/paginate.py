@@ -10,12 +10,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable
 
 from awslocal_cli.errors import ParamValidationError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; annotations only
+    from collections.abc import Callable
     from typing import Any
 
 

@@ -11,16 +11,22 @@ import contextlib
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
-from pathlib import Path
 
 from awslocal_cli import __version__
 from awslocal_cli.errors import ConfigurationError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pathlib costs start-up time (it pulls in urllib and ipaddress)
+    from collections.abc import Iterator
+    from pathlib import Path
+
 DB_NAME = "state.db"
 ROOT_KEY_NAME = "root.key"
 ROOT_KEY_BYTES = 32
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
+# The number of the last file in migrations/ (a test holds them together): an up-to-date state
+# is recognised from its user_version alone, without listing the directory.
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 60_000
 
 _README = """\
@@ -38,6 +44,8 @@ empties it.
 
 def default_state_dir() -> Path:
     """The per-user data directory (platformdirs), e.g. ~/.local/share/awslocal."""
+    from pathlib import Path
+
     import platformdirs
 
     return Path(platformdirs.user_data_dir("awslocal", appauthor=False))
@@ -45,17 +53,26 @@ def default_state_dir() -> Path:
 
 def resolve_state_dir(explicit: str | None, environ: os._Environ[str] | dict[str, str]) -> Path:
     """--state-dir, then AWSLOCAL_STATE_DIR, then the platform default."""
+    from pathlib import Path
+
+    return Path(state_dir_path(explicit, environ))
+
+
+def state_dir_path(explicit: str | None, environ: os._Environ[str] | dict[str, str]) -> str:
+    """`resolve_state_dir` as a string, for the hot path (no pathlib)."""
     if explicit:
-        return Path(explicit).expanduser()
+        return os.path.expanduser(explicit)
     env = environ.get("AWSLOCAL_STATE_DIR")
     if env:
-        return Path(env).expanduser()
-    return default_state_dir()
+        return os.path.expanduser(env)
+    return str(default_state_dir())
 
 
 def migration_files() -> list[tuple[int, Path]]:
+    from pathlib import Path
+
     found = []
-    for path in MIGRATIONS.iterdir():
+    for path in Path(MIGRATIONS).iterdir():
         if path.suffix == ".sql" and path.name[:4].isdigit():
             found.append((int(path.name[:4]), path))
     found.sort()
@@ -80,22 +97,28 @@ def _statements(sql: str) -> Iterator[str]:
 class Store:
     """One open state directory: a SQLite connection and at most one open transaction."""
 
-    def __init__(self, directory: Path, conn: sqlite3.Connection) -> None:
-        self.directory = directory
+    def __init__(self, directory: str | Path, conn: sqlite3.Connection) -> None:
+        self.path = os.fspath(directory)  # a string: the hot path stays free of pathlib
         self.conn = conn
+
+    @property
+    def directory(self) -> Path:
+        from pathlib import Path
+
+        return Path(self.path)
 
     # -- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, directory: Path) -> Store:
+    def open(cls, directory: str | Path) -> Store:
         """Open (creating if needed) the state in `directory`, applying pending migrations."""
-        directory = Path(directory)
+        directory = os.fspath(directory)
         # Every file SQLite creates here later (the WAL and its index too) is private.
         os.umask(0o077)
         try:
             created = _ensure_directory(directory)
-            db_path = directory / DB_NAME
-            if db_path.exists() and not os.access(db_path, os.R_OK | os.W_OK):
+            db_path = os.path.join(directory, DB_NAME)
+            if os.path.exists(db_path) and not os.access(db_path, os.R_OK | os.W_OK):
                 raise ConfigurationError(
                     f"The state file {db_path} is not readable and writable by this user."
                 )
@@ -115,7 +138,7 @@ class Store:
             ) from exc
         store = cls(directory, conn)
         try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # (sqlite3.connect's timeout already set the busy timeout.)
             _enable_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -127,17 +150,17 @@ class Store:
                 f"({exc}). Move {db_path} aside or run `awslocal local reset --yes`."
             ) from exc
         for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm"):
-            _make_private(directory / name)
+            _make_private(os.path.join(directory, name))
         if created:
-            _write_private(directory / "README", _README.encode())
+            _write_private(os.path.join(directory, "README"), _README.encode())
         return store
 
     def _migrate(self) -> None:
+        current = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if current == SCHEMA_VERSION:
+            return
         files = migration_files()
         latest = files[-1][0] if files else 0
-        current = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        if current == latest:
-            return
         if current > latest:
             raise ConfigurationError(
                 f"The state in {self.directory} has schema version {current}, newer than this "
@@ -226,9 +249,10 @@ class Store:
 
     def root_key(self) -> bytes:
         """The 32-byte root key, created (atomically, 0600) on first use."""
-        path = self.directory / ROOT_KEY_NAME
+        path = os.path.join(self.path, ROOT_KEY_NAME)
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as f:
+                data = f.read()
         except FileNotFoundError:
             data = _create_root_key(path)
         except OSError as exc:
@@ -263,38 +287,40 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.01)
 
 
-def _ensure_directory(directory: Path) -> bool:
+def _ensure_directory(directory: str) -> bool:
     """Create the directory 0700; True when it (or its state) is new."""
-    if directory.exists():
-        if not directory.is_dir():
+    db_path = os.path.join(directory, DB_NAME)
+    if os.path.exists(directory):
+        if not os.path.isdir(directory):
             raise ConfigurationError(f"The state directory {directory} is not a directory.")
         if not os.access(directory, os.R_OK | os.W_OK | os.X_OK):
             raise ConfigurationError(
                 f"The state directory {directory} is not readable and writable by this user."
             )
-        new = not (directory / DB_NAME).exists()
+        new = not os.path.exists(db_path)
         if new:
             os.chmod(directory, 0o700)
         return new
     try:
-        directory.mkdir(mode=0o700, parents=True)
+        os.makedirs(directory, mode=0o700)
     except FileExistsError:  # another process made it first
-        return not (directory / DB_NAME).exists()
+        return not os.path.exists(db_path)
     os.chmod(directory, 0o700)
     return True
 
 
-def _make_private(path: Path) -> None:
+def _make_private(path: str) -> None:
     try:
-        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+        if stat.S_IMODE(os.stat(path).st_mode) & 0o077:
             os.chmod(path, 0o600)
     except FileNotFoundError:
         pass
 
 
-def _write_private(path: Path, data: bytes) -> None:
+def _write_private(path: str, data: bytes) -> None:
     """Write a 0600 file atomically: a temporary name, then a link that fails if it exists."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    head, name = os.path.split(path)
+    tmp = os.path.join(head, f".{name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -307,7 +333,8 @@ def _write_private(path: Path, data: bytes) -> None:
         os.unlink(tmp)
 
 
-def _create_root_key(path: Path) -> bytes:
+def _create_root_key(path: str) -> bytes:
     _write_private(path, os.urandom(ROOT_KEY_BYTES))
     # Whoever won a race to create it, this is the key now.
-    return path.read_bytes()
+    with open(path, "rb") as f:
+        return f.read()

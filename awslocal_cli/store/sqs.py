@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; annotations only
+    from collections.abc import Iterable, Sequence
     from typing import Any
 
 Row = dict[str, "Any"]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-
 from awslocal_cli.errors import kms as err
 from awslocal_cli.services.kms.names import Row
 from awslocal_cli.store import kms as db
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
     from typing import Any
 
     from awslocal_cli.context import Context

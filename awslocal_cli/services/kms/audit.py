@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from awslocal_cli.errors import AwsError
@@ -12,6 +11,7 @@ from awslocal_cli.services.kms.validation import _validate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
     from typing import Any
 
     from awslocal_cli.context import Context

@@ -3,8 +3,6 @@ public keys and ML-KEM encapsulation."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from awslocal_cli.errors import kms as err
 from awslocal_cli.services.kms.access import _authorize
 from awslocal_cli.services.kms.audit import _operation
@@ -25,6 +23,7 @@ from awslocal_cli.store import kms as db
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Any
 
     from awslocal_cli.context import Context

@@ -4,7 +4,6 @@ contacted, and keys in them use local key material."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 
 from awslocal_cli.errors import kms as err
 from awslocal_cli.services.kms.audit import _operation
@@ -14,6 +13,7 @@ from awslocal_cli.store import kms as db
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Any
 
     from awslocal_cli.context import Context

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 from awslocal_cli.errors import kms as err
 from awslocal_cli.services.kms.names import Row, _dt, key_arn
@@ -20,6 +19,7 @@ from awslocal_cli.store import kms as db
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from awslocal_cli.context import Context

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from awslocal_cli.errors import kms as err
 from awslocal_cli.services.kms.access import _authorize
@@ -16,6 +15,7 @@ from awslocal_cli.store import kms as db
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
     from awslocal_cli.context import Context

@@ -40,12 +40,12 @@ import ipaddress
 import json
 import math
 import re
-from collections.abc import Iterator
 
 from awslocal_cli.errors import sns as err
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; annotations only
+    from collections.abc import Iterator
     from typing import Any
 
 # Filter policy constraints (Amazon SNS Developer Guide, "Filter policy constraints in Amazon

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from awslocal_cli.errors import AwsError
 from awslocal_cli.errors import sqs as err
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from awslocal_cli.context import Context

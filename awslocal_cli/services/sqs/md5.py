@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from collections.abc import Mapping
 
 from awslocal_cli.errors import sqs as err
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; annotations only
+    from collections.abc import Mapping
     from typing import Any
 
 MAX_ATTRIBUTES = 10
