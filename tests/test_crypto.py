@@ -268,3 +268,13 @@ def test_sign_verify_property(pair: tuple[str, str], message: bytes) -> None:
     assert crypto.verify(key, alg, message, sig)
     assert not crypto.verify(key, alg, message + b"\x00", sig)
     assert not crypto.verify(key, alg, message, sig[:-1] + bytes([sig[-1] ^ 1]))
+
+
+def test_envelope_aesgcm_is_the_public_class() -> None:
+    # envelope.py takes AESGCM from cryptography's binding to skip the `ciphers` package at
+    # start-up; it must be the very class the public module exports.
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from awslocal_cli.crypto import envelope
+
+    assert envelope.AESGCM is AESGCM

@@ -29,10 +29,36 @@ from __future__ import annotations
 
 import os
 import struct
-from collections.abc import Mapping
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+import cryptography
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+# AESGCM is a class of cryptography's compiled binding; its public home,
+# cryptography.hazmat.primitives.ciphers.aead, first imports the `ciphers` package (the Python
+# cipher classes, cryptography.utils, typing, enum), which costs start-up time on every SSE
+# send, receive and KMS call. The binding is not a public API, so it is used only for the
+# releases it was checked against (AESGCM is the public class itself: tests/test_crypto.py),
+# and any other release takes the public import.
+if cryptography.__version__.split(".")[0] in ("44", "45", "46", "47", "48", "49", "50"):
+    try:
+        from cryptography.hazmat.bindings._rust import openssl as _rust_openssl
+
+        AESGCM = _rust_openssl.aead.AESGCM
+    except (ImportError, AttributeError):
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+else:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+
+def _invalid_tag() -> type[Exception]:
+    """cryptography's InvalidTag, imported when a failure is being handled (the binding
+    imports it to raise it; its module pulls in typing, so not at start-up)."""
+    from cryptography.exceptions import InvalidTag
+
+    return InvalidTag
 
 BLOB_VERSION = 1
 WRAP_VERSION = 1
@@ -99,7 +125,7 @@ def unwrap_material(root_key: bytes, key_id: str, material_id: str, wrapped: byt
             wrapped[1 : 1 + NONCE_BYTES], wrapped[1 + NONCE_BYTES :],
             _wrap_aad(key_id, material_id),
         )
-    except (InvalidTag, ValueError):
+    except (_invalid_tag(), ValueError):
         raise InvalidCiphertext() from None
 
 
@@ -152,7 +178,7 @@ def decrypt_blob(material: bytes, blob: bytes,
         return _aead(material).decrypt(
             nonce, blob[header_len + NONCE_BYTES :], header + canonical_context(context)
         )
-    except (InvalidTag, ValueError):
+    except (_invalid_tag(), ValueError):
         raise InvalidCiphertext() from None
 
 
@@ -175,7 +201,7 @@ def open_sealed(data_key: bytes, blob: bytes, aad: bytes) -> bytes:
         return _aead(data_key).decrypt(
             blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :], bytes([SEAL_VERSION]) + aad
         )
-    except (InvalidTag, ValueError):
+    except (_invalid_tag(), ValueError):
         raise InvalidCiphertext() from None
 
 

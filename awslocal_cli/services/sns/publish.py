@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 
@@ -142,6 +141,8 @@ def _publish_one(ctx: Context, topic: Row, entry: dict[str, Any]) -> dict[str, A
             if topic["attributes"].get("ContentBasedDeduplication") != "true":
                 raise invalid("The topic should either have ContentBasedDeduplication "
                               "enabled or MessageDeduplicationId provided explicitly")
+            import hashlib
+
             dedup = hashlib.sha256(message.encode("utf-8")).hexdigest()
         seen = db.dedup_lookup(ctx.db, topic["arn"], dedup, now)
         if seen is not None:

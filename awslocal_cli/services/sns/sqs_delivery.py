@@ -27,8 +27,6 @@ def send_to_queue(ctx: Context, topic: Row, queue_arn: str, body: str,
                   attributes: dict[str, dict[str, Any]] | None, group: str | None,
                   dedup: str | None) -> str | None:
     """Put one message in a queue as SNS would; the reason it was refused, or None."""
-    import hashlib
-
     from awslocal_cli.services import sqs
 
     service = ctx.derive(account=topic["account"]).as_service(SERVICE, source_arn=topic["arn"])
@@ -36,6 +34,8 @@ def send_to_queue(ctx: Context, topic: Row, queue_arn: str, body: str,
     if attributes:
         entry["MessageAttributes"] = attributes
     if queue_arn.endswith(".fifo"):
+        import hashlib
+
         entry["MessageGroupId"] = group or "default"
         entry["MessageDeduplicationId"] = dedup or hashlib.sha256(body.encode()).hexdigest()
     try:

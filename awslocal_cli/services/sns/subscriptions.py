@@ -7,7 +7,6 @@ restores the subscription it removed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 
@@ -218,6 +217,8 @@ def _send_confirmation(ctx: Context, topic: Row, sub: Row, kind: str, token: str
 
 
 def _new_token() -> str:
+    import hashlib
+
     return hashlib.sha256(ids.uuid4_bytes()).hexdigest() * 2
 
 

@@ -9,8 +9,14 @@ so they must be exact.
 
 from __future__ import annotations
 
-import hashlib
 import struct
+
+try:
+    # CPython's own MD5: the same digest without `hashlib`, whose import loads OpenSSL's
+    # libcrypto (_hashlib) and costs start-up time on every send and receive.
+    from _md5 import md5 as _md5
+except ImportError:  # a Python built without it
+    from hashlib import md5 as _md5
 
 from awslocal_cli.errors import sqs as err
 
@@ -24,7 +30,7 @@ _TYPES = ("String", "Number", "Binary")
 
 
 def md5_hex(data: bytes) -> str:
-    return hashlib.md5(data, usedforsecurity=False).hexdigest()
+    return _md5(data, usedforsecurity=False).hexdigest()
 
 
 def md5_of_body(body: str) -> str:
