@@ -26,9 +26,10 @@ Departures from AWS, all because awslocal does not model IAM:
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+
+from awslocal_cli.patterns import Pattern
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; annotations only
@@ -52,15 +53,15 @@ _STATEMENT_KEYS = ("Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotA
                    "Resource", "NotResource", "Condition")
 _PRINCIPAL_KINDS = ("AWS", "Service", "Federated", "CanonicalUser")
 
-_ACCOUNT_RE = re.compile(r"\d{12}")
+_ACCOUNT_RE = Pattern(r"\d{12}")
 # The IAM and STS principals a resource policy can name (IAM User Guide, "AWS JSON policy
 # elements: Principal"). Groups and instance profiles are not principals.
-_AWS_PRINCIPAL_RE = re.compile(
+_AWS_PRINCIPAL_RE = Pattern(
     r"arn:aws[a-z-]*:(?:iam::\d{12}:(?:root|user/.+|role/.+|federated-user/.+)"
     r"|sts::\d{12}:(?:assumed-role/[^/]+/.+|federated-user/.+))")
-_ACTION_RE = re.compile(r"\*|[A-Za-z0-9-]+:[A-Za-z0-9_*?-]+")
-_CONDITION_KEY_RE = re.compile(r"[A-Za-z0-9._-]+:.+", re.DOTALL)
-_VARIABLE_RE = re.compile(r"\$\{([^}]*)\}")
+_ACTION_RE = Pattern(r"\*|[A-Za-z0-9-]+:[A-Za-z0-9_*?-]+")
+_CONDITION_KEY_RE = Pattern(r"(?s)[A-Za-z0-9._-]+:.+")
+_VARIABLE_RE = Pattern(r"\$\{([^}]*)\}")
 
 
 class PolicyError(ValueError):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import re
 from datetime import datetime, timezone
 
 from awslocal_cli.errors import kms as err
+from awslocal_cli.patterns import Pattern
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; annotations only
@@ -17,10 +17,10 @@ Row = dict[str, "Any"]
 
 
 DAY = 86400.0
-_UUID_RE = re.compile(
+_UUID_RE = Pattern(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_MRK_RE = re.compile(r"^mrk-[0-9a-fA-F]{32}$")
-_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):(key|alias)/(.+)$")
+_MRK_RE = Pattern(r"^mrk-[0-9a-fA-F]{32}$")
+_ARN_RE = Pattern(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):(key|alias)/(.+)$")
 
 
 def _dt(epoch: float | None) -> datetime | None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-import re
 
 from awslocal_cli.errors import kms as err
+from awslocal_cli.patterns import Pattern
 from awslocal_cli.services.kms.access import _authorize
 from awslocal_cli.services.kms.audit import _operation
 from awslocal_cli.services.kms.lookup import _resolve
@@ -77,7 +77,7 @@ def list_key_policies(ctx: Context, audit: _Audit, *, KeyId: str, Limit: int | N
 
 # -- grants ---------------------------------------------------------------------------------------
 
-_PRINCIPAL_RE = re.compile(r"^(arn:aws[a-z-]*:(iam|sts)::\d{12}:.+|\d{12}|[a-z0-9.-]+\.amazonaws"
+_PRINCIPAL_RE = Pattern(r"^(arn:aws[a-z-]*:(iam|sts)::\d{12}:.+|\d{12}|[a-z0-9.-]+\.amazonaws"
                            r"\.com(\.cn)?)$")
 _CONSTRAINT_OPS = {"Encrypt", "Decrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
                    "ReEncryptFrom", "ReEncryptTo", "GenerateDataKeyPair",

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from awslocal_cli.errors import kms as err
+from awslocal_cli.patterns import Pattern
 from awslocal_cli.services.kms.access import _authorize
 from awslocal_cli.services.kms.audit import _operation
 from awslocal_cli.services.kms.lookup import _resolve
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
     from awslocal_cli.services.kms.audit import _Audit
 
 
-_TAG_CHARS = re.compile(r"^[\w\s.:/=+\-@]*$", re.UNICODE)
+_TAG_CHARS = Pattern(r"^[\w\s.:/=+\-@]*$")
 MAX_TAGS = 50
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import base64
-import re
 
 from awslocal_cli.errors import sns as err
+from awslocal_cli.patterns import Pattern
 from awslocal_cli.store.sns import topics as db
 
 TYPE_CHECKING = False
@@ -18,7 +18,7 @@ Row = dict[str, "Any"]
 
 PAGE = 100
 DAY = 86400
-ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+ROLE_ARN = Pattern(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 
 
 # -- names and lookups ----------------------------------------------------------------------------

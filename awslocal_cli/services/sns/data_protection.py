@@ -7,9 +7,9 @@ denied by it.
 from __future__ import annotations
 
 import json
-import re
 
 from awslocal_cli.errors import sns as err
+from awslocal_cli.patterns import Pattern
 from awslocal_cli.services.sns.common import (
     invalid,
 )
@@ -25,7 +25,7 @@ Row = dict[str, "Any"]
 
 MAX_DATA_PROTECTION_POLICY = 30720
 
-_DATA_IDENTIFIER = re.compile(
+_DATA_IDENTIFIER = Pattern(
     r"^arn:aws[a-z-]*:dataprotection:[a-z0-9-]*:(aws)?:data-identifier/[A-Za-z0-9_-]+$")
 
 

@@ -42,6 +42,7 @@ import math
 import re
 
 from awslocal_cli.errors import sns as err
+from awslocal_cli.patterns import Pattern
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; annotations only
@@ -692,7 +693,7 @@ class _Lexer:
                 f"column: {self.src.column()}]")
 
 
-_NUMBER_RE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_NUMBER_RE = Pattern(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 
 
 class _Compiled:
@@ -954,8 +955,8 @@ class _Compiler:
         return ("numeric", self.bound(bottom), open_bottom, self.bound(top), open_top)
 
 
-_IPV4_RE = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+")
-_IPV6_RE = re.compile(r"[0-9a-fA-F:]*:[0-9a-fA-F:]*")
+_IPV4_RE = Pattern(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+")
+_IPV6_RE = Pattern(r"[0-9a-fA-F:]*:[0-9a-fA-F:]*")
 
 
 def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

@@ -16,6 +16,7 @@ import re
 
 from awslocal_cli import ids
 from awslocal_cli.errors import sns as err
+from awslocal_cli.patterns import Pattern
 from awslocal_cli.services.sns.common import (
     PAGE,
     ROLE_ARN,
@@ -52,8 +53,8 @@ _APP_SETTABLE = frozenset({*_SECRETS, *_EVENTS, "SuccessFeedbackRoleArn",
                            "FailureFeedbackRoleArn", "SuccessFeedbackSampleRate",
                            "ApplePlatformTeamID", "ApplePlatformBundleID", "Enabled"})
 _ENDPOINT_ATTRIBUTES = ("CustomUserData", "Enabled", "Token")
-_APP_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
-_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}$")
+_APP_NAME = Pattern(r"^[A-Za-z0-9._-]+$")
+_TOPIC_ARN = Pattern(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}$")
 
 
 # -- platform applications ----------------------------------------------------------------------

@@ -18,6 +18,7 @@ import secrets
 
 from awslocal_cli import ids
 from awslocal_cli.errors import sns as err
+from awslocal_cli.patterns import Pattern
 from awslocal_cli.services.sns.common import (
     DAY,
     PAGE,
@@ -51,10 +52,10 @@ _SMS_ATTRIBUTES = ("MonthlySpendLimit", "DeliveryStatusIAMRole",
 _LANGUAGES = ("en-US", "en-GB", "es-419", "es-ES", "de-DE", "fr-CA", "fr-FR", "it-IT", "ja-JP",
               "pt-BR", "kr-KR", "zh-CN", "zh-TW")
 
-_E164 = re.compile(r"^\+?[1-9]\d{1,14}$")
-_SANDBOX_NUMBER = re.compile(r"^(\+[0-9]{8,}|[0-9]{0,9})$")
-_SENDER_ID = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$")
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_E164 = Pattern(r"^\+?[1-9]\d{1,14}$")
+_SANDBOX_NUMBER = Pattern(r"^(\+[0-9]{8,}|[0-9]{0,9})$")
+_SENDER_ID = Pattern(r"^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$")
+_BUCKET = Pattern(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
 # -- SMS attributes -----------------------------------------------------------------------------

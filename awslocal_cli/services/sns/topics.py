@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 
 from awslocal_cli.errors import AwsError
 from awslocal_cli.errors import sns as err
+from awslocal_cli.patterns import Pattern
 from awslocal_cli.services.sns.common import (
     PAGE,
     arn_parts,
@@ -35,8 +35,8 @@ MAX_TAGS = 50
 MAX_TOPICS = 100_000
 MAX_FIFO_TOPICS = 1_000
 
-_TOPIC_NAME = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-_FIFO_NAME = re.compile(r"^[A-Za-z0-9_-]{1,251}\.fifo$")
+_TOPIC_NAME = Pattern(r"^[A-Za-z0-9_-]{1,256}$")
+_FIFO_NAME = Pattern(r"^[A-Za-z0-9_-]{1,251}\.fifo$")
 _TOPIC_SETTABLE = {
     "DeliveryPolicy", "DisplayName", "Policy", "TracingConfig", "KmsMasterKeyId",
     "SignatureVersion", "DataProtectionPolicy",
