@@ -130,16 +130,22 @@ class Session:
         return Path(self._state_dir)
 
     @property
+    def state_path(self) -> str:
+        """`state_dir` as a string, resolved once: the hot path needs no pathlib."""
+        from awslocal_cli.store import state_dir_path
+
+        self._state_dir = state_dir_path(
+            None if self._state_dir is None else os.fspath(self._state_dir), self._environ
+        )
+        return self._state_dir
+
+    @property
     def store(self) -> Store:
         """The store, opened on first use, inside this invocation's write transaction."""
         if self._store is None:
-            from awslocal_cli.store import Store, state_dir_path
+            from awslocal_cli.store import Store
 
-            # A string, resolved once: opening the store needs no pathlib.
-            self._state_dir = state_dir_path(
-                None if self._state_dir is None else os.fspath(self._state_dir), self._environ
-            )
-            self._store = Store.open(self._state_dir)
+            self._store = Store.open(self.state_path)
         self._store.begin()
         return self._store
 

@@ -137,11 +137,16 @@ def run(argv: list[str]) -> int:
         rest = _help_to_flag(rest)
         if not rest:
             raise UsageError("the following arguments are required: command")
-        if len(rest) >= 2 and rest[0] in SERVICES and "--help" not in rest:
+        if len(rest) >= 2 and rest[0] in SERVICES and "--help" not in rest[:2]:
             from awslocal_cli.cli.operation import find_operation
 
             operation = find_operation(rest[0], rest[1])
             if operation is not None:
+                if "--help" in rest[2:]:  # the page click would print, without click
+                    from awslocal_cli.cli.help import operation_help
+
+                    sys.stdout.write(operation_help(operation) + "\n")
+                    return ExitCode.OK
                 operation.run(operation.parse(rest[2:]), opts)
                 return ExitCode.OK
         from awslocal_cli.cli.tree import invoke

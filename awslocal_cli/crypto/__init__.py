@@ -12,6 +12,7 @@ error for everything that fails to open (`InvalidCiphertext`), nonces injectable
 """
 
 from awslocal_cli.crypto.envelope import (
+    SYMMETRIC_KEY_BYTES,
     InvalidCiphertext,
     canonical_context,
     decrypt_blob,
@@ -66,7 +67,6 @@ _KEYS_NAMES = frozenset({
     "derive_shared_secret",
     "digest_size",
     "encapsulate",
-    "generate",
     "generate_pair",
     "generate_wrapping_key",
     "mac",
@@ -81,6 +81,15 @@ _KEYS_NAMES = frozenset({
     "verify",
     "wrap_for_import",
 })
+
+
+def generate(spec: str) -> bytes:
+    """New key material for a KMS key spec (keys.generate), SYMMETRIC_DEFAULT without keys.py."""
+    if spec == "SYMMETRIC_DEFAULT":  # the usual `create-key`: 32 bytes from the OS CSPRNG
+        return random_bytes(SYMMETRIC_KEY_BYTES)
+    from awslocal_cli.crypto import keys
+
+    return keys.generate(spec)
 
 
 def __getattr__(name: str) -> object:

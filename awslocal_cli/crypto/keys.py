@@ -7,7 +7,6 @@ do (SM2, Ed25519ph, ML-DSA external mu) raises `Unsupported`.
 
 from __future__ import annotations
 
-import hmac as _hmac
 import os
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -20,7 +19,7 @@ from cryptography.hazmat.primitives.keywrap import (
     aes_key_wrap_with_padding,
 )
 
-from awslocal_cli.crypto.envelope import InvalidCiphertext
+from awslocal_cli.crypto.envelope import SYMMETRIC_KEY_BYTES, InvalidCiphertext
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; annotations only
@@ -45,7 +44,7 @@ _CURVES: dict[str, type[ec.EllipticCurve]] = {
     "ECC_SECG_P256K1": ec.SECP256K1,
 }
 _HMAC_BYTES = {"HMAC_224": 28, "HMAC_256": 32, "HMAC_384": 48, "HMAC_512": 64}
-SYMMETRIC_BYTES = 32
+SYMMETRIC_BYTES = SYMMETRIC_KEY_BYTES
 
 
 def _pq(spec: str) -> Any:
@@ -244,6 +243,8 @@ def mac(key: bytes, algorithm: str, message: bytes) -> bytes:
 
 def mac_valid(key: bytes, algorithm: str, message: bytes, tag: bytes) -> bool:
     """Constant-time check of an HMAC tag."""
+    import hmac as _hmac  # here: it imports hashlib, whose import loads OpenSSL's libcrypto
+
     return _hmac.compare_digest(mac(key, algorithm, message), tag)
 
 

@@ -35,7 +35,30 @@ _CONFIRMATION_SIGNED = ("Message", "MessageId", "SubscribeURL", "Timestamp", "To
 
 def certificate_path(ctx: Context, account: str, region: str) -> Path:
     """Where the signing certificate of an account and region is written."""
-    return ctx.session.state_dir / "sns" / f"SimpleNotificationService-{account}-{region}.pem"
+    from pathlib import Path
+
+    return Path(_certificate_file(ctx, account, region))
+
+
+def _certificate_file(ctx: Context, account: str, region: str) -> str:
+    # A string (os.path), so that publishing does not import pathlib.
+    return os.path.join(ctx.session.state_path, "sns",
+                        f"SimpleNotificationService-{account}-{region}.pem")
+
+
+def _file_uri(path: str) -> str:
+    """`Path(path).resolve().as_uri()` without pathlib and urllib (RFC 8089 file URI)."""
+    safe = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~/"
+    return "file://" + "".join(chr(b) if b in safe else f"%{b:02X}"
+                               for b in os.fsencode(os.path.realpath(path)))
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
 
 
 def _signer(ctx: Context, account: str, region: str) -> tuple[bytes, str]:
@@ -56,16 +79,17 @@ def _signer(ctx: Context, account: str, region: str) -> tuple[bytes, str]:
     else:
         private = crypto.unwrap_material(root, "sns-signing", material_id, row["private_key"])
         pem = row["certificate"]
-    path = certificate_path(ctx, account, region)
-    if not path.exists() or path.read_text() != pem:
+    path = _certificate_file(ctx, account, region)
+    if _read(path) != pem:
         _write_certificate(path, pem)
-    memo[("sns-signer", account, region)] = (private, path.resolve().as_uri())
+    memo[("sns-signer", account, region)] = (private, _file_uri(path))
     return memo[("sns-signer", account, region)]
 
 
-def _write_certificate(path: Path, pem: str) -> None:
-    path.parent.mkdir(mode=0o700, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def _write_certificate(path: str, pem: str) -> None:
+    head, name = os.path.split(path)
+    os.makedirs(head, mode=0o700, exist_ok=True)
+    tmp = os.path.join(head, f".{name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write(pem)
