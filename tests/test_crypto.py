@@ -278,3 +278,12 @@ def test_envelope_aesgcm_is_the_public_class() -> None:
     from awslocal_cli.crypto import envelope
 
     assert envelope.AESGCM is AESGCM
+
+
+def test_keys_der_loader_is_the_public_function() -> None:
+    # keys.py takes the DER private-key loader from the binding to skip the serialization
+    # package (SSH, dataclasses) when signing; it must be the function serialization exports.
+    from awslocal_cli.crypto import envelope, keys
+
+    expected = serialization.load_der_private_key if envelope.BINDING_CHECKED else None
+    assert keys._load_der_private_key is expected

@@ -45,6 +45,10 @@ NEVER = (
     "botocore",
     "platformdirs",  # the state directory is given
     "hashlib",  # SQS's MD5s use CPython's _md5, not OpenSSL's libcrypto
+    "dataclasses",  # cryptography's serialization package (via its SSH module): not to sign
+    "inspect",
+    "shutil",
+    "textwrap",  # only to lay out a help page
 )
 CRYPTO = ("cryptography", "awslocal_cli.crypto")
 CLICK = ("click", "awslocal_cli.cli.tree")
@@ -136,9 +140,12 @@ COMMANDS = {
     # modules, which import typing themselves (cryptography.utils, cryptography.exceptions).
     "sns publish": (["sns", "publish", "--topic-arn", "{topic}", "--message", "hi"], CLICK,
                     ("typing",)),
-    # Help goes through click (that is what click is for), never through a service's crypto.
-    "sqs send-message --help": (["sqs", "send-message", "--help"], CRYPTO),
-    "kms encrypt --help": (["kms", "encrypt", "--help"], CRYPTO),
+    # An operation's help page is laid out without click (cli/help.py), and without opening
+    # the state or loading the operation's module.
+    "sqs send-message --help": (["sqs", "send-message", "--help"],
+                                CRYPTO + CLICK + POLICY + ("sqlite3", "json"), ("textwrap",)),
+    "kms encrypt --help": (["kms", "encrypt", "--help"], CRYPTO + CLICK + ("sqlite3",),
+                           ("textwrap",)),
 }
 
 

@@ -51,9 +51,18 @@ def find_operation(service: str, name: str) -> Operation | None:
     if op is None:
         return None
     module = service_module(service)
-    if module is None or not callable(getattr(module, models.snake_case(op), None)):
+    if module is None or not _implements(module, models.snake_case(op)):
         return None
     return Operation(service, op)
+
+
+def _implements(module: Any, function: str) -> bool:
+    # A lazy face lists its operations in __all__; asking it for the function would import the
+    # operation's module (and sqlite3, json, ...), which `--help` does not need.
+    names = getattr(module, "__all__", None)
+    if names is not None and function in names:
+        return True
+    return callable(getattr(module, function, None))
 
 
 class Param:

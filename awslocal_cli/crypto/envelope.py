@@ -42,7 +42,9 @@ if TYPE_CHECKING:
 # send, receive and KMS call. The binding is not a public API, so it is used only for the
 # releases it was checked against (AESGCM is the public class itself: tests/test_crypto.py),
 # and any other release takes the public import.
-if cryptography.__version__.split(".")[0] in ("44", "45", "46", "47", "48", "49", "50"):
+BINDING_CHECKED = cryptography.__version__.split(".")[0] in ("44", "45", "46", "47", "48", "49",
+                                                             "50")
+if BINDING_CHECKED:
     try:
         from cryptography.hazmat.bindings._rust import openssl as _rust_openssl
 

@@ -10,20 +10,58 @@ from __future__ import annotations
 import os
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as _chmac
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, utils
-from cryptography.hazmat.primitives.keywrap import (
-    InvalidUnwrap,
-    aes_key_unwrap_with_padding,
-    aes_key_wrap_with_padding,
-)
 
-from awslocal_cli.crypto.envelope import SYMMETRIC_KEY_BYTES, InvalidCiphertext
+from awslocal_cli.crypto.envelope import BINDING_CHECKED, SYMMETRIC_KEY_BYTES, InvalidCiphertext
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; annotations only
     from typing import Any
+
+
+class _Deferred:
+    """A module imported on first use of one of its names.
+
+    cryptography's `serialization` package imports its SSH module, which imports dataclasses
+    (and so inspect, ast, tokenize): more than all the rest of this module together. Signing an
+    SNS message or a KMS Sign needs only the DER loader below; key generation, public keys and
+    imports take the package when they run. `keywrap` likewise (it pulls in the cipher classes).
+    """
+
+    def __init__(self, load: Any) -> None:
+        self._load = load
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._load(), attr)
+
+
+def _serialization() -> Any:
+    from cryptography.hazmat.primitives import serialization
+
+    return serialization
+
+
+def _keywrap() -> Any:
+    from cryptography.hazmat.primitives import keywrap
+
+    return keywrap
+
+
+serialization: Any = _Deferred(_serialization)
+keywrap: Any = _Deferred(_keywrap)
+
+# serialization.load_der_private_key is this function of the compiled binding (a test holds them
+# to the same object); taken from there for the releases envelope.py checked.
+_load_der_private_key: Any = None
+if BINDING_CHECKED:
+    try:
+        from cryptography.hazmat.bindings._rust import openssl as _rust_openssl
+
+        _load_der_private_key = _rust_openssl.keys.load_der_private_key
+    except (ImportError, AttributeError):
+        _load_der_private_key = None
 
 
 class Unsupported(Exception):
@@ -90,8 +128,8 @@ def _private(der: bytes) -> Any:
     # Our own key material comes out of an authenticated (AES-GCM) wrapping, so OpenSSL's RSA
     # consistency check, which costs ~0.5 s for a 4096-bit key, buys nothing here. Imported
     # material is checked in full by material_matches().
-    return serialization.load_der_private_key(der, password=None,
-                                              unsafe_skip_rsa_key_validation=True)
+    load = _load_der_private_key or serialization.load_der_private_key
+    return load(der, password=None, unsafe_skip_rsa_key_validation=True)
 
 
 def _public(der: bytes) -> Any:
@@ -284,7 +322,7 @@ def wrap_for_import(public_der: bytes, algorithm: str, material: bytes) -> bytes
     if algorithm in ("RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256"):
         aes = os.urandom(32)
         oaep = _oaep("RSAES_OAEP_" + algorithm[len("RSA_AES_KEY_WRAP_"):])
-        return bytes(public.encrypt(aes, oaep)) + aes_key_wrap_with_padding(aes, material)
+        return bytes(public.encrypt(aes, oaep)) + keywrap.aes_key_wrap_with_padding(aes, material)
     raise Unsupported(algorithm)
 
 
@@ -298,7 +336,7 @@ def unwrap_import(private_der: bytes, algorithm: str, encrypted: bytes) -> bytes
             n = key.key_size // 8
             oaep = _oaep("RSAES_OAEP_" + algorithm[len("RSA_AES_KEY_WRAP_"):])
             aes = key.decrypt(encrypted[:n], oaep)
-            return bytes(aes_key_unwrap_with_padding(aes, encrypted[n:]))
-    except (ValueError, InvalidUnwrap):
+            return bytes(keywrap.aes_key_unwrap_with_padding(aes, encrypted[n:]))
+    except (ValueError, keywrap.InvalidUnwrap):
         raise InvalidCiphertext() from None
     raise Unsupported(algorithm)

@@ -59,93 +59,162 @@ Where things are (this face only re-exports; the modules import each other, neve
 
 from __future__ import annotations
 
-# Beyond their siblings, the submodules import only awslocal_cli.errors and awslocal_cli.store at
-# their top (crypto and policy inside the functions that use them), so importing them all here
-# costs what the single kms.py module did: `kms describe-key` still loads no cryptography.
-from awslocal_cli.services.kms.aliases import (
-    create_alias,
-    delete_alias,
-    list_aliases,
-    update_alias,
-)
-from awslocal_cli.services.kms.crypto_ops import (
-    decapsulate,
-    decrypt,
-    derive_shared_secret,
-    encapsulate,
-    encrypt,
-    generate_data_key,
-    generate_data_key_pair,
-    generate_data_key_pair_without_plaintext,
-    generate_data_key_without_plaintext,
-    generate_mac,
-    generate_random,
-    get_public_key,
-    re_encrypt,
-    sign,
-    verify,
-    verify_mac,
-)
-from awslocal_cli.services.kms.custom_key_stores import (
-    connect_custom_key_store,
-    create_custom_key_store,
-    delete_custom_key_store,
-    describe_custom_key_stores,
-    disconnect_custom_key_store,
-    update_custom_key_store,
-)
-from awslocal_cli.services.kms.imported_material import (
-    delete_imported_key_material,
-    get_parameters_for_import,
-    import_key_material,
-)
-from awslocal_cli.services.kms.keys import (
-    create_key,
-    describe_key,
-    get_key_last_usage,
-    list_keys,
-    update_key_description,
-)
-from awslocal_cli.services.kms.lifecycle import (
-    cancel_key_deletion,
-    disable_key,
-    disable_key_rotation,
-    enable_key,
-    enable_key_rotation,
-    get_key_rotation_status,
-    list_key_rotations,
-    rotate_key_on_demand,
-    schedule_key_deletion,
-)
-from awslocal_cli.services.kms.lookup import (
-    MANAGED_SERVICES,
-    ensure_managed_key,
-    resolve_key_arn,
-)
-from awslocal_cli.services.kms.multi_region import (
-    replicate_key,
-    update_primary_region,
-)
-from awslocal_cli.services.kms.names import (
-    EVENT_SOURCE,
-    alias_arn,
-    key_arn,
-)
-from awslocal_cli.services.kms.policy_grants import (
-    create_grant,
-    get_key_policy,
-    list_grants,
-    list_key_policies,
-    list_retirable_grants,
-    put_key_policy,
-    retire_grant,
-    revoke_grant,
-)
-from awslocal_cli.services.kms.tags import (
-    list_resource_tags,
-    tag_resource,
-    untag_resource,
-)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from awslocal_cli.services.kms.aliases import (
+        create_alias,
+        delete_alias,
+        list_aliases,
+        update_alias,
+    )
+    from awslocal_cli.services.kms.crypto_ops import (
+        decapsulate,
+        decrypt,
+        derive_shared_secret,
+        encapsulate,
+        encrypt,
+        generate_data_key,
+        generate_data_key_pair,
+        generate_data_key_pair_without_plaintext,
+        generate_data_key_without_plaintext,
+        generate_mac,
+        generate_random,
+        get_public_key,
+        re_encrypt,
+        sign,
+        verify,
+        verify_mac,
+    )
+    from awslocal_cli.services.kms.custom_key_stores import (
+        connect_custom_key_store,
+        create_custom_key_store,
+        delete_custom_key_store,
+        describe_custom_key_stores,
+        disconnect_custom_key_store,
+        update_custom_key_store,
+    )
+    from awslocal_cli.services.kms.imported_material import (
+        delete_imported_key_material,
+        get_parameters_for_import,
+        import_key_material,
+    )
+    from awslocal_cli.services.kms.keys import (
+        create_key,
+        describe_key,
+        get_key_last_usage,
+        list_keys,
+        update_key_description,
+    )
+    from awslocal_cli.services.kms.lifecycle import (
+        cancel_key_deletion,
+        disable_key,
+        disable_key_rotation,
+        enable_key,
+        enable_key_rotation,
+        get_key_rotation_status,
+        list_key_rotations,
+        rotate_key_on_demand,
+        schedule_key_deletion,
+    )
+    from awslocal_cli.services.kms.lookup import (
+        MANAGED_SERVICES,
+        ensure_managed_key,
+        resolve_key_arn,
+    )
+    from awslocal_cli.services.kms.multi_region import (
+        replicate_key,
+        update_primary_region,
+    )
+    from awslocal_cli.services.kms.names import (
+        EVENT_SOURCE,
+        alias_arn,
+        key_arn,
+    )
+    from awslocal_cli.services.kms.policy_grants import (
+        create_grant,
+        get_key_policy,
+        list_grants,
+        list_key_policies,
+        list_retirable_grants,
+        put_key_policy,
+        retire_grant,
+        revoke_grant,
+    )
+    from awslocal_cli.services.kms.tags import (
+        list_resource_tags,
+        tag_resource,
+        untag_resource,
+    )
+
+# Where each name of the face lives. The face imports a module on first use of one of its
+# names (as the SQS face does), so a command loads what it runs: `kms encrypt` never loads
+# custom_key_stores.py or multi_region.py, and `kms ... --help` loads none of them.
+_HOMES = {
+    "EVENT_SOURCE": "names",
+    "MANAGED_SERVICES": "lookup",
+    "alias_arn": "names",
+    "cancel_key_deletion": "lifecycle",
+    "connect_custom_key_store": "custom_key_stores",
+    "create_alias": "aliases",
+    "create_custom_key_store": "custom_key_stores",
+    "create_grant": "policy_grants",
+    "create_key": "keys",
+    "decapsulate": "crypto_ops",
+    "decrypt": "crypto_ops",
+    "delete_alias": "aliases",
+    "delete_custom_key_store": "custom_key_stores",
+    "delete_imported_key_material": "imported_material",
+    "derive_shared_secret": "crypto_ops",
+    "describe_custom_key_stores": "custom_key_stores",
+    "describe_key": "keys",
+    "disable_key": "lifecycle",
+    "disable_key_rotation": "lifecycle",
+    "disconnect_custom_key_store": "custom_key_stores",
+    "enable_key": "lifecycle",
+    "enable_key_rotation": "lifecycle",
+    "encapsulate": "crypto_ops",
+    "encrypt": "crypto_ops",
+    "ensure_managed_key": "lookup",
+    "generate_data_key": "crypto_ops",
+    "generate_data_key_pair": "crypto_ops",
+    "generate_data_key_pair_without_plaintext": "crypto_ops",
+    "generate_data_key_without_plaintext": "crypto_ops",
+    "generate_mac": "crypto_ops",
+    "generate_random": "crypto_ops",
+    "get_key_last_usage": "keys",
+    "get_key_policy": "policy_grants",
+    "get_key_rotation_status": "lifecycle",
+    "get_parameters_for_import": "imported_material",
+    "get_public_key": "crypto_ops",
+    "import_key_material": "imported_material",
+    "key_arn": "names",
+    "list_aliases": "aliases",
+    "list_grants": "policy_grants",
+    "list_key_policies": "policy_grants",
+    "list_key_rotations": "lifecycle",
+    "list_keys": "keys",
+    "list_resource_tags": "tags",
+    "list_retirable_grants": "policy_grants",
+    "put_key_policy": "policy_grants",
+    "re_encrypt": "crypto_ops",
+    "replicate_key": "multi_region",
+    "resolve_key_arn": "lookup",
+    "retire_grant": "policy_grants",
+    "revoke_grant": "policy_grants",
+    "rotate_key_on_demand": "lifecycle",
+    "schedule_key_deletion": "lifecycle",
+    "sign": "crypto_ops",
+    "tag_resource": "tags",
+    "untag_resource": "tags",
+    "update_alias": "aliases",
+    "update_custom_key_store": "custom_key_stores",
+    "update_key_description": "keys",
+    "update_primary_region": "multi_region",
+    "verify": "crypto_ops",
+    "verify_mac": "crypto_ops",
+}
 
 __all__ = [
     "EVENT_SOURCE",
@@ -211,3 +280,19 @@ __all__ = [
     "verify",
     "verify_mac",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """A name of the face, its module imported on first use."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOMES))
