@@ -120,7 +120,8 @@ def generic(model, shape_name):
         members = shape.get("members", {})
         return {m: generic(model, members[m]["shape"]) for m in shape.get("required", [])}
     if kind == "list":
-        return [generic(model, shape["member"]["shape"]) for _ in range(max(shape.get("min", 1), 1))]
+        count = max(shape.get("min", 1), 1)
+        return [generic(model, shape["member"]["shape"]) for _ in range(count)]
     if kind == "map":
         return {"k": generic(model, shape["value"]["shape"])}
     if kind == "string":
