@@ -73,6 +73,12 @@ def _clock_view(context: Any) -> dict[str, Any]:
 def _set_offset(context: Any, offset: float) -> dict[str, Any]:
     import os
 
+    from awslocal_cli.clock import check_epoch
+
+    try:
+        check_epoch(time.time() + offset)
+    except ValueError as exc:
+        raise ParamValidationError(str(exc)) from None
     context.store._set_meta("clock_offset", repr(float(offset)))
     context.session._clock = None  # re-read with the new offset
     from awslocal_cli.services import sns_delivery
