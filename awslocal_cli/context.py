@@ -163,6 +163,7 @@ class Session:
                 events.append(self._store.conn, event)
             self.pending_events.clear()
         self._store.commit()
+        self._store.give_back_space()
 
     def __enter__(self) -> Session:
         return self

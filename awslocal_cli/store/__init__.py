@@ -21,6 +21,8 @@ ROOT_KEY_NAME = "root.key"
 ROOT_KEY_BYTES = 32
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 60_000
+# Free pages a command may leave before the file is shrunk (4 KiB pages: 1 MiB).
+FREE_PAGES_TO_VACUUM = 256
 
 _README = """\
 This directory holds the state of awslocal (https://pypi.org/project/awslocal-cli/):
@@ -87,13 +89,13 @@ class Store:
     # -- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, directory: Path, *, for_reset: bool = False) -> Store:
+    def open(cls, directory: Path, *, check_root_key: bool = True) -> Store:
         """Open (creating if needed) the state in `directory`, applying pending migrations.
 
         Refused (ConfigurationError, exit 253): a directory or file another user owns or could
         read or write, a symbolic link inside, an empty database next to a root key, and a
         missing or different root key next to material wrapped by the one the state was made
-        with. `for_reset` skips the last two, so `awslocal local reset` can start over.
+        with. `check_root_key=False` skips the last two, for `awslocal local check` and `reset`.
         """
         from awslocal_cli.store import trust
 
@@ -105,7 +107,7 @@ class Store:
             created = _ensure_directory(directory)
             for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", ROOT_KEY_NAME, "README"):
                 trust.check_file(directory / name, what=_WHAT.get(name, "state file"))
-            if not for_reset:
+            if check_root_key:
                 _refuse_empty_database(directory)
             if db_path.exists() and not os.access(db_path, os.R_OK | os.W_OK):
                 raise ConfigurationError(
@@ -136,7 +138,7 @@ class Store:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             store._migrate()
-            if not for_reset:
+            if check_root_key:
                 store._check_root_key()
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -210,6 +212,18 @@ class Store:
     def commit(self) -> None:
         if self.conn.in_transaction:
             self.conn.execute("COMMIT")
+
+    def give_back_space(self) -> None:
+        """After a command: shrink the file when it left many free pages (large deletes,
+        purges). One cheap PRAGMA when there is nothing to do."""
+        try:
+            free = self.conn.execute("PRAGMA freelist_count").fetchone()[0]
+        except sqlite3.Error:
+            return
+        if free >= FREE_PAGES_TO_VACUUM:
+            from awslocal_cli.store import maintenance
+
+            maintenance.give_back_space(self.conn)
 
     def rollback(self) -> None:
         if self.conn.in_transaction:
