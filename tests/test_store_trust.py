@@ -288,3 +288,39 @@ def test_fingerprint_is_a_keyed_mac():
     a, b = os.urandom(32), os.urandom(32)
     assert root_key_fingerprint(a) == root_key_fingerprint(a) != root_key_fingerprint(b)
     assert a.hex() not in root_key_fingerprint(a)
+
+
+def test_the_sns_certificate_folder_is_checked_when_used(tmp_path):
+    import json
+
+    from awslocal_cli.context import Context
+    from awslocal_cli.services import sns, sqs
+
+    directory = tmp_path / "s"
+
+    def call(fn, **request):
+        return Context.from_options(state_dir=str(directory), environ={}).invoke(fn, **request)
+
+    topic = call(sns.create_topic, Name="t")["TopicArn"]
+    arn = "arn:aws:sqs:us-east-1:123456789012:q"
+    call(sqs.create_queue, QueueName="q", Attributes={"Policy": json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+            "Action": "sqs:SendMessage", "Resource": arn}]})})
+    call(sns.subscribe, TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    call(sns.publish, TopicArn=topic, Message="m")
+    (pem,) = (directory / "sns").iterdir()
+    assert stat.S_IMODE((directory / "sns").stat().st_mode) == 0o700
+    assert stat.S_IMODE(pem.stat().st_mode) == 0o600
+    os.chmod(directory / "sns", 0o755)
+    with pytest.raises(ConfigurationError, match="chmod 700"):
+        call(sns.publish, TopicArn=topic, Message="m")
+    os.chmod(directory / "sns", 0o700)
+    os.chmod(pem, 0o644)
+    with pytest.raises(ConfigurationError, match="chmod 600"):
+        call(sns.publish, TopicArn=topic, Message="m")
+    pem.unlink()
+    pem.symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(ConfigurationError, match="symbolic link"):
+        call(sns.publish, TopicArn=topic, Message="m")
+    assert not (tmp_path / "elsewhere").exists()
