@@ -176,7 +176,8 @@ def test_a_planted_state_is_refused_by_a_second_user():
         os.chmod(planted / "root.key", 0o644)
         env = {"PATH": os.environ.get("PATH", ""), "HOME": str(shared),
                "AWSLOCAL_STATE_DIR": str(planted), "AWS_CONFIG_FILE": str(shared / "none"),
-               "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+               "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+               "PYTHONDONTWRITEBYTECODE": "1"}
         proc = _run_as_nobody(["kms", "create-key"], env, shared)
         assert proc.returncode == 253, proc
         assert "owned by another user" in proc.stderr
@@ -197,7 +198,8 @@ def test_a_second_users_own_state_works(tmp_path):
         os.chmod(shared, 0o1777)
         env = {"PATH": os.environ.get("PATH", ""), "HOME": str(shared),
                "AWSLOCAL_STATE_DIR": str(shared / "mine"), "AWS_CONFIG_FILE": str(shared / "x"),
-               "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+               "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+               "PYTHONDONTWRITEBYTECODE": "1"}
         for _ in range(2):
             proc = _run_as_nobody(["kms", "create-key"], env, shared)
             assert proc.returncode == 0, proc

@@ -31,6 +31,15 @@ def _owned(st: os.stat_result) -> bool:
     return _uid() < 0 or st.st_uid == _uid()
 
 
+# Windows reports no owner and 0o666-style modes; its ACLs are not modelled, so only POSIX
+# systems check owners and modes (links are checked everywhere).
+_POSIX = os.name == "posix"
+
+
+def _loose(st: os.stat_result) -> bool:
+    return _POSIX and bool(stat.S_IMODE(st.st_mode) & 0o077)
+
+
 def _mode(st: os.stat_result) -> str:
     return f"{stat.S_IMODE(st.st_mode):04o}"
 
@@ -63,7 +72,7 @@ def check_directory(directory: Path, *, fresh: bool) -> None:
         raise ConfigurationError(f"The state directory {directory} is not a directory.")
     if not _owned(st):
         raise _not_ours("state directory", directory, st)
-    if stat.S_IMODE(st.st_mode) & 0o077:
+    if _loose(st):
         if fresh:
             os.chmod(directory, 0o700)
             return
@@ -97,7 +106,7 @@ def _check_stat(path: Path | str, st: os.stat_result, what: str) -> None:
         raise ConfigurationError(f"The {what} {path} is not a regular file.")
     if not _owned(st):
         raise _not_ours(what, path, st)
-    if stat.S_IMODE(st.st_mode) & 0o077:
+    if _loose(st):
         raise ConfigurationError(
             f"The {what} {path} is readable or writable by group or others (mode {_mode(st)}). "
             f"Fix it with `chmod 600 {path}`."
@@ -148,7 +157,7 @@ def check_subdirectory(path: Path, *, create: bool = True) -> None:
         raise ConfigurationError(f"The state folder {path} is not a directory.")
     if not _owned(st):
         raise _not_ours("state folder", path, st)
-    if stat.S_IMODE(st.st_mode) & 0o077:
+    if _loose(st):
         raise ConfigurationError(
             f"The state folder {path} is readable or writable by group or others (mode "
             f"{_mode(st)}). Fix it with `chmod 700 {path}`."
