@@ -198,6 +198,7 @@ class Store:
             # is too full to rebuild it, the next migration-free open does not retry;
             # `awslocal local reset` and `local check` mention it.
             with contextlib.suppress(sqlite3.OperationalError):
+                self.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
                 self.conn.execute("VACUUM")
 
     # -- transactions ------------------------------------------------------------------------

@@ -88,6 +88,7 @@ def reset(directory: Path) -> dict[str, Any]:
             return _remove_database(directory, counted)
         if conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 0:
             with contextlib.suppress(sqlite3.Error):
+                conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
                 conn.execute("VACUUM")  # also switches an older state to incremental vacuum
         give_back_space(conn, threshold=1)
     finally:
