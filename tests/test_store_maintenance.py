@@ -232,6 +232,7 @@ def test_reset_works_on_a_full_disk(small_disk, awslocal_proc):
     assert failed.exit_code != 0 and "Traceback" not in failed.stderr, failed
     done = awslocal_proc("local", "reset", "--yes", env=env)
     assert done.exit_code == 0, done
+    assert done.json["RowsDeleted"] >= 1  # the queue and what was sent before the disk filled
     os.unlink(small_disk / "filler")
     again = awslocal_proc("sqs", "create-queue", "--queue-name", "q2", env=env)
     assert again.exit_code == 0, again

@@ -83,16 +83,19 @@ def reset(directory: Path) -> dict[str, Any]:
             conn.execute("DELETE FROM meta WHERE key = 'clock_offset'")
             store.commit()
         except sqlite3.DatabaseError:  # "database or disk is full", or damage found now
-            store.rollback()
-            store.close()
+            with contextlib.suppress(sqlite3.Error):
+                store.close()
             return _remove_database(directory, counted)
         if conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 0:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
                 conn.execute("VACUUM")  # also switches an older state to incremental vacuum
         give_back_space(conn, threshold=1)
-    finally:
-        store.close()
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            store.close()
+        raise
+    store.close()
     return {"StateDirectory": str(directory), "RowsDeleted": counted}
 
 
