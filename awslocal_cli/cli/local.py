@@ -206,6 +206,10 @@ def info(ctx: click.Context) -> None:
 def reset(ctx: click.Context, yes: bool) -> None:
     """Delete every key, queue, topic, message and event in the state directory.
 
+    Works on a full disk and on a damaged state (an empty or corrupt state.db, a missing or
+    different root.key): when rows cannot be deleted, it removes the database files. A state
+    directory of another user, or with loose modes, is still refused.
+
     Example: awslocal local reset --yes
     """
     if not yes:
