@@ -53,6 +53,16 @@ def read_profile_region(profile: str, environ: Mapping[str, str]) -> str | None:
     return None
 
 
+def pinned_clock(text: str) -> Clock:
+    """The clock AWSLOCAL_NOW pins; ConfigurationError (exit 253) when it is not a time."""
+    from awslocal_cli.clock import parse_timestamp
+
+    try:
+        return Clock.pinned(parse_timestamp(text))
+    except ValueError as exc:
+        raise ConfigurationError(f"AWSLOCAL_NOW: {exc}") from None
+
+
 class Session:
     """What one invocation opens once: the state store, the clock, pending audit events."""
 
@@ -107,14 +117,21 @@ class Session:
         if self._clock is None:
             pinned = self._environ.get("AWSLOCAL_NOW")
             if pinned:
-                from awslocal_cli.clock import parse_timestamp
+                self._clock = pinned_clock(pinned)
+            else:
+                offset = self.store.clock_offset()
+                import time
+
+                from awslocal_cli.clock import check_epoch
 
                 try:
-                    self._clock = Clock.pinned(parse_timestamp(pinned))
+                    check_epoch(time.time() + offset)
                 except ValueError as exc:
-                    raise ConfigurationError(f"AWSLOCAL_NOW: {exc}") from None
-            else:
-                self._clock = Clock(self.store.clock_offset())
+                    raise ConfigurationError(
+                        f"The stored clock offset ({offset} s): {exc}. Run `awslocal local "
+                        "clock reset`."
+                    ) from None
+                self._clock = Clock(offset)
         return self._clock
 
     def checkpoint(self) -> None:
@@ -146,6 +163,7 @@ class Session:
                 events.append(self._store.conn, event)
             self.pending_events.clear()
         self._store.commit()
+        self._store.give_back_space()
 
     def __enter__(self) -> Session:
         return self
@@ -227,6 +245,8 @@ class Context:
         account = env.get("AWSLOCAL_ACCOUNT_ID") or DEFAULT_ACCOUNT
         if not (len(account) == 12 and account.isdigit() and account.isascii()):
             raise ConfigurationError(f"AWSLOCAL_ACCOUNT_ID must be 12 digits, not {account!r}.")
+        if clock is None and env.get("AWSLOCAL_NOW"):
+            clock = pinned_clock(env["AWSLOCAL_NOW"])  # a bad value fails every command up front
         session = Session(state_dir, clock=clock, environ=env)
         return cls(session, region=region, account=account, profile=profile)
 

@@ -1,4 +1,4 @@
-"""`awslocal local ...`: what AWS does not have: the clock, state info and reset."""
+"""`awslocal local ...`: what AWS does not have: the clock, state info, check and reset."""
 
 from __future__ import annotations
 
@@ -73,6 +73,12 @@ def _clock_view(context: Any) -> dict[str, Any]:
 def _set_offset(context: Any, offset: float) -> dict[str, Any]:
     import os
 
+    from awslocal_cli.clock import check_epoch
+
+    try:
+        check_epoch(time.time() + offset)
+    except ValueError as exc:
+        raise ParamValidationError(str(exc)) from None
     context.store._set_meta("clock_offset", repr(float(offset)))
     context.session._clock = None  # re-read with the new offset
     from awslocal_cli.services import sns
@@ -143,6 +149,7 @@ def clock_reset(ctx: click.Context) -> None:
 
 def _info(context: Any) -> dict[str, Any]:
     from awslocal_cli import __version__
+    from awslocal_cli.store import maintenance
 
     store = context.store
     counts: dict[str, dict[str, dict[str, int]]] = {}
@@ -175,33 +182,22 @@ def _info(context: Any) -> dict[str, Any]:
         "Region": context.region,
         "Now": context.now(),
         "Counts": counts,
+        "Size": maintenance.size_on_disk(store.directory),
+        "Check": "awslocal local check  (verifies the database, the root key, every wrapped "
+                 "key and policy)",
     }
 
 
 @local.command("info", context_settings=SETTINGS)
 @click.pass_context
 def info(ctx: click.Context) -> None:
-    """Show the state directory, its schema version, and counts per service and region.
+    """Show the state directory, its schema version, size, and counts per service and region.
+
+    `awslocal local check` verifies the state itself (database, root key, wrapped keys).
 
     Example: awslocal local info --output table
     """
     _run(ctx, _info, "LocalInfo")
-
-
-def _reset(context: Any) -> dict[str, Any]:
-    store = context.store
-    tables = [
-        r[0]
-        for r in store.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND name != 'meta'"
-        )
-    ]
-    removed = 0
-    for table in tables:
-        removed += store.conn.execute(f'DELETE FROM "{table}"').rowcount
-    store.conn.execute("DELETE FROM meta WHERE key = 'clock_offset'")
-    return {"StateDirectory": str(store.directory), "RowsDeleted": removed}
 
 
 @local.command("reset", context_settings=SETTINGS)
@@ -209,6 +205,10 @@ def _reset(context: Any) -> dict[str, Any]:
 @click.pass_context
 def reset(ctx: click.Context, yes: bool) -> None:
     """Delete every key, queue, topic, message and event in the state directory.
+
+    Works on a full disk and on a damaged state (an empty or corrupt state.db, a missing or
+    different root.key): when rows cannot be deleted, it removes the database files. A state
+    directory of another user, or with loose modes, is still refused.
 
     Example: awslocal local reset --yes
     """
@@ -223,7 +223,60 @@ def reset(ctx: click.Context, yes: bool) -> None:
         if not click.confirm(f"Delete all awslocal state in {where}?", default=False):
             click.echo("Nothing was deleted.", err=True)
             ctx.exit(1)
-    _run(ctx, _reset, "LocalReset")
+    _run_on_directory(ctx, _reset, "LocalReset")
+
+
+def _reset(directory: Any) -> dict[str, Any]:
+    from awslocal_cli.store import maintenance
+
+    return maintenance.reset(directory)
+
+
+def _run_on_directory(ctx: click.Context, body: Callable[[Any], dict[str, Any]],
+                      title: str) -> int:
+    """For commands that must work on a damaged or full state (reset, check): `body` gets
+    the state directory, not an open session; the store's trust checks still apply."""
+    import os
+
+    from awslocal_cli.output import compile_query, render
+    from awslocal_cli.store import resolve_state_dir
+
+    opts = opts_of(ctx)
+    if opts.query is not None:
+        compile_query(opts.query)  # a bad --query must not reset or move anything
+    _context(ctx)  # region, profile, AWSLOCAL_NOW: the same checks as every command
+    result = body(resolve_state_dir(opts.state_dir, os.environ))
+    render(result, output=opts.output, query=opts.query, operation_name=title, color=opts.color)
+    return 0
+
+
+@local.command("check", context_settings=SETTINGS)
+@click.pass_context
+def check(ctx: click.Context) -> None:
+    """Check the state for damage: the database, the root key, every wrapped key and policy.
+
+    Runs SQLite's integrity_check, compares root.key with the fingerprint recorded in
+    state.db, unwraps every KMS key material, data key and stored secret, and parses every
+    key, queue and topic policy. Writes nothing. Exit status: 0 when every check passes, 1
+    when any finds a problem (the report lists them), 253 when the state cannot be opened.
+    Example: awslocal local check --output table
+    """
+    found: dict[str, Any] = {}
+
+    def body(directory: Any) -> dict[str, Any]:
+        from awslocal_cli.store import Store
+        from awslocal_cli.store import check as checks
+
+        store = Store.open(directory, check_root_key=False)
+        try:
+            found.update(checks.run(store))
+        finally:
+            store.close()
+        return found
+
+    _run_on_directory(ctx, body, "LocalCheck")
+    if not found.get("Clean", False):
+        ctx.exit(1)
 
 
 @local.command("inspect-message", context_settings=SETTINGS)

@@ -163,9 +163,15 @@ def describe_key(ctx: Context, audit: _Audit, *, KeyId: str,
 
 @_operation("ListKeys")
 def list_keys(ctx: Context, audit: _Audit, *, Limit: int | None = None,
-              Marker: str | None = None) -> dict[str, Any]:
-    """The keys of the caller's account in the region (IAM is not modelled: no policy check)."""
-    rows = db.list_keys(ctx.db, ctx.account, ctx.region)
+              Marker: str | None = None,
+              ResourceOwners: list[str] | None = None) -> dict[str, Any]:
+    """The keys of the caller's account in the region (IAM is not modelled: no policy check).
+
+    Departs from AWS: Resource Access Manager is not modelled, so no key is shared with the
+    account and ResourceOwners OTHER_ACCOUNTS_VIA_RAM lists nothing.
+    """
+    rows = db.list_keys(ctx.db, ctx.account, ctx.region) \
+        if not ResourceOwners or "SELF" in ResourceOwners else []
     page, tail = _page(rows, _seq_ident, Limit, Marker)
     return {"Keys": [{"KeyId": r["key_id"], "KeyArn": r["arn"]} for r in page], **tail}
 
