@@ -12,8 +12,11 @@ request members as keyword arguments and returns the API-shaped response. Where 
   delivery_policy.py), delivery_log.py (the delivery log and the outbox); envelopes.py and
   signing.py: the signed messages;
 - archive.py: the archive and replay of FIFO topics;
-- platform.py (mobile push), sms.py (SMS settings, opt-outs, the sandbox),
-  data_protection.py: faithful records of what is never sent;
+- platform.py (mobile push), sms.py (SMS settings, opt-outs, the sandbox): faithful records
+  of what is never sent;
+- data_protection.py: the data protection policy (Put/Get); message_protection.py applies it
+  to Publish and each delivery (audit findings, de-identification, deny) with the data
+  identifiers of sensitive_data.py;
 - common.py: ARNs and lookups, NextTokens, timestamps, shared checks.
 
 Publishing delivers to every confirmed subscription whose filter policy passes:
@@ -90,6 +93,7 @@ _LAZY = {
     **dict.fromkeys(("get_data_protection_policy", "put_data_protection_policy"),
                     "data_protection"),
     **dict.fromkeys(("deliveries", "outbox"), "delivery_log"),
+    "findings": "message_protection",
     "schedule_if_due": "http_delivery",
 }
 
