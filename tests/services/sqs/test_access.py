@@ -220,3 +220,27 @@ def test_owner_without_policy_is_not_refused(inv):
             pytest.fail(f"{fn.__name__} refused the owner of a queue without a policy")
         except AwsError:
             pass  # e.g. ReceiptHandleIsInvalid: the request got past authorization
+
+
+def test_sns_delivery_is_decided_by_the_same_check(inv):
+    from awslocal_cli.services import sns
+
+    topic = inv(sns.create_topic, Name="t")["TopicArn"]
+    allow = {"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+             "Action": "sqs:SendMessage", "Resource": ARN,
+             "Condition": {"ArnEquals": {"aws:SourceArn": topic}}}
+    url = _queue(inv, allow)
+    inv(sns.subscribe, TopicArn=topic, Protocol="sqs", Endpoint=ARN,
+        Attributes={"RawMessageDelivery": "true"})
+    inv(sns.publish, TopicArn=topic, Message="first")
+    # An explicit Deny for the service wins over the Allow, for SNS as for anyone.
+    deny = {"Effect": "Deny", "Principal": {"Service": "sns.amazonaws.com"},
+            "Action": "sqs:SendMessage", "Resource": ARN}
+    inv(sqs.set_queue_attributes, QueueUrl=url, Attributes={"Policy": json.dumps(
+        {"Version": "2012-10-17", "Statement": [allow, deny]})})
+    inv(sns.publish, TopicArn=topic, Message="second")
+    assert [m["Body"] for m in inv(sqs.receive_message, QueueUrl=url,
+                                   MaxNumberOfMessages=10)["Messages"]] == ["first"]
+    statuses = [(d["Status"], (d["Reason"] or "")[:30])
+                for d in inv(sns.deliveries)["Deliveries"]]
+    assert statuses == [("delivered", ""), ("refused", "AccessDenied: The queue policy")]
