@@ -52,6 +52,13 @@ AUDIT_STATUS = "audit"
 
 def check_operations(doc: dict[str, Any]) -> str | None:
     """Why a policy's operations are malformed (the Reason of the error), or None."""
+    import re
+
+    for custom in (doc.get("Configuration") or {}).get("CustomDataIdentifier") or []:
+        try:
+            re.compile(str(custom.get("Regex")))
+        except re.error:
+            return f"the Regex of CustomDataIdentifier {custom.get('Name')} is not valid"
     audits = 0
     for st in doc.get("Statement") or []:
         operation = st.get("Operation") or {}

@@ -203,6 +203,16 @@ def test_operations_are_validated_at_put(inv, operation):
     assert exc.value.message.startswith("Invalid parameter: DataProtectionPolicy Reason: ")
 
 
+def test_custom_identifier_regex_is_validated_at_put(inv):
+    topic = inv(sns.create_topic, Name="t")["TopicArn"]
+    with pytest.raises(AwsError) as exc:
+        inv(sns.put_data_protection_policy, ResourceArn=topic, DataProtectionPolicy=_policy(
+            _statement("Inbound", ["Broken"], {"Deny": {}}),
+            custom=[{"Name": "Broken", "Regex": "EID-[0-9"}]))
+    assert exc.value.message == ("Invalid parameter: DataProtectionPolicy Reason: the Regex of "
+                                 "CustomDataIdentifier Broken is not valid")
+
+
 def test_only_one_audit_statement(inv):
     topic = inv(sns.create_topic, Name="t")["TopicArn"]
     audit = {"Audit": {"SampleRate": "1"}}
