@@ -34,7 +34,9 @@ it for delivery.
 Departures from AWS: IAM is not modelled: a principal of the topic's account may do whatever
 the topic policy does not explicitly deny. Nothing is sent to an e-mail address, a phone, a
 Lambda function, a Firehose stream or a push service: the outbox (`awslocal local outbox`)
-holds what AWS would have sent.
+holds what AWS would have sent. Data protection findings stay in the local log (`awslocal
+local findings`), and data identifiers are matched by pattern only, so those that need AWS's
+machine learning (Name, Address, ...) find nothing (message_protection.py, sensitive_data.py).
 """
 
 from __future__ import annotations
