@@ -301,7 +301,7 @@ def inspect_message(ctx: click.Context, queue_url: str, message_id: str) -> None
 @local.command("deliveries", context_settings=SETTINGS)
 @click.option("--topic-arn", help="Only deliveries of this topic.")
 @click.option("--status", type=click.Choice(["delivered", "refused", "dead-lettered", "retrying",
-                                             "failed", "outbox"]),
+                                             "failed", "outbox", "audit"]),
               help="Only deliveries with this status.")
 @click.option("--message-id", help="Only deliveries of this message.")
 @click.pass_context
@@ -316,6 +316,23 @@ def deliveries(ctx: click.Context, topic_arn: str | None, status: str | None,
 
     _run(ctx, lambda c: sns.deliveries(c, topic_arn=topic_arn, status=status,
                                                 message_id=message_id), "Deliveries")
+
+
+@local.command("findings", context_settings=SETTINGS)
+@click.option("--topic-arn", help="Only findings of this topic.")
+@click.option("--message-id", help="Only findings of this message.")
+@click.pass_context
+def findings(ctx: click.Context, topic_arn: str | None, message_id: str | None) -> None:
+    """Show what SNS data protection audits found in published messages.
+
+    One record per audited message, as AWS writes it to the policy's FindingsDestination (or
+    NoFindingsDestination): the data identifiers found and where. Nothing leaves this
+    machine. Example: awslocal local findings --topic-arn arn:aws:sns:us-east-1:123456789012:t
+    """
+    from awslocal_cli.services import sns
+
+    _run(ctx, lambda c: sns.findings(c, topic_arn=topic_arn, message_id=message_id),
+         "Findings")
 
 
 @local.command("outbox", context_settings=SETTINGS)
