@@ -74,6 +74,9 @@ class Session:
         self.deferred: list[Callable[[Context], None]] = []
         # Values worth computing once per invocation (e.g. SNS's unwrapped signing key).
         self.memo: dict[Any, Any] = {}
+        # Where AWSLOCAL_SEED applies its seed when this session creates the state (the
+        # invocation's region and account; Context.from_options sets it).
+        self.seed_identity: tuple[str, str] = (DEFAULT_REGION, DEFAULT_ACCOUNT)
 
     @property
     def state_dir(self) -> Path:
@@ -92,9 +95,16 @@ class Session:
     def store(self) -> Store:
         """The store, opened on first use, inside this invocation's write transaction."""
         if self._store is None:
-            from awslocal_cli.store import Store
+            from awslocal_cli.store import DB_NAME, Store
 
+            seed = self._environ.get("AWSLOCAL_SEED")
+            new = bool(seed) and not (self.state_dir / DB_NAME).exists()
             self._store = Store.open(self.state_dir)
+            if new:
+                from awslocal_cli.portable.seed import apply_first_seed
+
+                region, account = self.seed_identity
+                apply_first_seed(Context(self, region=region, account=account), str(seed))
         self._store.begin()
         return self._store
 
@@ -228,6 +238,7 @@ class Context:
         if not (len(account) == 12 and account.isdigit() and account.isascii()):
             raise ConfigurationError(f"AWSLOCAL_ACCOUNT_ID must be 12 digits, not {account!r}.")
         session = Session(state_dir, clock=clock, environ=env)
+        session.seed_identity = (region, account)
         return cls(session, region=region, account=account, profile=profile)
 
     def derive(self, **changes: Any) -> Context:

@@ -320,3 +320,22 @@ def opt_out(ctx: click.Context, phone_number: str) -> None:
         return sns.check_if_phone_number_is_opted_out(context, phoneNumber=phone_number)
 
     _run(ctx, body, "OptOut")
+
+
+# -- seeds, snapshots, export and import (issue 14; logic in awslocal_cli/portable/) ---------------
+
+
+@local.command("seed", context_settings=SETTINGS)
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_context
+def seed(ctx: click.Context, file: str) -> None:
+    """Create the keys, aliases, queues, topics and subscriptions a seed FILE declares.
+
+    Idempotent: what exists already is left alone, so applying a seed twice changes nothing.
+    One transaction: a seed that fails changes nothing. AWSLOCAL_SEED=FILE applies a seed when
+    a state is first created. Format: state/README.md. Example:
+    awslocal local seed state/examples/aws-docs.yaml
+    """
+    from awslocal_cli.portable import seed as seeding
+
+    _run(ctx, lambda c: seeding.apply(c, file), "Seed")

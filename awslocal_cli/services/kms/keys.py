@@ -129,12 +129,17 @@ def _generate_material(spec: str) -> bytes:
 
 def _insert_key(ctx: Context, spec: str, usage: str, origin: str, *, Policy: str | None,
                 Description: str | None, MultiRegion: bool | None,
-                CustomKeyStoreId: str | None, XksKeyId: str | None) -> Row:
-    """The new key's row, stored (EXTERNAL keys wait for their material in PendingImport)."""
+                CustomKeyStoreId: str | None, XksKeyId: str | None,
+                key_id: str | None = None) -> Row:
+    """The new key's row, stored (EXTERNAL keys wait for their material in PendingImport).
+
+    `key_id` is for seeds only (services/kms/seeding.py): CreateKey always draws a new one.
+    """
     import uuid
 
     now = ctx.time()
-    key_id = ("mrk-" + uuid.uuid4().hex) if MultiRegion else str(uuid.uuid4())
+    if key_id is None:
+        key_id = ("mrk-" + uuid.uuid4().hex) if MultiRegion else str(uuid.uuid4())
     row: Row = {
         "key_id": key_id, "arn": key_arn(ctx.region, ctx.account, key_id), "key_spec": spec,
         "key_usage": usage, "origin": origin,
