@@ -339,3 +339,86 @@ def seed(ctx: click.Context, file: str) -> None:
     from awslocal_cli.portable import seed as seeding
 
     _run(ctx, lambda c: seeding.apply(c, file), "Seed")
+
+
+def _run_store(ctx: click.Context, body: Callable[[Any], dict[str, Any]], title: str) -> None:
+    """One invocation on the store itself, outside a Session's transaction (snapshots take
+    and release SQLite's locks themselves)."""
+    import os
+
+    from awslocal_cli.output import compile_query, render
+    from awslocal_cli.store import Store, resolve_state_dir
+
+    opts = opts_of(ctx)
+    if opts.query is not None:
+        compile_query(opts.query)
+    store = Store.open(resolve_state_dir(opts.state_dir, os.environ))
+    try:
+        result = body(store)
+    finally:
+        store.close()
+    render(result, output=opts.output, query=opts.query, operation_name=title, color=opts.color)
+
+
+@local.group(context_settings=SETTINGS)
+def snapshot() -> None:
+    """Checkpoints of the whole state: save, restore, list and delete them by name.
+
+    Example: awslocal local snapshot save after-step-3
+    """
+
+
+@snapshot.command("save", context_settings=SETTINGS)
+@click.argument("name")
+@click.option("--overwrite", is_flag=True, help="Replace a snapshot of the same name.")
+@click.pass_context
+def snapshot_save(ctx: click.Context, name: str, overwrite: bool) -> None:
+    """Save a consistent copy of the state as NAME (safe while other awslocal processes run).
+
+    Kept in the state directory (snapshots/NAME.db, mode 0600). Example:
+    awslocal local snapshot save after-step-3
+    """
+    from awslocal_cli.portable import snapshot as snapshots
+
+    _run_store(ctx, lambda s: snapshots.save(s, name, overwrite=overwrite), "SnapshotSave")
+
+
+@snapshot.command("restore", context_settings=SETTINGS)
+@click.argument("name")
+@click.option("--wait", "wait", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Seconds to wait for another process's write lock before giving up.")
+@click.pass_context
+def snapshot_restore(ctx: click.Context, name: str, wait: float) -> None:
+    """Put the whole state back to snapshot NAME, in one transaction.
+
+    Other awslocal processes see the state from before or after, never a mix. Example:
+    awslocal local snapshot restore after-step-3
+    """
+    from awslocal_cli.portable import snapshot as snapshots
+
+    _run_store(ctx, lambda s: snapshots.restore(s, name, timeout=wait), "SnapshotRestore")
+
+
+@snapshot.command("list", context_settings=SETTINGS)
+@click.pass_context
+def snapshot_list(ctx: click.Context) -> None:
+    """List the snapshots of the state directory.
+
+    Example: awslocal local snapshot list --output table
+    """
+    from awslocal_cli.portable import snapshot as snapshots
+
+    _run_store(ctx, snapshots.list_snapshots, "SnapshotList")
+
+
+@snapshot.command("delete", context_settings=SETTINGS)
+@click.argument("name")
+@click.pass_context
+def snapshot_delete(ctx: click.Context, name: str) -> None:
+    """Delete snapshot NAME.
+
+    Example: awslocal local snapshot delete after-step-3
+    """
+    from awslocal_cli.portable import snapshot as snapshots
+
+    _run_store(ctx, lambda s: snapshots.delete(s, name), "SnapshotDelete")
