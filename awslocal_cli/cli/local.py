@@ -510,6 +510,8 @@ def import_(ctx: click.Context, file: str, passphrase_file: str | None, merge: b
     except (OSError, UnicodeDecodeError) as exc:
         raise ParamValidationError(f"Unable to read {file}: {exc}") from None
     doc = exporting.parse(text, file)
-    _run(ctx, lambda c: exporting.import_state(
-        c, doc, passphrase=lambda: _read_passphrase(passphrase_file, confirm=False),
-        merge=merge), "Import")
+    # Asked before the import's transaction begins: no write lock is held while a user types.
+    passphrase = None if exporting.secrets_omitted(doc) else \
+        _read_passphrase(passphrase_file, confirm=False)
+    _run(ctx, lambda c: exporting.import_state(c, doc, passphrase=passphrase, merge=merge),
+         "Import")

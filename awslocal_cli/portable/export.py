@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 FORMAT = "awslocal-state-export"
 FORMAT_VERSION = 1
 _CHECK = b"awslocal-state-export passphrase check"
+_MAX_KDF_MEMORY = 1 << 30
 
 
 # -- secrets: (row as stored, column value) -> plaintext, and back -----------------------------
@@ -156,8 +157,11 @@ def _derive(kdf: dict[str, Any], passphrase: bytes) -> bytes:
     if kdf.get("Name") != "scrypt":
         raise ConfigurationError(f"The export names an unknown KDF {kdf.get('Name')!r}.")
     try:
-        return portable.derive_key(passphrase, base64.b64decode(kdf["Salt"]), N=int(kdf["N"]),
-                                   r=int(kdf["r"]), p=int(kdf["p"]),
+        n, r, p = int(kdf["N"]), int(kdf["r"]), int(kdf["p"])
+        # A document is input: parameters that would take gigabytes or hours are refused.
+        if 128 * n * r > _MAX_KDF_MEMORY or p > 16:
+            raise ValueError(f"N={n}, r={r}, p={p} is beyond what awslocal derives")
+        return portable.derive_key(passphrase, base64.b64decode(kdf["Salt"]), N=n, r=r, p=p,
                                    Length=int(kdf["Length"]))
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigurationError(f"The export's KDF parameters are not usable: {exc}.") from None
@@ -287,7 +291,12 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def import_state(ctx: Context, doc: dict[str, Any], *, passphrase: Callable[[], bytes],
+def secrets_omitted(doc: dict[str, Any]) -> bool:
+    """Whether the document was written with --no-secrets (no passphrase is needed)."""
+    return bool((doc.get("Secrets") or {}).get("Omitted"))
+
+
+def import_state(ctx: Context, doc: dict[str, Any], *, passphrase: bytes | None,
                  merge: bool) -> dict[str, Any]:
     """Write the document's rows into the state, in ctx's transaction; the report."""
     from awslocal_cli.crypto import InvalidCiphertext, portable
@@ -304,7 +313,9 @@ def import_state(ctx: Context, doc: dict[str, Any], *, passphrase: Callable[[], 
     secrets = doc.get("Secrets") or {}
     key: bytes | None = None
     if not secrets.get("Omitted"):
-        key = _derive(secrets.get("Kdf") or {}, passphrase())
+        if passphrase is None:
+            raise ParamValidationError("The export's secrets need its passphrase.")
+        key = _derive(secrets.get("Kdf") or {}, passphrase)
         try:
             ok = portable.open_secret(key, base64.b64decode(secrets.get("Check", "")),
                                       "Check") == _CHECK

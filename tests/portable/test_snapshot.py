@@ -132,3 +132,31 @@ def test_restore_waits_for_another_process_to_finish(awslocal, isolated_state):
     assert result.exit_code == 0, result
     assert waited > 0.5
     assert _queues(awslocal) == [URL + "A"]
+
+
+def test_a_snapshot_of_an_older_schema_is_migrated_on_restore(awslocal, isolated_state):
+    import sqlite3
+
+    from awslocal_cli import store
+
+    assert awslocal("sqs", "create-queue", "--queue-name", "Now").exit_code == 0
+    files = store.migration_files()
+    older = isolated_state / "snapshots" / "old.db"
+    older.parent.mkdir(mode=0o700)
+    conn = sqlite3.connect(older, isolation_level=None)
+    for number, path in files[:-1]:
+        for statement in store._statements(path.read_text()):
+            conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {number}")
+    conn.execute("INSERT INTO sqs_queues (account, region, name, arn, attributes, created, "
+                 "modified) VALUES ('123456789012', 'us-east-1', 'Then', "
+                 "'arn:aws:sqs:us-east-1:123456789012:Then', '{}', 0, 0)")
+    conn.close()
+    listed = awslocal("local", "snapshot", "list").json["Snapshots"]
+    assert [(s["Name"], s["SchemaVersion"]) for s in listed] == [("old", files[-2][0])]
+    assert awslocal("local", "snapshot", "restore", "old").exit_code == 0
+    assert _queues(awslocal) == [URL + "Then"]
+    assert awslocal("local", "info").json["SchemaVersion"] == files[-1][0]
+    # The snapshot itself is left as it was taken.
+    assert awslocal("local", "snapshot", "list").json["Snapshots"][0]["SchemaVersion"] == \
+        files[-2][0]
