@@ -316,3 +316,41 @@ def _regenerate(awslocal, tmp_path: Path) -> None:
                              [made["rotated"], "after a rotation"]],
              "Messages": messages, "Subscriptions": [s["SubscriptionArn"] for s in subs]}
     (GOLDEN / "v1.facts.json").write_text(json.dumps(facts, indent=1) + "\n")
+
+
+def test_custom_key_stores_and_platform_credentials_travel_encrypted(awslocal, tmp_path,
+                                                                     passphrase):
+    source, target = tmp_path / "source", tmp_path / "target"
+    s = ("--state-dir", str(source))
+    secret = "S" * 43
+    _ok(awslocal("kms", "create-custom-key-store", "--custom-key-store-name", "xks",
+                 "--custom-key-store-type", "EXTERNAL_KEY_STORE", "--xks-proxy-uri-endpoint",
+                 "https://xks.example.com", "--xks-proxy-uri-path", "/kms/xks/v1",
+                 "--xks-proxy-connectivity", "PUBLIC_ENDPOINT",
+                 "--xks-proxy-authentication-credential",
+                 f"AccessKeyId=ABCDEFGHIJKLMNOPQRST,RawSecretAccessKey={secret}", *s))
+    app = _ok(awslocal("sns", "create-platform-application", "--name", "app", "--platform",
+                       "ADM", "--attributes",
+                       "PlatformPrincipal=client-id,PlatformCredential=client-secret-value",
+                       *s))["PlatformApplicationArn"]
+    export = tmp_path / "export.json"
+    _ok(awslocal("local", "export", "--passphrase-file", str(passphrase), "--output-file",
+                 str(export), *s))
+    text = export.read_text()
+    assert secret not in text and "client-secret-value" not in text
+    _ok(awslocal("local", "import", str(export), "--passphrase-file", str(passphrase),
+                 "--state-dir", str(target)))
+    for args in (("kms", "describe-custom-key-stores"),
+                 ("sns", "get-platform-application-attributes", "--platform-application-arn",
+                  app)):
+        assert _ok(awslocal(*args, "--state-dir", str(target))) == _ok(awslocal(*args, *s))
+    # The credentials were re-wrapped with the new root key: SNS opens them there.
+    from awslocal_cli.context import Context
+    from awslocal_cli.services.sns import platform
+    from awslocal_cli.store.sns import records
+
+    ctx = Context.from_options(state_dir=str(target))
+    with ctx.session:
+        row = records.get_application(ctx.db, ctx.account, ctx.region, app)
+        assert platform._opened(ctx, row) == {"PlatformCredential": "client-secret-value",
+                                              "PlatformPrincipal": "client-id"}
