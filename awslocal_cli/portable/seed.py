@@ -133,25 +133,46 @@ class _Seeding:
     def fail(self, exc: AwsError, entry: _Map, operation: str, where: str) -> AwsError:
         """The service's error, naming the seed's file and the line of the entry (or of the
         member the message names)."""
-        line = entry.line
-        for container in (entry, *(v for v in entry.values() if isinstance(v, _Map))):
-            for member, member_line in container.key_lines.items():
-                if isinstance(member, str) and member and \
-                        member.lower() in exc.message.lower():
-                    line = member_line
-                    break
-            else:
-                continue
-            break
-        exc.message = f"{exc.message} ({self.path}, line {line}: {where})"
+        exc.message = f"{exc.message} ({self.path}, line {self.line(entry, exc.message)}: " \
+                      f"{where})"
         exc.args = (exc.message,)
         exc.operation = operation  # type: ignore[attr-defined]
         return exc
 
+    @staticmethod
+    def line(entry: _Map, message: str) -> int:
+        """The line of the member a message names first (as a whole word, any case), else
+        the entry's: "Unknown Attribute Colour." points at Colour's line."""
+        import re
+
+        best: tuple[int, int] | None = None  # (position in the message, line)
+        for container in (entry, *(v for v in entry.values() if isinstance(v, _Map))):
+            for member, member_line in container.key_lines.items():
+                if not isinstance(member, str) or not member:
+                    continue
+                found = re.search(rf"(?<![A-Za-z0-9]){re.escape(member)}(?![A-Za-z0-9])",
+                                  message, re.IGNORECASE)
+                if found and (best is None or found.start() < best[0]):
+                    best = (found.start(), member_line)
+        return best[1] if best else entry.line
+
     def call(self, operation: str, function: Any, entry: _Map, where: str,
-             **request: Any) -> dict[str, Any]:
+             extra: dict[str, Any] | None = None, **request: Any) -> dict[str, Any]:
+        """One request: checked against the model as the AWS CLI checks a skeleton's
+        (types, required and unknown members: exit 252), then the service function."""
+        from awslocal_cli.cli.validate import validate_request
+        from awslocal_cli.model import load
+
+        service = function.__module__.split(".")[2]  # awslocal_cli.services.<service>....
+        model = load(service)
         try:
-            result: dict[str, Any] = function(self.ctx, **request)
+            validate_request(model, model["operations"][operation]["input"]["shape"], request)
+        except ParamValidationError as exc:
+            raise ParamValidationError(
+                f"{exc.message} ({self.path}, line {self.line(entry, exc.message)}: {where})"
+            ) from None
+        try:
+            result: dict[str, Any] = function(self.ctx, **request, **(extra or {}))
         except AwsError as exc:
             raise self.fail(exc, entry, operation, where) from None
         return result
@@ -173,7 +194,7 @@ def _attributes(entry: _Map, member: str) -> dict[str, str] | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        return value  # type: ignore[no-any-return]  # the service's validation says why
+        return _plain(value)  # type: ignore[no-any-return]  # the validation says why
     return {str(k): _strings(v) for k, v in value.items()}
 
 
@@ -266,8 +287,8 @@ def _key(run: _Seeding, entry: _Map, where: str) -> None:
     if isinstance(request.get("Policy"), dict):
         request["Policy"] = json.dumps(request["Policy"], indent=2)
     material = _key_material(run, entry, where)
-    out = run.call("CreateKey", create_seeded_key, entry, where, key_id=key_id,
-                   key_material=material, **request)
+    out = run.call("CreateKey", create_seeded_key, entry, where,
+                   {"key_id": key_id, "key_material": material}, **request)
     arn = out["KeyMetadata"]["Arn"]
     if entry.get("EnableKeyRotation") or entry.get("RotationPeriodInDays") is not None:
         rotation: dict[str, Any] = {"KeyId": key_id}

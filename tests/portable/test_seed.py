@@ -157,7 +157,6 @@ def test_a_failing_seed_changes_nothing_and_names_file_and_line(awslocal, tmp_pa
      "Value 'RSA_9' at 'keySpec' failed to satisfy constraint"),
     (f"kms:\n  keys:\n    - KeyId: {KEY}\n      KeyMaterial: AAAA\n",
      "KeyMaterial does not fit KeySpec SYMMETRIC_DEFAULT."),
-    (f"kms:\n  keys:\n    - KeyId: {KEY}\n      Frob: 1\n", "Unknown parameter 'Frob'"),
 ])
 def test_kms_entries_are_checked_as_create_key_checks(awslocal, tmp_path, text, message):
     seed = _write(tmp_path, text)
@@ -174,12 +173,20 @@ def test_kms_entries_are_checked_as_create_key_checks(awslocal, tmp_path, text, 
     ("ec2:\n  instances: []\n", "line 1: unknown section 'ec2'"),
     ("sqs:\n  topics: []\n", "line 2: unknown list sqs.'topics'"),
     ("sqs:\n  queues:\n    - just-a-name\n", "line 3: each entry of sqs.queues is a mapping"),
+    # The model's checks, as the AWS CLI makes them on a --generate-cli-skeleton request.
+    (f"kms:\n  keys:\n    - KeyId: {KEY}\n      Frob: 1\n",
+     'line 4: kms.keys[0])'),
+    ("sqs:\n  queues:\n    - QueueName: A\n      Messages:\n        - MessageBody: 5\n",
+     "line 5: sqs.queues[0].Messages[0])"),
+    ("sqs:\n  queues:\n    - QueueName: A\n      Attributes: [1, 2]\n",
+     "line 4: sqs.queues[0])"),
 ])
 def test_malformed_seeds_are_usage_errors(awslocal, tmp_path, text, where):
     seed = _write(tmp_path, text)
     result = awslocal("local", "seed", str(seed))
     assert result.exit_code == 252, result
     assert f"{seed}, {where}" in result.stderr
+    assert "_List" not in result.stderr and "_Map" not in result.stderr
 
 
 def test_asymmetric_material_from_pem(awslocal, tmp_path):
