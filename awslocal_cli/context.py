@@ -76,7 +76,8 @@ class Session:
         self.memo: dict[Any, Any] = {}
         # Where AWSLOCAL_SEED applies its seed when this session creates the state (the
         # invocation's region and account; Context.from_options sets it).
-        self.seed_identity: tuple[str, str] = (DEFAULT_REGION, DEFAULT_ACCOUNT)
+        self.seed_identity: tuple[str, str] = (
+            DEFAULT_REGION, self._environ.get("AWSLOCAL_ACCOUNT_ID") or DEFAULT_ACCOUNT)
 
     @property
     def state_dir(self) -> Path:
