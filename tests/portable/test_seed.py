@@ -308,3 +308,14 @@ def test_documented_examples_run_against_the_example_seed(awslocal, monkeypatch)
     assert "Information about the largest city in Any Region." in bodies
     assert any(json.loads(b).get("Message") == "Hello world!" for b in bodies
                if b.startswith("{"))
+
+
+def test_a_failing_awslocal_seed_fails_the_command_that_created_the_state(awslocal, tmp_path,
+                                                                         monkeypatch):
+    seed = _write(tmp_path, "sqs:\n  queues:\n    - QueueName: A\n      Attributes: {Colour: b}\n")
+    monkeypatch.setenv("AWSLOCAL_SEED", str(seed))
+    result = awslocal("sqs", "list-queues")
+    assert result.exit_code == 254
+    assert f"Unknown Attribute Colour. ({seed}, line 4: sqs.queues[0])" in result.stderr
+    # The state exists, empty; it is not seeded again (fix the seed, then `local seed` it).
+    assert awslocal("sqs", "list-queues").stdout.strip() in ("", "{}")
