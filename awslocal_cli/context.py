@@ -56,6 +56,10 @@ def read_profile_region(profile: str, environ: Mapping[str, str]) -> str | None:
 class Session:
     """What one invocation opens once: the state store, the clock, pending audit events."""
 
+    # The region and account AWSLOCAL_SEED seeds a state in, if this session creates it
+    # (Context.from_options sets the invocation's; otherwise the defaults).
+    seed_identity: tuple[str, str] | None = None
+
     def __init__(
         self,
         state_dir: str | Path | None = None,
@@ -74,10 +78,6 @@ class Session:
         self.deferred: list[Callable[[Context], None]] = []
         # Values worth computing once per invocation (e.g. SNS's unwrapped signing key).
         self.memo: dict[Any, Any] = {}
-        # Where AWSLOCAL_SEED applies its seed when this session creates the state (the
-        # invocation's region and account; Context.from_options sets it).
-        self.seed_identity: tuple[str, str] = (
-            DEFAULT_REGION, self._environ.get("AWSLOCAL_ACCOUNT_ID") or DEFAULT_ACCOUNT)
 
     @property
     def state_dir(self) -> Path:
@@ -95,23 +95,33 @@ class Session:
     @property
     def store(self) -> Store:
         """The store, opened on first use, inside this invocation's write transaction."""
+        if self._store is None and self._environ.get("AWSLOCAL_SEED"):
+            self._open_seeded()
         if self._store is None:
-            from awslocal_cli.store import DB_NAME, Store
+            from awslocal_cli.store import Store
 
-            seed = self._environ.get("AWSLOCAL_SEED")
-            new = bool(seed) and not (self.state_dir / DB_NAME).exists()
             self._store = Store.open(self.state_dir)
-            if new:
-                from awslocal_cli.portable.seed import apply_first_seed
-
-                region, account = self.seed_identity
-                apply_first_seed(Context(self, region=region, account=account), str(seed))
         self._store.begin()
         return self._store
 
     @property
     def db(self) -> sqlite3.Connection:
         return self.store.conn
+
+    def _open_seeded(self) -> None:
+        """AWSLOCAL_SEED: open the store, applying the seed (committed on its own) if this
+        opening creates the state (awslocal_cli/portable/seed.py)."""
+        from awslocal_cli.store import DB_NAME, Store
+
+        new = not (self.state_dir / DB_NAME).exists()
+        self._store = Store.open(self.state_dir)
+        if new:
+            from awslocal_cli.portable.seed import apply_first_seed
+
+            region, account = self.seed_identity or (
+                DEFAULT_REGION, self._environ.get("AWSLOCAL_ACCOUNT_ID") or DEFAULT_ACCOUNT)
+            apply_first_seed(Context(self, region=region, account=account),
+                             str(self._environ["AWSLOCAL_SEED"]))
 
     @property
     def clock(self) -> Clock:
@@ -239,7 +249,7 @@ class Context:
         if not (len(account) == 12 and account.isdigit() and account.isascii()):
             raise ConfigurationError(f"AWSLOCAL_ACCOUNT_ID must be 12 digits, not {account!r}.")
         session = Session(state_dir, clock=clock, environ=env)
-        session.seed_identity = (region, account)
+        session.seed_identity = (region, account)  # where AWSLOCAL_SEED seeds a new state
         return cls(session, region=region, account=account, profile=profile)
 
     def derive(self, **changes: Any) -> Context:

@@ -105,7 +105,7 @@ def _create(ctx: Context, key_id: str, key_material: bytes | None, request: dict
                       Description=request.get("Description"),
                       MultiRegion=request.get("MultiRegion"),
                       CustomKeyStoreId=request.get("CustomKeyStoreId"),
-                      XksKeyId=request.get("XksKeyId"), key_id=key_id)
+                      XksKeyId=request.get("XksKeyId"), fixed_key_id=key_id)
     audit_resources.append({"ResourceType": "AWS::KMS::Key", "ResourceName": key["arn"]})
     if material is not None:
         _store_material(ctx, key, material_id, material, created=key["creation_date"])
