@@ -41,7 +41,7 @@ def _run(ctx: click.Context, body: Callable[[Any], dict[str, Any] | None], title
 
 @click.group(context_settings=SETTINGS)
 def local() -> None:
-    """awslocal's own commands: the local clock, state info and reset.
+    """awslocal's own commands: clock, state info, reset, seeds, snapshots, export/import.
 
     Example: awslocal local clock advance 8d
     """
