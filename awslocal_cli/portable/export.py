@@ -347,10 +347,14 @@ def import_state(ctx: Context, doc: dict[str, Any], *, passphrase: bytes | None,
                 if row.get(column) is not None:
                     # A data key of a queue that was deleted points at no queue (id 0).
                     row[column] = ids.get(target, {}).get(row[column], 0)
-            if table.renumber:
+            if table.renumber and merge:
                 mapping[row[table.renumber]] = next_id
                 row[table.renumber] = next_id
                 next_id += 1
+            elif table.renumber:
+                # Into an empty state the ids stay: receipt handles name them, so a message
+                # received before the export can still be deleted with its handle.
+                mapping[row[table.renumber]] = row[table.renumber]
             for column, (_, wrap) in table.secrets.items():
                 value = row.get(column)
                 if not isinstance(value, dict):

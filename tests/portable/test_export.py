@@ -354,3 +354,32 @@ def test_custom_key_stores_and_platform_credentials_travel_encrypted(awslocal, t
         row = records.get_application(ctx.db, ctx.account, ctx.region, app)
         assert platform._opened(ctx, row) == {"PlatformCredential": "client-secret-value",
                                               "PlatformPrincipal": "client-id"}
+
+
+def test_a_receipt_handle_from_before_the_export_still_deletes_its_message(awslocal, tmp_path,
+                                                                          passphrase):
+    source, target = tmp_path / "source", tmp_path / "target"
+    s = ("--state-dir", str(source), "--region", REGION)
+    _ok(awslocal("local", "seed", str(SEED), *s))
+    # Gaps in the queue and message row ids, so that renumbering would show.
+    _ok(awslocal("sqs", "create-queue", "--queue-name", "Gone", *s))
+    _ok(awslocal("sqs", "create-queue", "--queue-name", "Later", *s))
+    _ok(awslocal("sqs", "delete-queue", "--queue-url", QUEUE.replace("MyQueue", "Gone"), *s))
+    url = QUEUE.replace("MyQueue", "Later")
+    for body in ("one", "two"):
+        _ok(awslocal("sqs", "send-message", "--queue-url", url, "--message-body", body, *s))
+    _ok(awslocal("sqs", "purge-queue", "--queue-url", QUEUE, *s))  # the seeded message
+    got = _ok(awslocal("sqs", "receive-message", "--queue-url", url, "--max-number-of-messages",
+                       "10", *s))["Messages"]
+    export = tmp_path / "export.json"
+    _ok(awslocal("local", "export", "--include-messages", "--passphrase-file", str(passphrase),
+                 "--output-file", str(export), *s))
+    t = ("--state-dir", str(target), "--region", REGION)
+    _ok(awslocal("local", "import", str(export), "--passphrase-file", str(passphrase), *t))
+    for message in got:
+        _ok(awslocal("sqs", "delete-message", "--queue-url", url, "--receipt-handle",
+                     message["ReceiptHandle"], *t))
+    attrs = _ok(awslocal("sqs", "get-queue-attributes", "--queue-url", url, "--attribute-names",
+                         "All", *t))["Attributes"]
+    assert attrs["ApproximateNumberOfMessages"] == "0"
+    assert attrs["ApproximateNumberOfMessagesNotVisible"] == "0"
