@@ -228,10 +228,13 @@ def test_import_needs_an_empty_state_or_a_merge_without_conflicts(awslocal, tmp_
     source, target = tmp_path / "source", tmp_path / "target"
     _build(awslocal, source)
     export = tmp_path / "export.json"
-    _ok(awslocal("local", "export", "--passphrase-file", str(passphrase), "--output-file",
-                 str(export), "--state-dir", str(source)))
+    _ok(awslocal("local", "export", "--include-messages", "--passphrase-file", str(passphrase),
+                 "--output-file", str(export), "--state-dir", str(source)))
     t = ("--state-dir", str(target), "--region", REGION)
-    _ok(awslocal("sqs", "create-queue", "--queue-name", "Mine", *t))
+    _ok(awslocal("sqs", "create-queue", "--queue-name", "Mine", *t, "--attributes",
+                 "KmsMasterKeyId=alias/aws/sqs"))
+    _ok(awslocal("sqs", "send-message", "--queue-url", QUEUE.replace("MyQueue", "Mine"),
+                 "--message-body", "mine", *t))
     refused = awslocal("local", "import", str(export), "--passphrase-file", str(passphrase), *t)
     assert refused.exit_code == 253 and "is not empty" in refused.stderr
     merged = _ok(awslocal("local", "import", str(export), "--passphrase-file", str(passphrase),
@@ -239,6 +242,11 @@ def test_import_needs_an_empty_state_or_a_merge_without_conflicts(awslocal, tmp_
     assert merged["Merged"] is True
     urls = _ok(awslocal("sqs", "list-queues", *t))["QueueUrls"]
     assert QUEUE.replace("MyQueue", "Mine") in urls and QUEUE in urls
+    # Renumbered rows still find their queue and their data keys.
+    assert [m["Body"] for m in _receive(awslocal, target, QUEUE.replace("MyQueue", "Mine"))] \
+        == ["mine"]
+    assert [m["Body"] for m in _receive(awslocal, target,
+                                        QUEUE.replace("MyQueue", "Encrypted"))] == ["secret body"]
     before = _answers(awslocal, target)
     conflict = awslocal("local", "import", str(export), "--passphrase-file", str(passphrase),
                         "--merge", *t)
