@@ -66,6 +66,10 @@ def pinned_clock(text: str) -> Clock:
 class Session:
     """What one invocation opens once: the state store, the clock, pending audit events."""
 
+    # The region and account AWSLOCAL_SEED seeds a state in, if this session creates it
+    # (Context.from_options sets the invocation's; otherwise the defaults).
+    seed_identity: tuple[str, str] | None = None
+
     def __init__(
         self,
         state_dir: str | Path | None = None,
@@ -101,6 +105,8 @@ class Session:
     @property
     def store(self) -> Store:
         """The store, opened on first use, inside this invocation's write transaction."""
+        if self._store is None and self._environ.get("AWSLOCAL_SEED"):
+            self._open_seeded()
         if self._store is None:
             from awslocal_cli.store import Store
 
@@ -111,6 +117,21 @@ class Session:
     @property
     def db(self) -> sqlite3.Connection:
         return self.store.conn
+
+    def _open_seeded(self) -> None:
+        """AWSLOCAL_SEED: open the store, applying the seed (committed on its own) if this
+        opening creates the state (awslocal_cli/portable/seed.py)."""
+        from awslocal_cli.store import DB_NAME, Store
+
+        new = not (self.state_dir / DB_NAME).exists()
+        self._store = Store.open(self.state_dir)
+        if new:
+            from awslocal_cli.portable.seed import apply_first_seed
+
+            region, account = self.seed_identity or (
+                DEFAULT_REGION, self._environ.get("AWSLOCAL_ACCOUNT_ID") or DEFAULT_ACCOUNT)
+            apply_first_seed(Context(self, region=region, account=account),
+                             str(self._environ["AWSLOCAL_SEED"]))
 
     @property
     def clock(self) -> Clock:
@@ -248,6 +269,7 @@ class Context:
         if clock is None and env.get("AWSLOCAL_NOW"):
             clock = pinned_clock(env["AWSLOCAL_NOW"])  # a bad value fails every command up front
         session = Session(state_dir, clock=clock, environ=env)
+        session.seed_identity = (region, account)  # where AWSLOCAL_SEED seeds a new state
         return cls(session, region=region, account=account, profile=profile)
 
     def derive(self, **changes: Any) -> Context:

@@ -129,7 +129,8 @@ def _generate_material(spec: str) -> bytes:
 
 def _insert_key(ctx: Context, spec: str, usage: str, origin: str, *, Policy: str | None,
                 Description: str | None, MultiRegion: bool | None,
-                CustomKeyStoreId: str | None, XksKeyId: str | None) -> Row:
+                CustomKeyStoreId: str | None, XksKeyId: str | None,
+                fixed_key_id: str | None = None) -> Row:
     """The new key's row, stored (EXTERNAL keys wait for their material in PendingImport)."""
     import uuid
 
@@ -145,6 +146,10 @@ def _insert_key(ctx: Context, spec: str, usage: str, origin: str, *, Policy: str
         "primary_region": ctx.region if MultiRegion else None,
         "custom_key_store_id": CustomKeyStoreId, "xks_key_id": XksKeyId,
     }
+    if fixed_key_id is not None:
+        # Seeds only (services/kms/seeding.py): CreateKey always draws a new id.
+        key_id = row["key_id"] = fixed_key_id
+        row["arn"] = key_arn(ctx.region, ctx.account, key_id)
     db.insert_key(ctx.db, ctx.account, ctx.region, row)
     key = db.get_key(ctx.db, ctx.account, ctx.region, key_id)
     assert key is not None
