@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import stat
 
 from awslocal_cli import __version__
 from awslocal_cli.errors import ConfigurationError
@@ -26,8 +25,10 @@ ROOT_KEY_BYTES = 32
 MIGRATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
 # The number of the last file in migrations/ (a test holds them together): an up-to-date state
 # is recognised from its user_version alone, without listing the directory.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BUSY_TIMEOUT_MS = 60_000
+# Free pages a command may leave before the file is shrunk (4 KiB pages: 1 MiB).
+FREE_PAGES_TO_VACUUM = 256
 
 _README = """\
 This directory holds the state of awslocal (https://pypi.org/project/awslocal-cli/):
@@ -100,6 +101,7 @@ class Store:
     def __init__(self, directory: str | Path, conn: sqlite3.Connection) -> None:
         self.path = os.fspath(directory)  # a string: the hot path stays free of pathlib
         self.conn = conn
+        self._root_key: bytes | None = None
 
     @property
     def directory(self) -> Path:
@@ -110,17 +112,30 @@ class Store:
     # -- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, directory: str | Path) -> Store:
-        """Open (creating if needed) the state in `directory`, applying pending migrations."""
+    def open(cls, directory: str | Path, *, check_root_key: bool = True) -> Store:
+        """Open (creating if needed) the state in `directory`, applying pending migrations.
+
+        Refused (ConfigurationError, exit 253): a directory or file another user owns or could
+        read or write, a symbolic link inside, an empty database next to a root key, and a
+        missing or different root key next to material wrapped by the one the state was made
+        with. `check_root_key=False` skips the last two, for `awslocal local check` and `reset`.
+        """
+        from awslocal_cli.store import trust
+
         directory = os.fspath(directory)
         # Every file SQLite creates here later (the WAL and its index too) is private.
         os.umask(0o077)
+        db_path = os.path.join(directory, DB_NAME)
         try:
             created = _ensure_directory(directory)
-            db_path = os.path.join(directory, DB_NAME)
+            for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", ROOT_KEY_NAME, "README"):
+                trust.check_file(os.path.join(directory, name), what=_WHAT.get(name, "state file"))
+            if check_root_key:
+                _refuse_empty_database(directory)
             if os.path.exists(db_path) and not os.access(db_path, os.R_OK | os.W_OK):
                 raise ConfigurationError(
-                    f"The state file {db_path} is not readable and writable by this user."
+                    f"The state file {db_path} is not readable and writable by this user. "
+                    f"Fix it with `chmod 600 {db_path}`."
                 )
             conn = sqlite3.connect(
                 db_path,
@@ -139,18 +154,31 @@ class Store:
         store = cls(directory, conn)
         try:
             # (sqlite3.connect's timeout already set the busy timeout.)
+            if created:
+                # Takes effect on a new database only (before its first table); older states
+                # are switched once by a VACUUM after migration 0007 (see _migrate). Not on
+                # every open: setting it writes the header, ~10 ms of fsync per command.
+                conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
             _enable_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             store._migrate()
+            if check_root_key:
+                store._check_root_key()
         except sqlite3.DatabaseError as exc:
             conn.close()
+            if "full" in str(exc):
+                raise ConfigurationError(
+                    f"The state in {directory} cannot be opened: the disk is full ({exc}). "
+                    "Free some space; `awslocal local reset --yes` works on a full disk."
+                ) from exc
             raise ConfigurationError(
                 f"The state in {directory} is corrupt or not an awslocal state "
                 f"({exc}). Move {db_path} aside or run `awslocal local reset --yes`."
             ) from exc
-        for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm"):
-            _make_private(os.path.join(directory, name))
+        except BaseException:
+            conn.close()
+            raise
         if created:
             _write_private(os.path.join(directory, "README"), _README.encode())
         return store
@@ -161,6 +189,8 @@ class Store:
             return
         files = migration_files()
         latest = files[-1][0] if files else 0
+        if current == latest:
+            return
         if current > latest:
             raise ConfigurationError(
                 f"The state in {self.directory} has schema version {current}, newer than this "
@@ -187,6 +217,14 @@ class Store:
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+        if self.conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 0:
+            # A state made before 0007: switch it to incremental auto-vacuum, which takes a
+            # VACUUM (outside any transaction). If another process holds the state or the disk
+            # is too full to rebuild it, the next migration-free open does not retry;
+            # `awslocal local reset` and `local check` mention it.
+            with contextlib.suppress(sqlite3.OperationalError):
+                self.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+                self.conn.execute("VACUUM")
 
     # -- transactions ------------------------------------------------------------------------
 
@@ -202,6 +240,26 @@ class Store:
     def commit(self) -> None:
         if self.conn.in_transaction:
             self.conn.execute("COMMIT")
+
+    def give_back_space(self, *, threshold: int = FREE_PAGES_TO_VACUUM) -> int:
+        """After a command: shrink the file when it left many free pages (large deletes,
+        purges); the number of pages returned. One cheap PRAGMA when there is nothing to do.
+
+        Outside any transaction. Best effort: a busy or full database keeps its free pages
+        (later writes reuse them) and the next command tries again.
+        """
+        conn = self.conn
+        try:
+            free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+            if free < threshold or conn.in_transaction:
+                return 0
+            # executescript steps the pragma to completion; execute() would free one page.
+            conn.executescript("PRAGMA incremental_vacuum;")
+            # In WAL mode the shrunk pages reach the file at a checkpoint; truncate the WAL.
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            return int(free)
+        except sqlite3.Error:
+            return 0
 
     def rollback(self) -> None:
         if self.conn.in_transaction:
@@ -247,24 +305,111 @@ class Store:
 
     # -- the root key ------------------------------------------------------------------------
 
-    def root_key(self) -> bytes:
-        """The 32-byte root key, created (atomically, 0600) on first use."""
+    def _read_root_key(self) -> bytes | None:
+        from awslocal_cli.store import trust
+
         path = os.path.join(self.path, ROOT_KEY_NAME)
         try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except FileNotFoundError:
-            data = _create_root_key(path)
+            data = trust.read_private(path, what="root key")
         except OSError as exc:
             raise ConfigurationError(
                 f"The root key {path} is not readable: {exc.strerror}."
             ) from exc
-        if len(data) != ROOT_KEY_BYTES:
+        if data is not None and len(data) != ROOT_KEY_BYTES:
             raise ConfigurationError(
                 f"The root key {path} is damaged (expected {ROOT_KEY_BYTES} bytes, found "
                 f"{len(data)}). Restore it from a backup or reset the state."
             )
         return data
+
+    def _check_root_key(self) -> None:
+        """Refuse a missing or different root.key next to material wrapped by the original.
+
+        The fingerprint in the `root_key` table is recorded the first time the key is used;
+        a state from before migration 0007 is fingerprinted once its key is shown to unwrap
+        its own KMS key material.
+        """
+        path = os.path.join(self.path, ROOT_KEY_NAME)
+        data = self._read_root_key()
+        row = self.conn.execute("SELECT fingerprint FROM root_key WHERE id = 1").fetchone()
+        if data is None:
+            if row is not None or self._holds_wrapped_material():
+                raise ConfigurationError(
+                    f"The root key {path} is missing, but {os.path.join(self.path, DB_NAME)} holds "
+                    "key material wrapped by it. Restore root.key from a backup of this state "
+                    "directory; awslocal will not make a new one, which would leave the stored "
+                    "keys, data keys and messages undecryptable. To discard the state instead, "
+                    "run `awslocal local reset --yes`."
+                )
+            return
+        fingerprint = root_key_fingerprint(data)
+        if row is None:
+            if not self._unwraps_own_material(data):
+                raise _wrong_root_key(path)
+            self._record_fingerprint(fingerprint)
+        elif row[0] != fingerprint:
+            raise _wrong_root_key(path)
+        self._root_key = data
+
+    def _holds_wrapped_material(self) -> bool:
+        return bool(self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM kms_key_material WHERE wrapped IS NOT NULL) "
+            "OR EXISTS (SELECT 1 FROM kms_import_tokens) "
+            "OR EXISTS (SELECT 1 FROM sqs_data_keys WHERE cached IS NOT NULL) "
+            "OR EXISTS (SELECT 1 FROM sns_data_keys) OR EXISTS (SELECT 1 FROM sns_signing)"
+        ).fetchone()[0])
+
+    def _unwraps_own_material(self, data: bytes) -> bool:
+        row = self.conn.execute(
+            "SELECT key_id, material_id, wrapped FROM kms_key_material "
+            "WHERE wrapped IS NOT NULL LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return True
+        from awslocal_cli import crypto
+
+        try:
+            crypto.unwrap_material(data, row[0], row[1], row[2])
+        except crypto.InvalidCiphertext:
+            return False
+        return True
+
+    def _record_fingerprint(self, fingerprint: str) -> None:
+        import time
+
+        def write() -> None:
+            self.conn.execute(
+                "INSERT INTO root_key (id, fingerprint, recorded) VALUES (1, ?, ?) "
+                "ON CONFLICT (id) DO NOTHING",
+                (fingerprint, time.time()),
+            )
+
+        if self.conn.in_transaction:
+            write()
+        else:
+            with self.transaction():
+                write()
+
+    def root_key(self) -> bytes:
+        """The 32-byte root key, created (atomically, 0600) on first use."""
+        if self._root_key is not None:
+            return self._root_key
+        data = self._read_root_key()
+        if data is None:
+            if self._holds_wrapped_material():
+                self._check_root_key()  # raises: the key is missing
+            data = _create_root_key(os.path.join(self.path, ROOT_KEY_NAME))
+            self._record_fingerprint(root_key_fingerprint(data))
+        else:
+            row = self.conn.execute("SELECT fingerprint FROM root_key WHERE id = 1").fetchone()
+            if row is None:
+                self._record_fingerprint(root_key_fingerprint(data))
+            elif row[0] != root_key_fingerprint(data):
+                raise _wrong_root_key(self.directory / ROOT_KEY_NAME)
+        self._root_key = data
+        return data
+
+    # -- inspection --------------------------------------------------------------------------
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:
@@ -288,33 +433,75 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
 
 
 def _ensure_directory(directory: str) -> bool:
-    """Create the directory 0700; True when it (or its state) is new."""
-    db_path = os.path.join(directory, DB_NAME)
-    if os.path.exists(directory):
-        if not os.path.isdir(directory):
-            raise ConfigurationError(f"The state directory {directory} is not a directory.")
-        if not os.access(directory, os.R_OK | os.W_OK | os.X_OK):
-            raise ConfigurationError(
-                f"The state directory {directory} is not readable and writable by this user."
-            )
-        new = not os.path.exists(db_path)
-        if new:
-            os.chmod(directory, 0o700)
-        return new
-    try:
-        os.makedirs(directory, mode=0o700)
-    except FileExistsError:  # another process made it first
-        return not os.path.exists(db_path)
-    os.chmod(directory, 0o700)
-    return True
+    """Create the directory 0700, or check an existing one is ours; True when its state is new."""
+    from awslocal_cli.store import trust
 
-
-def _make_private(path: str) -> None:
     try:
-        if stat.S_IMODE(os.stat(path).st_mode) & 0o077:
-            os.chmod(path, 0o600)
+        os.lstat(directory)
     except FileNotFoundError:
-        pass
+        try:
+            os.makedirs(directory, mode=0o700)
+        except FileExistsError:  # another process made it first
+            pass
+        else:
+            os.chmod(directory, 0o700)
+    fresh = not any(
+        os.path.lexists(os.path.join(directory, name)) for name in (DB_NAME, ROOT_KEY_NAME)
+    )
+    trust.check_directory(directory, fresh=fresh)
+    if not os.access(directory, os.R_OK | os.W_OK | os.X_OK):
+        raise ConfigurationError(
+            f"The state directory {directory} is not readable and writable by this user."
+        )
+    return not os.path.lexists(os.path.join(directory, DB_NAME))
+
+
+def _refuse_empty_database(directory: str) -> None:
+    """An empty state.db next to a root key is damage, not a new state."""
+    db_path = os.path.join(directory, DB_NAME)
+    try:
+        size = os.lstat(db_path).st_size
+    except FileNotFoundError:
+        return
+    if size:
+        return
+    try:
+        wal = os.lstat(os.path.join(directory, DB_NAME + "-wal")).st_size
+    except FileNotFoundError:
+        wal = 0
+    root_key = os.path.join(directory, ROOT_KEY_NAME)
+    if wal == 0 and os.path.lexists(root_key):
+        raise ConfigurationError(
+            f"The state database {db_path} is empty, but {root_key} shows this "
+            "state existed: the database was truncated or replaced. Restore state.db from a "
+            "backup of this directory, or start over with `awslocal local reset --yes`."
+        )
+
+
+_WHAT = {ROOT_KEY_NAME: "root key", "README": "state file", DB_NAME: "state database",
+         DB_NAME + "-wal": "state database's write-ahead log",
+         DB_NAME + "-shm": "state database's shared-memory index"}
+_FINGERPRINT_LABEL = b"awslocal/root-key-fingerprint/v1"
+
+
+def root_key_fingerprint(root_key: bytes) -> str:
+    """A MAC of a constant under the root key (BLAKE2b-256 keyed): names it, reveals nothing."""
+    try:
+        # hashlib.blake2b is this very class; importing hashlib would also load OpenSSL's
+        # libcrypto (_hashlib), on every command.
+        from _blake2 import blake2b
+    except ImportError:
+        from hashlib import blake2b
+
+    return blake2b(_FINGERPRINT_LABEL, key=root_key, digest_size=32).hexdigest()
+
+
+def _wrong_root_key(path: str | Path) -> ConfigurationError:
+    return ConfigurationError(
+        f"The root key {path} is not the one this state was made with (its fingerprint does "
+        "not match the one recorded in state.db): the key material in the state would not "
+        "open. Put the original root.key back, or start over with `awslocal local reset --yes`."
+    )
 
 
 def _write_private(path: str, data: bytes) -> None:

@@ -53,14 +53,6 @@ def _file_uri(path: str) -> str:
                                for b in os.fsencode(os.path.realpath(path)))
 
 
-def _read(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8") as f:
-            return f.read()
-    except FileNotFoundError:
-        return None
-
-
 def _signer(ctx: Context, account: str, region: str) -> tuple[bytes, str]:
     """The private key (PKCS#8 DER) and the SigningCertURL, created on first use."""
     memo = ctx.session.memo
@@ -80,20 +72,16 @@ def _signer(ctx: Context, account: str, region: str) -> tuple[bytes, str]:
         private = crypto.unwrap_material(root, "sns-signing", material_id, row["private_key"])
         pem = row["certificate"]
     path = _certificate_file(ctx, account, region)
-    if _read(path) != pem:
-        _write_certificate(path, pem)
+    from awslocal_cli.store import trust
+
+    folder = os.path.dirname(path)
+    trust.check_subdirectory(folder)  # sns/: ours, 0700, not a link (issue 12)
+    if trust.read_private(path, what="SNS certificate") != pem.encode():
+        from pathlib import Path  # trust.write_private takes a Path: only to (re)write it
+
+        trust.write_private(Path(folder), os.path.basename(path), pem.encode())
     memo[("sns-signer", account, region)] = (private, _file_uri(path))
     return memo[("sns-signer", account, region)]
-
-
-def _write_certificate(path: str, pem: str) -> None:
-    head, name = os.path.split(path)
-    os.makedirs(head, mode=0o700, exist_ok=True)
-    tmp = os.path.join(head, f".{name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(pem)
-    os.replace(tmp, path)
 
 
 def string_to_sign(message: dict[str, Any]) -> bytes:

@@ -1,0 +1,48 @@
+"""AWS wire protocols over the services: HTTP-shaped requests in, HTTP-shaped responses out.
+
+Two front doors hand requests here: `awslocal serve` (over HTTP) and the in-process boto3 route
+(awslocal_cli.sdk). This package turns a wire request into the API-shaped members of one
+operation, runs it through awslocal_cli.dispatch exactly as the CLI does, and renders the result
+(or the AwsError) the way AWS's endpoint answers, driven by the trimmed service models:
+
+- KMS and CloudTrail: JSON 1.1 (`X-Amz-Target: TrentService.<Op>`), errors `__type` + `message`.
+- SQS: JSON 1.0 (`X-Amz-Target: AmazonSQS.<Op>`, query-compatible error codes in the
+  `x-amzn-query-error` header) and the query protocol (`Action=...`, XML) of older SDKs.
+- SNS and STS: the query protocol, XML responses, `ErrorResponse` errors.
+
+Identity: the SigV4 `Authorization` header (or a presigned URL's `X-Amz-Credential`) is parsed,
+not verified. Its credential scope gives the region, and its access key id names the caller the
+way `--profile` does on the CLI: the profile of the shared credentials file
+(`AWS_SHARED_CREDENTIALS_FILE`, default `~/.aws/credentials`) whose `aws_access_key_id` it is,
+else the access key id itself (so `aws_access_key_id = alice` calls as
+`arn:aws:iam::<account>:user/alice`). Requests without credentials are refused, as AWS refuses
+them (MissingAuthenticationToken).
+
+botocore is imported nowhere in this package; the CLI never imports it.
+"""
+
+from __future__ import annotations
+
+from awslocal_cli.wire.messages import WireRequest, WireResponse
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
+    from awslocal_cli.clock import Clock
+
+__all__ = ["WireRequest", "WireResponse", "handle"]
+
+
+def handle(
+    request: WireRequest,
+    *,
+    state_dir: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    clock: Clock | None = None,
+) -> WireResponse:
+    """Answer one wire request on the state directory; never raises."""
+    from awslocal_cli.wire.handler import handle_request
+
+    return handle_request(request, state_dir=state_dir, environ=environ, clock=clock)
