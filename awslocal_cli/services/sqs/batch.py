@@ -54,6 +54,28 @@ def savepoint(ctx: Context, fn: Callable[..., Any], *args: Any) -> Any:
     return result
 
 
+_INVALID = "One or more parameters are invalid. Reason: "
+_NOT_VALIDATED = "One or more parameters cannot be validated. Reason: "
+
+
+def entry_message(exc: AwsError) -> str:
+    """A failed entry's Message, as AWS words it for batch entries.
+
+    A parameter check that SendMessage words "One or more parameters are invalid. Reason: ..."
+    is "One or more parameters cannot be validated. Reason: ..." in a batch entry, and an
+    attribute check that SendMessage answers with its bare reason carries the same prefix
+    (recorded responses: an empty String attribute in a SendMessageBatch entry).
+    """
+    text = exc.message
+    if exc.code != err.InvalidParameterValue.code:
+        return text
+    if text.startswith(_INVALID):
+        return _NOT_VALIDATED + text[len(_INVALID):]
+    if text.startswith("Message (") or text.startswith("The message attribute"):
+        return _NOT_VALIDATED + text
+    return text
+
+
 def run_entries(ctx: Context, entries: list[Entry],
                 one: Callable[[Entry], dict[str, Any] | None]) -> dict[str, Any]:
     """{"Successful": [...], "Failed": [...]}: each entry succeeds or fails on its own."""
@@ -64,7 +86,7 @@ def run_entries(ctx: Context, entries: list[Entry],
             result = savepoint(ctx, one, entry)
         except AwsError as exc:
             failed.append({"Id": entry["Id"], "SenderFault": bool(exc.sender_fault),
-                           "Code": exc.code, "Message": exc.message})
+                           "Code": exc.code, "Message": entry_message(exc)})
             continue
         ok.append({"Id": entry["Id"], **(result or {})})
     return {"Successful": ok, "Failed": failed}
