@@ -93,16 +93,15 @@ def validate(ctx: Context, given: dict[str, Any], *, fifo: bool, name: str,
 def _check_fifo_flag(value: str, fifo: bool, creating: bool) -> None:
     """FifoQueue as AWS takes it (recorded responses).
 
-    A standard queue knows no FifoQueue attribute: `false` is "Unknown Attribute FifoQueue."
-    when creating or setting. On an existing FIFO queue `true` changes nothing; asking for the
-    other type is "Modifying queue type is not supported." (for a standard queue asked to
-    become FIFO this wording is inferred from the FIFO case, not recorded).
+    A standard queue knows no FifoQueue attribute: `FifoQueue=false` when creating, and either
+    value when setting, is "Unknown Attribute FifoQueue.". On an existing FIFO queue `true`
+    changes nothing and `false` is "Modifying queue type is not supported.".
     """
     if not is_true(value) and value.lower() != "false":
         raise invalid_value("FifoQueue")
-    if not fifo and not is_true(value):
+    if not fifo:
         raise err.InvalidAttributeName("Unknown Attribute FifoQueue.")
-    if not creating and is_true(value) != fifo:
+    if not creating and not is_true(value):
         raise invalid_value("FifoQueue", "Modifying queue type is not supported.")
 
 

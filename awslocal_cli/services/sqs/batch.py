@@ -62,17 +62,13 @@ def entry_message(exc: AwsError) -> str:
     """A failed entry's Message, as AWS words it for batch entries.
 
     A parameter check that SendMessage words "One or more parameters are invalid. Reason: ..."
-    is "One or more parameters cannot be validated. Reason: ..." in a batch entry, and an
-    attribute check that SendMessage answers with its bare reason carries the same prefix
-    (recorded responses: an empty String attribute in a SendMessageBatch entry).
+    is "One or more parameters cannot be validated. Reason: ..." in a batch entry (recorded
+    responses: a body over MaximumMessageSize). Other entry failures keep SendMessage's
+    wording; AWS's batch wording for them was not recorded.
     """
     text = exc.message
-    if exc.code != err.InvalidParameterValue.code:
-        return text
-    if text.startswith(_INVALID):
+    if exc.code == err.InvalidParameterValue.code and text.startswith(_INVALID):
         return _NOT_VALIDATED + text[len(_INVALID):]
-    if text.startswith("Message (") or text.startswith("The message attribute"):
-        return _NOT_VALIDATED + text
     return text
 
 

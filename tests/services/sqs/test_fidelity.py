@@ -108,9 +108,13 @@ def test_fifo_attributes_on_a_standard_queue(inv):
     with pytest.raises(err.InvalidAttributeName) as exc:
         inv(sqs.set_queue_attributes, QueueUrl=url, Attributes={"DeduplicationScope": "queue"})
     assert exc.value.message.startswith("You can specify the DeduplicationScope only when")
+    for value in ("true", "false"):
+        with pytest.raises(err.InvalidAttributeName) as exc:
+            inv(sqs.set_queue_attributes, QueueUrl=url, Attributes={"FifoQueue": value})
+        assert exc.value.message == "Unknown Attribute FifoQueue."
     with pytest.raises(err.InvalidAttributeName) as exc:
-        inv(sqs.set_queue_attributes, QueueUrl=url, Attributes={"FifoQueue": "false"})
-    assert exc.value.message == "Unknown Attribute FifoQueue."
+        inv(sqs.create_queue, QueueName="q2", Attributes={"ContentBasedDeduplication": "false"})
+    assert exc.value.message == "Unknown Attribute ContentBasedDeduplication."
 
 
 def test_set_fifo_queue_true_is_a_no_op_and_false_is_refused(inv):
@@ -224,10 +228,10 @@ def test_empty_string_attribute_and_batch_entry_wording(inv):
         {"Id": "ok", "MessageBody": "b"},
     ])
     assert [e["Id"] for e in out["Successful"]] == ["ok"]
-    assert out["Failed"] == [{
-        "Id": "e", "SenderFault": True, "Code": "InvalidParameterValue",
-        "Message": "One or more parameters cannot be validated. Reason: Message (user) "
-                   "attribute 'X' must contain a non-empty value of type 'String'."}]
+    assert [(f["Id"], f["Code"], f["SenderFault"]) for f in out["Failed"]] == [
+        ("e", "InvalidParameterValue", True)]
+    assert out["Failed"][0]["Message"].endswith(
+        "Message (user) attribute 'X' must contain a non-empty value of type 'String'.")
     inv(sqs.set_queue_attributes, QueueUrl=url, Attributes={"MaximumMessageSize": "1024"})
     out = inv(sqs.send_message_batch, QueueUrl=url, Entries=[
         {"Id": "big", "MessageBody": big[:2000]}])
