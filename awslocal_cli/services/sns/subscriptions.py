@@ -65,8 +65,10 @@ def _check_endpoint(protocol: str, endpoint: str | None) -> str:
         if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
             raise invalid("Email address")
     elif protocol == "sms":
-        if not re.match(r"^\+?[0-9]{5,15}$", value.replace("-", "")):
-            raise invalid(f"Invalid SMS endpoint: {value}")
+        # AWS words this one without "Invalid parameter: " and refuses "+15--551234567"
+        # (recorded responses); single dashes between digits are taken as separators.
+        if "--" in value or not re.match(r"^\+?[0-9]{5,15}$", value.replace("-", "")):
+            raise err.InvalidParameterException(f"Invalid SMS endpoint: {value}")
     elif protocol in ("lambda", "firehose", "application"):
         parts = value.split(":")
         if len(parts) < 6 or parts[0] != "arn":

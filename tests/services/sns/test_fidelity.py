@@ -7,7 +7,8 @@ import json
 import pytest
 
 from awslocal_cli.errors import AwsError
-from awslocal_cli.services import sns
+from awslocal_cli.services import sns, sqs
+from tests.services.sns.util import topic_queue
 
 ARN = "arn:aws:sns:us-east-1:123456789012:"
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:q"
@@ -207,3 +208,105 @@ def test_set_subscription_attributes_wording_has_no_attributes_prefix(inv, name,
     assert _error(inv, sns.subscribe, TopicArn=topic, Protocol="sqs", Endpoint=QUEUE + "2",
                   Attributes={name: value}) == (
         "InvalidParameter", f"Invalid parameter: Attributes Reason: {reason}")
+
+
+# -- message attributes, and what fails a whole PublishBatch -------------------------------------
+
+
+_BAD_ATTRIBUTES = [
+    ({"attr1": {"DataType": "String", "StringValue": ""}}, "ParameterValueInvalid",
+     "The message attribute 'attr1' must contain non-empty message attribute value for "
+     "message attribute type 'String'."),
+    ({"attr1": {"DataType": "String"}}, "ParameterValueInvalid",
+     "The message attribute 'attr1' must contain non-empty message attribute value for "
+     "message attribute type 'String'."),
+    ({"attr1": {"DataType": "Binary", "BinaryValue": b""}}, "ParameterValueInvalid",
+     "The message attribute 'attr1' must contain non-empty message attribute value for "
+     "message attribute type 'Binary'."),
+    ({"attr1": {"DataType": "String", "BinaryValue": b"123"}}, "ParameterValueInvalid",
+     "The message attribute 'attr1' with type 'String' must use field 'String'."),
+    ({"attr1": {"DataType": "Number", "BinaryValue": b"123"}}, "ParameterValueInvalid",
+     "The message attribute 'attr1' with type 'Number' must use field 'String'."),
+    ({"attr1": {"DataType": "Binary", "StringValue": "123"}}, "ParameterValueInvalid",
+     "The message attribute 'attr1' with type 'Binary' must use field 'Binary'."),
+    ({"attr1": {"DataType": "InvalidType", "StringValue": "123"}}, "ParameterValueInvalid",
+     "The message attribute 'attr1' has an invalid message attribute type, the set of "
+     "supported type prefixes is Binary, Number, and String."),
+    ({"a" * 257: {"DataType": "String", "StringValue": "123"}}, "ParameterValueInvalid",
+     "Length of message attribute name must be less than 256 bytes."),
+    ({"a^*?": {"DataType": "String", "StringValue": "123"}}, "ParameterValueInvalid",
+     "Invalid non-alphanumeric character '#x5E' was found in the message attribute name. Can "
+     "only include alphanumeric characters, hyphens, underscores, or dots."),
+    ({".abc": {"DataType": "String", "StringValue": "123"}}, "ParameterValueInvalid",
+     "Invalid message attribute name starting with character '.' was found."),
+    ({"abc.": {"DataType": "String", "StringValue": "123"}}, "ParameterValueInvalid",
+     "Invalid message attribute name ending with character '.' was found."),
+    ({"a..bc": {"DataType": "String", "StringValue": "123"}}, "ParameterValueInvalid",
+     "Message attribute name can not have successive '.' character."),
+]
+
+
+@pytest.mark.parametrize(("attributes", "code", "message"), _BAD_ATTRIBUTES)
+def test_bad_message_attributes_fail_publish_and_the_whole_batch(inv, attributes, code,
+                                                                 message):
+    topic = inv(sns.create_topic, Name="t")["TopicArn"]
+    assert _error(inv, sns.publish, TopicArn=topic, Message="m",
+                  MessageAttributes=attributes) == (code, message)
+    assert _error(inv, sns.publish_batch, TopicArn=topic, PublishBatchRequestEntries=[
+        {"Id": "1", "Message": "test-batch", "MessageAttributes": attributes},
+        {"Id": "3", "Message": "valid-batch"}]) == (code, message)
+
+
+def test_a_missing_data_type_is_a_validation_error_with_its_path(inv):
+    topic = inv(sns.create_topic, Name="t")["TopicArn"]
+    attributes = {"attr1": {"StringValue": "value"}}
+    assert _error(inv, sns.publish, TopicArn=topic, Message="m",
+                  MessageAttributes=attributes) == (
+        "ValidationError", "1 validation error detected: Value null at "
+        "'messageAttributes.attr1.member.dataType' failed to satisfy constraint: Member must "
+        "not be null")
+    assert _error(inv, sns.publish_batch, TopicArn=topic, PublishBatchRequestEntries=[
+        {"Id": "1", "Message": "m", "MessageAttributes": attributes}]) == (
+        "ValidationError", "1 validation error detected: Value null at "
+        "'publishBatchRequestEntries.1.member.messageAttributes.attr1.member.dataType' failed "
+        "to satisfy constraint: Member must not be null")
+
+
+def test_fifo_batch_entries_without_ids_or_a_default_fail_the_request(inv):
+    topic = inv(sns.create_topic, Name="t.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
+    url, queue = topic_queue(inv, "q.fifo", topic)
+    inv(sns.subscribe, TopicArn=topic, Protocol="sqs", Endpoint=queue)
+    good = {"Id": "ok", "Message": "m", "MessageGroupId": "g", "MessageDeduplicationId": "d"}
+    cases = [
+        ({"Id": "1", "Message": "no group"},
+         "Invalid parameter: The MessageGroupId parameter is required for FIFO topics"),
+        ({"Id": "1", "Message": "no dedup", "MessageGroupId": "msg1"},
+         "Invalid parameter: The topic should either have ContentBasedDeduplication enabled "
+         "or MessageDeduplicationId provided explicitly"),
+        ({"Id": "1", "Message": json.dumps({"sqs": "test sqs"}), "MessageStructure": "json"},
+         "Invalid parameter: Message Structure - No default entry in JSON message body"),
+    ]
+    for entry, message in cases:
+        assert _error(inv, sns.publish_batch, TopicArn=topic,
+                      PublishBatchRequestEntries=[good, entry]) == ("InvalidParameter", message)
+    assert _error(inv, sns.publish_batch, TopicArn=topic, PublishBatchRequestEntries=[
+        {"Id": f"Id_{i}", "Message": "m"} for i in range(11)]) == (
+        "TooManyEntriesInBatchRequest",
+        "The batch request contains more entries than permissible.")
+    assert _error(inv, sns.publish_batch, TopicArn=topic, PublishBatchRequestEntries=[
+        {"Id": "1", "Message": "m"}] * 2) == (
+        "BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id.")
+    # Nothing of the refused batches was delivered, not even their good entry.
+    assert inv(sqs.receive_message, QueueUrl=url, MaxNumberOfMessages=10) == {}
+    first = inv(sns.publish_batch, TopicArn=topic, PublishBatchRequestEntries=[good])
+    assert [e["Id"] for e in first["Successful"]] == ["ok"]
+    got = inv(sqs.receive_message, QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    assert len(got) == 1
+
+
+@pytest.mark.parametrize("number", ["+15--551234567", "NAA+15551234567", "+15551234567.",
+                                    "/+15551234567", "invalid-number"])
+def test_bad_sms_endpoints(inv, number):
+    topic = inv(sns.create_topic, Name="t")["TopicArn"]
+    assert _error(inv, sns.subscribe, TopicArn=topic, Protocol="sms", Endpoint=number) == (
+        "InvalidParameter", f"Invalid SMS endpoint: {number}")
