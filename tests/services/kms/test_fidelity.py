@@ -169,3 +169,19 @@ def test_replicating_a_replica_says_multi_region_primary_key(inv) -> None:
         inv(kms.replicate_key, KeyId=key, ReplicaRegion="ap-south-1", region="eu-west-1")
     assert exc.value.message == \
         f"{replica['ReplicaKeyMetadata']['Arn']} is not a multi-region primary key."
+
+
+def test_expiring_material_needs_a_valid_to(inv) -> None:
+    import os
+
+    from awslocal_cli import crypto
+
+    key = make_key(inv, Origin="EXTERNAL")["KeyId"]
+    params = inv(kms.get_parameters_for_import, KeyId=key,
+                 WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048")
+    wrapped = crypto.wrap_for_import(params["PublicKey"], "RSAES_OAEP_SHA_256", os.urandom(32))
+    with pytest.raises(err.ValidationException) as exc:
+        inv(kms.import_key_material, KeyId=key, ImportToken=params["ImportToken"],
+            EncryptedKeyMaterial=wrapped, ExpirationModel="KEY_MATERIAL_EXPIRES")
+    assert exc.value.message == ("A validTo date must be set if the ExpirationModel is "
+                                 "KEY_MATERIAL_EXPIRES")
