@@ -1,4 +1,5 @@
-"""Multi-Region keys: ReplicateKey and UpdatePrimaryRegion (both complete at once)."""
+"""Multi-Region keys: ReplicateKey (the replica is Creating for a moment) and
+UpdatePrimaryRegion (completes at once)."""
 
 from __future__ import annotations
 
