@@ -185,3 +185,27 @@ def test_expiring_material_needs_a_valid_to(inv) -> None:
             EncryptedKeyMaterial=wrapped, ExpirationModel="KEY_MATERIAL_EXPIRES")
     assert exc.value.message == ("A validTo date must be set if the ExpirationModel is "
                                  "KEY_MATERIAL_EXPIRES")
+
+
+def test_grant_tokens_stay_in_their_region(inv) -> None:
+    import json
+
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:user/default"},
+        "Action": "kms:*", "Resource": "*"}]})
+    key = make_key(inv, MultiRegion=True, Policy=policy)["KeyId"]
+    inv(kms.replicate_key, KeyId=key, ReplicaRegion="eu-west-1", Policy=policy)
+    inv.advance(seconds=3)
+    grantee = "arn:aws:iam::123456789012:user/app"
+    grant = inv(kms.create_grant, KeyId=key, GranteePrincipal=grantee,
+                Operations=["Encrypt"])
+    # The primary's grant token authorizes the grantee on the primary...
+    assert inv(kms.encrypt, KeyId=key, Plaintext=b"x", GrantTokens=[grant["GrantToken"]],
+               profile="app")["KeyId"].startswith("arn:aws:kms:us-east-1:")
+    # ...not on the replica, which shares the key id but not the grants.
+    with pytest.raises(err.AccessDeniedException):
+        inv(kms.encrypt, KeyId=key, Plaintext=b"x", GrantTokens=[grant["GrantToken"]],
+            profile="app", region="eu-west-1")
+    with pytest.raises(err.InvalidGrantTokenException):
+        inv(kms.retire_grant, GrantToken=grant["GrantToken"], region="eu-west-1")
+    assert inv(kms.retire_grant, GrantToken=grant["GrantToken"]) == {}
