@@ -59,6 +59,14 @@ def test_publish_target_arn_and_tags_of_another_region(inv):
     assert len(inv(sns.list_subscriptions)["Subscriptions"]) == 1
 
 
+def test_data_protection_policy_of_a_topic_of_another_region(inv):
+    topic = inv(sns.create_topic, Name="t")["TopicArn"]
+    for fn, extra in ((sns.get_data_protection_policy, {}),
+                      (sns.put_data_protection_policy, {"DataProtectionPolicy": "{}"})):
+        assert _error(inv, fn, ResourceArn=topic, region="eu-west-1", **extra) == (
+            "InvalidParameter", "Invalid parameter: ResourceArn")
+
+
 def test_a_queue_of_another_region_can_be_subscribed(inv):
     topic = inv(sns.create_topic, Name="t")["TopicArn"]
     other = "arn:aws:sqs:eu-west-1:123456789012:q"
