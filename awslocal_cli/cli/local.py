@@ -320,3 +320,23 @@ def opt_out(ctx: click.Context, phone_number: str) -> None:
         return sns.check_if_phone_number_is_opted_out(context, phoneNumber=phone_number)
 
     _run(ctx, body, "OptOut")
+
+
+@local.command("confirm-subscription", context_settings=SETTINGS)
+@click.option("--subscription-arn", help="The pending subscription (from awslocal local outbox).")
+@click.option("--all-pending", is_flag=True, help="Confirm every pending subscription of the "
+              "region.")
+@click.pass_context
+def confirm_subscription(ctx: click.Context, subscription_arn: str | None,
+                         all_pending: bool) -> None:
+    """Confirm pending email, email-json or HTTP/S subscriptions as clicking the link would.
+
+    The link calls ConfirmSubscription with the token sent to the endpoint; this does the same
+    with the stored token. Example: awslocal local confirm-subscription --all-pending
+    """
+    if (subscription_arn is None) == (not all_pending):
+        raise UsageError("give one of --subscription-arn ARN or --all-pending")
+    from awslocal_cli.services import sns
+
+    _run(ctx, lambda c: sns.confirm_pending(c, subscription_arn=subscription_arn,
+                                            all_pending=all_pending), "ConfirmSubscription")

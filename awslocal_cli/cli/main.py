@@ -137,7 +137,12 @@ def run(argv: list[str]) -> int:
         rest = _help_to_flag(rest)
         if not rest:
             raise UsageError("the following arguments are required: command")
-        if len(rest) >= 2 and rest[0] in SERVICES and "--help" not in rest:
+        if "--help" in rest:
+            from awslocal_cli.cli.help import show
+
+            show(rest, opts)
+            return ExitCode.OK
+        if len(rest) >= 2 and rest[0] in SERVICES:
             from awslocal_cli.cli.operation import find_operation
 
             operation = find_operation(rest[0], rest[1])
@@ -192,7 +197,7 @@ def run(argv: list[str]) -> int:
 
 def _help_to_flag(rest: list[str]) -> list[str]:
     """`awslocal sqs help`, `awslocal sqs send-message help` -> `--help`, as the AWS CLI reads."""
-    if rest and rest[-1] == "help" and len(rest) <= 3:
+    if rest and rest[-1] == "help" and (len(rest) <= 3 or rest[0] == "local"):
         return [*rest[:-1], "--help"]
     return rest
 

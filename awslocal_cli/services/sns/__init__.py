@@ -91,6 +91,7 @@ _LAZY = {
                     "data_protection"),
     **dict.fromkeys(("deliveries", "outbox"), "delivery_log"),
     "schedule_if_due": "http_delivery",
+    "confirm_pending": "subscriptions",
 }
 
 
