@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     """The `awslocal` console script."""
     args = sys.argv[1:] if argv is None else argv
     if os.environ.get("_AWSLOCAL_COMPLETE"):
-        from awslocal_cli.cli.tree import complete
+        from awslocal_cli.cli.complete import complete
 
         complete()
     sys.exit(run(list(args)))
