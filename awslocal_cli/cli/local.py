@@ -32,7 +32,11 @@ def _run(ctx: click.Context, body: Callable[[Any], dict[str, Any] | None], title
     context = _context(ctx)
     with context.session:
         result = body(context)
-    if result is not None:
+    if result is not None and opts.output == "table" and opts.query is None:
+        from awslocal_cli.cli import localtable  # tables that fit the terminal's width
+
+        localtable.render(result, title, sys.stdout)
+    elif result is not None:
         render(result, output=opts.output, query=opts.query, operation_name=title, color=opts.color)
     from awslocal_cli.dispatch import finish
 
@@ -62,12 +66,22 @@ def _clock_view(context: Any) -> dict[str, Any]:
 
     pinned = bool(os.environ.get("AWSLOCAL_NOW"))
     offset = context.store.clock_offset()
-    return {
+    view = {
         "Now": context.now(),
         "OffsetSeconds": offset,
         "Offset": format_duration(offset),
         "PinnedByAWSLOCAL_NOW": pinned,
     }
+    if offset:
+        view["Note"] = CLOCK_NOTE
+    return view
+
+
+# A moved clock is part of the state, like a key or a queue: say so wherever it shows.
+CLOCK_NOTE = (
+    "The moved clock is stored in this state directory: every later command on it sees this "
+    "time, until `awslocal local clock reset` (or `local reset`)."
+)
 
 
 def _set_offset(context: Any, offset: float) -> dict[str, Any]:
@@ -174,6 +188,8 @@ def _info(context: Any) -> dict[str, Any]:
         "Account": context.account,
         "Region": context.region,
         "Now": context.now(),
+        "ClockOffsetSeconds": store.clock_offset(),
+        **({"ClockNote": CLOCK_NOTE} if store.clock_offset() else {}),
         "Counts": counts,
     }
 
