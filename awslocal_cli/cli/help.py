@@ -69,18 +69,43 @@ _docs: dict[str, Any] = {}
 
 
 def aws_docs(service: str) -> dict[str, Any] | None:
-    """botocore's full model of `service` (with its documentation), or None without botocore."""
+    """botocore's full model of `service` (with its documentation), or None without botocore.
+
+    Read straight from botocore's data directory: importing botocore.loaders would pull in
+    urllib3 and friends, several times the cost of the rest of a help page.
+    """
     if service not in _docs:
-        try:
-            import botocore.loaders
-        except ImportError:
-            _docs[service] = None
-        else:
-            try:
-                _docs[service] = botocore.loaders.Loader().load_service_model(service, "service-2")
-            except Exception:  # a botocore without this service: fall back to our models
-                _docs[service] = None
+        _docs[service] = _read_botocore_model(service)
     return _docs[service]
+
+
+def _read_botocore_model(service: str) -> dict[str, Any] | None:
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("botocore")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    import json
+    from pathlib import Path
+
+    for location in spec.submodule_search_locations:
+        versions = sorted((Path(location) / "data" / service).glob("*/service-2.json*"))
+        if not versions:
+            continue
+        path = versions[-1]  # the newest API version, as botocore's loader picks
+        try:
+            if path.suffix == ".gz":
+                import gzip
+
+                with gzip.open(path, "rt", encoding="utf-8") as handle:
+                    return json.load(handle)
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+    return None
 
 
 class _TextParser(HTMLParser):

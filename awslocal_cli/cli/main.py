@@ -197,7 +197,8 @@ def run(argv: list[str]) -> int:
 
 def _help_to_flag(rest: list[str]) -> list[str]:
     """`awslocal sqs help`, `awslocal sqs send-message help` -> `--help`, as the AWS CLI reads."""
-    if rest and rest[-1] == "help" and (len(rest) <= 3 or rest[0] == "local"):
+    commands_only = not any(word.startswith("-") for word in rest)
+    if rest and rest[-1] == "help" and (len(rest) <= 3 or (rest[0] == "local" and commands_only)):
         return [*rest[:-1], "--help"]
     return rest
 
