@@ -8,7 +8,9 @@ _awslocal() {
     reply=("${(@f)$(_AWSLOCAL_COMPLETE=zsh _AWSLOCAL_CURRENT="${(Q)PREFIX}" \
         "${words[1]}" "${(@Q)words[2,CURRENT-1]}" 2>/dev/null)}")
     reply=(${reply:#})
-    compadd -Q -S ' ' -a reply
+    local -a dirs=(${(M)reply:#*/}) rest=(${reply:#*/})
+    compadd -Q -S ' ' -a rest
+    compadd -Q -S '' -a dirs
 }
 if [[ $zsh_eval_context[-1] == loadautofunc ]]; then
     _awslocal "$@"

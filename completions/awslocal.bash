@@ -13,6 +13,8 @@ _awslocal_complete() {
     local IFS=$'\n'
     COMPREPLY=($(_AWSLOCAL_COMPLETE=bash _AWSLOCAL_CURRENT="$cur" \
         _AWSLOCAL_WORDBREAKS="$COMP_WORDBREAKS" "${args[0]}" "${args[@]:1}" 2>/dev/null))
+    # a directory (file://dir/) is not finished: no space after it
+    if [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == */ ]]; then compopt -o nospace; fi
     return 0
 }
 complete -o nosort -F _awslocal_complete awslocal awslocal-cli

@@ -91,6 +91,18 @@ def test_resource_names_from_the_local_state(state):
     assert candidates(["--region", "eu-west-1", "sqs", "send-message", "--queue-url"], "") == []
 
 
+def test_file_values_complete_paths(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "message.txt").write_text("hello")
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "keys" / "wrapped.bin").write_bytes(b"x")
+    assert candidates(["kms", "encrypt", "--plaintext"], "fileb://m") == ["fileb://message.txt"]
+    assert candidates(["kms", "encrypt", "--plaintext"], "fileb://") == [
+        "fileb://keys/", "fileb://message.txt"]
+    assert candidates(["sqs", "send-message", "--message-body"], "file://keys/") == [
+        "file://keys/wrapped.bin"]
+
+
 def test_completion_never_creates_or_migrates_a_state(tmp_path, monkeypatch):
     missing = tmp_path / "nothing-here"
     monkeypatch.setenv("AWSLOCAL_STATE_DIR", str(missing))
@@ -213,6 +225,9 @@ SESSION = [
     ("awslocal --output yaml-s\tsts get-caller-identity", r"- Account: '123456789012'\n"),
     ("awslocal --profile ali\tsts get-caller-identity --query Arn --output text",
      r"\narn:aws:iam::123456789012:user/alice\n"),
+    # file:// values complete paths (message.txt holds "hello": its MD5 is printed)
+    ("awslocal sqs send-message --queue-url https://sqs\t--message-body file://mess\t"
+     "--query MD5OfMessageBody --output text", r"\n5d41402abc4b2a76b9719d911017c592\n"),
 ]
 
 
@@ -253,6 +268,7 @@ def test_completion_in_an_interactive_shell(shell, state, tmp_path):
     if shutil.which("awslocal", path=str(BIN)) is None:
         pytest.skip("no awslocal console script beside this interpreter")
     argv, setup = SHELLS[shell]
+    (tmp_path / "message.txt").write_text("hello")
     terminal = Terminal(argv, _shell_env(state, tmp_path), tmp_path)
     try:
         time.sleep(0.5)
