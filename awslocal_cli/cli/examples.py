@@ -10,6 +10,15 @@ every example against a fresh state; an operation for which neither works fails 
 from __future__ import annotations
 
 _Q = "--output text --query"
+_CREATE_STORE = (
+    "awslocal kms create-custom-key-store --custom-key-store-name example-xks "
+    "--custom-key-store-type EXTERNAL_KEY_STORE "
+    "--xks-proxy-uri-endpoint https://xks.example.com "
+    "--xks-proxy-uri-path /kms/xks/v1 --xks-proxy-connectivity PUBLIC_ENDPOINT "
+    "--xks-proxy-authentication-credential "
+    "AccessKeyId=ABCDEFGHIJKLMNOPQRST,"
+    "RawSecretAccessKey=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+)
 # Variable -> the lines that set it (which may use variables defined above them).
 SETUP: dict[str, list[str]] = {
     "KEY_ID": [f"KEY_ID=$(awslocal kms create-key --description example {_Q} KeyMetadata.KeyId)"],
@@ -59,16 +68,7 @@ SETUP: dict[str, list[str]] = {
         "--grantee-principal arn:aws:iam::123456789012:user/alice --operations Decrypt "
         f"{_Q} GrantId)"
     ],
-    "STORE_ID": [
-        "STORE_ID=$(awslocal kms create-custom-key-store --custom-key-store-name example-xks "
-        "--custom-key-store-type EXTERNAL_KEY_STORE "
-        "--xks-proxy-uri-endpoint https://xks.example.com "
-        "--xks-proxy-uri-path /kms/xks/v1 --xks-proxy-connectivity PUBLIC_ENDPOINT "
-        "--xks-proxy-authentication-credential "
-        "AccessKeyId=ABCDEFGHIJKLMNOPQRST,"
-        "RawSecretAccessKey=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG "
-        f"{_Q} CustomKeyStoreId)"
-    ],
+    "STORE_ID": [f"STORE_ID=$({_CREATE_STORE} {_Q} CustomKeyStoreId)"],
     "QUEUE_URL": [f"QUEUE_URL=$(awslocal sqs create-queue --queue-name example {_Q} QueueUrl)"],
     "QUEUE_ARN": [
         'QUEUE_ARN=$(awslocal sqs get-queue-attributes --queue-url "$QUEUE_URL" '
@@ -126,7 +126,7 @@ EXAMPLES: dict[tuple[str, str], tuple[str, str]] = {
     ),
     ("kms", "CreateCustomKeyStore"): (
         "To create an external key store record (no proxy is contacted)",
-        SETUP["STORE_ID"][0].split("=", 1)[1][2:-len(f" {_Q} CustomKeyStoreId)")],
+        _CREATE_STORE,
     ),
     ("kms", "CreateGrant"): (
         "To let another principal decrypt with a key",
