@@ -2,8 +2,10 @@
 
 How blocks are picked (keep this in mind when adding README sections):
 - a fenced block whose info string is `sh` is run, in order, each one twice in a row, with
-  `bash -e -o pipefail` in a temporary directory, this environment's `awslocal` first on PATH
-  and AWSLOCAL_STATE_DIR pointing at one temporary state shared by all blocks. Indented fences
+  `bash -e -o pipefail` in a temporary directory that looks like the checkout (a link to each
+  of its top-level entries, so `state/examples/...` resolves, while files a snippet writes stay
+  in the temporary directory), this environment's `awslocal` first on PATH and
+  AWSLOCAL_STATE_DIR pointing at one temporary state shared by all blocks. Indented fences
   (inside list items) count too.
 - a block whose first line is `# readme-test: skip (reason)` is shown to readers but not run:
   use it for what installs packages, edits shell start-up files, needs the network (HTTPS
@@ -77,6 +79,9 @@ def test_readme_snippets_run_twice(tmp_path):
         pytest.skip("no awslocal console script beside this interpreter")
     work = tmp_path / "work"
     work.mkdir()
+    for entry in ROOT.iterdir():
+        if entry.name not in (".git", ".venv", ".venv-ci") and not entry.name.startswith("."):
+            (work / entry.name).symlink_to(entry)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AWSLOCAL_"))}
     env.update(
         PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",

@@ -178,6 +178,15 @@ def run(argv: list[str]) -> int:
             report_cli_error(ParamValidationError(str(exc)), opts, stderr)
             return ExitCode.USAGE
 
+        bad = _not_utf8(exc, argv)
+        if bad is not None:
+            # Bytes that are not UTF-8 reach us as surrogate escapes (PEP 383); values the
+            # checks above did not reject fail where they meet UTF-8 (SQLite, JSON): say so.
+            report_cli_error(ParamValidationError(
+                f"Parameter validation failed: the command line holds bytes that are not valid "
+                f"UTF-8 ({bad!r}). Pass text in UTF-8, or binary data with fileb://."
+            ), opts, stderr)
+            return ExitCode.USAGE
         if isinstance(exc, sqlite3.DatabaseError):
             if opts.debug:
                 _print_traceback(stderr)
@@ -193,6 +202,16 @@ def run(argv: list[str]) -> int:
                 "the traceback.",
             )
         return ExitCode.UNEXPECTED
+
+
+def _not_utf8(exc: BaseException, argv: list[str]) -> str | None:
+    """The argument holding surrogate escapes, when `exc` is their UnicodeEncodeError."""
+    if not isinstance(exc, UnicodeEncodeError) or "surrogate" not in str(exc.reason):
+        return None
+    for arg in argv:
+        if any("\udc80" <= c <= "\udcff" for c in arg):
+            return arg
+    return None
 
 
 def _help_to_flag(rest: list[str]) -> list[str]:

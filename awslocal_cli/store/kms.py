@@ -307,3 +307,12 @@ def service_event_logged(db: sqlite3.Connection, account: str, region: str, even
         "principal = 'kms.amazonaws.com' AND event_time = ? AND EXISTS (SELECT 1 FROM "
         "json_each(resources) WHERE json_extract(value, '$.ResourceName') = ?) LIMIT 1",
         (account, region, event_name, when, arn)).fetchone() is not None
+
+
+def key_deleted(db: sqlite3.Connection, account: str, region: str, arn: str) -> bool:
+    """Whether KMS deleted this key (its DeleteKey event is in the log)."""
+    return db.execute(
+        "SELECT 1 FROM events WHERE account = ? AND region = ? AND event_name = 'DeleteKey' AND "
+        "principal = 'kms.amazonaws.com' AND EXISTS (SELECT 1 FROM json_each(resources) WHERE "
+        "json_extract(value, '$.ResourceName') = ?) LIMIT 1",
+        (account, region, arn)).fetchone() is not None

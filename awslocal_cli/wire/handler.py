@@ -221,6 +221,7 @@ def _handle(
         response = protocol.error(
             exc.code,
             exc.message,
+            status=exc.http_status,
             sender_fault=exc.sender_fault,
             shape_name=type(exc).__name__,
             fields=exc.fields,

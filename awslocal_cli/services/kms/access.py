@@ -51,10 +51,13 @@ def _condition_context(ctx: Context, key: Row, extra: Mapping[str, Any] | None =
 
 
 def _grant_allows(grant: Row, operation: str,
-                  encryption_context: Mapping[str, str] | None) -> bool:
+                  encryption_context: Mapping[str, str] | None,
+                  source_arn: str | None = None) -> bool:
     if operation not in grant["operations"]:
         return False
     constraints = grant.get("constraints") or {}
+    if constraints.get("SourceArn") is not None and constraints["SourceArn"] != source_arn:
+        return False
     ec = dict(encryption_context or {})
     subset = constraints.get("EncryptionContextSubset")
     if subset is not None and any(ec.get(k) != v for k, v in subset.items()):
@@ -92,7 +95,7 @@ def _authorize(ctx: Context, key: Row, operation: str, *,
         g = db.grant_by_token(ctx.db, token)
         if g is not None and g["key_id"] == key["key_id"] and g["grantee"] == who:
             candidates.append(g)
-    if any(_grant_allows(g, operation, encryption_context) for g in candidates):
+    if any(_grant_allows(g, operation, encryption_context, ctx.source_arn) for g in candidates):
         return
     raise err.AccessDeniedException(
         f"User: {who} is not authorized to perform: {action} on resource: {key['arn']} "

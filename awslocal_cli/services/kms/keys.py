@@ -129,7 +129,8 @@ def _generate_material(spec: str) -> bytes:
 
 def _insert_key(ctx: Context, spec: str, usage: str, origin: str, *, Policy: str | None,
                 Description: str | None, MultiRegion: bool | None,
-                CustomKeyStoreId: str | None, XksKeyId: str | None) -> Row:
+                CustomKeyStoreId: str | None, XksKeyId: str | None,
+                fixed_key_id: str | None = None) -> Row:
     """The new key's row, stored (EXTERNAL keys wait for their material in PendingImport)."""
     import uuid
 
@@ -145,6 +146,10 @@ def _insert_key(ctx: Context, spec: str, usage: str, origin: str, *, Policy: str
         "primary_region": ctx.region if MultiRegion else None,
         "custom_key_store_id": CustomKeyStoreId, "xks_key_id": XksKeyId,
     }
+    if fixed_key_id is not None:
+        # Seeds only (services/kms/seeding.py): CreateKey always draws a new id.
+        key_id = row["key_id"] = fixed_key_id
+        row["arn"] = key_arn(ctx.region, ctx.account, key_id)
     db.insert_key(ctx.db, ctx.account, ctx.region, row)
     key = db.get_key(ctx.db, ctx.account, ctx.region, key_id)
     assert key is not None
@@ -163,9 +168,15 @@ def describe_key(ctx: Context, audit: _Audit, *, KeyId: str,
 
 @_operation("ListKeys")
 def list_keys(ctx: Context, audit: _Audit, *, Limit: int | None = None,
-              Marker: str | None = None) -> dict[str, Any]:
-    """The keys of the caller's account in the region (IAM is not modelled: no policy check)."""
-    rows = db.list_keys(ctx.db, ctx.account, ctx.region)
+              Marker: str | None = None,
+              ResourceOwners: list[str] | None = None) -> dict[str, Any]:
+    """The keys of the caller's account in the region (IAM is not modelled: no policy check).
+
+    Departs from AWS: Resource Access Manager is not modelled, so no key is shared with the
+    account and ResourceOwners OTHER_ACCOUNTS_VIA_RAM lists nothing.
+    """
+    rows = db.list_keys(ctx.db, ctx.account, ctx.region) \
+        if not ResourceOwners or "SELF" in ResourceOwners else []
     page, tail = _page(rows, _seq_ident, Limit, Marker)
     return {"Keys": [{"KeyId": r["key_id"], "KeyArn": r["arn"]} for r in page], **tail}
 

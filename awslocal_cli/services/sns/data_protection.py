@@ -1,7 +1,6 @@
 """SNS topic data protection policies: PutDataProtectionPolicy and GetDataProtectionPolicy.
 
-Departures from AWS: the policy is validated and stored; messages are not audited, masked or
-denied by it.
+The policy is applied to Publish, PublishBatch and each delivery by message_protection.py.
 """
 
 from __future__ import annotations
@@ -95,6 +94,11 @@ def _check_data_protection_policy(text: str) -> None:
                 "Audit", "Deny", "Deidentify"} or not isinstance(
                 next(iter(operation.values())), dict):
             raise _policy_error("Operation must hold exactly one of Audit, Deny or Deidentify")
+    from awslocal_cli.services.sns.message_protection import check_operations
+
+    problem = check_operations(doc)
+    if problem is not None:
+        raise _policy_error(problem)
 
 
 def put_data_protection_policy(ctx: Context, *, ResourceArn: str,

@@ -147,8 +147,13 @@ def _publish_one(ctx: Context, topic: Row, entry: dict[str, Any]) -> dict[str, A
     elif dedup is not None:
         raise invalid("MessageDeduplicationId Reason: The request includes "
                       "MessageDeduplicationId parameter that is not valid for this topic type")
-    data_key = topic_data_key(ctx, topic)
     message_id = str(uuid.uuid4())
+    if topic["attributes"].get("DataProtectionPolicy"):
+        from awslocal_cli.services.sns import message_protection
+
+        message, structure = message_protection.inbound(ctx, topic, message_id, message,
+                                                        structure)
+    data_key = topic_data_key(ctx, topic)
     if data_key is not None:
         message = at_rest(ctx, topic, data_key, message_id, message)
     if topic["fifo"]:

@@ -6,7 +6,6 @@ KmsMasterKeyId switches a queue to SSE-KMS, and SqsManagedSseEnabled=true switch
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import sqs as err
@@ -112,7 +111,7 @@ def _normalized(ctx: Context, key: str, value: str, *, fifo: bool, name: str) ->
         return value
     if key == "Policy":
         if value:
-            _check_json_object(key, value)
+            _check_policy(value)
         return value
     if key == "RedrivePolicy":
         return check_redrive_policy(ctx, value, name, fifo) if value else ""
@@ -121,13 +120,17 @@ def _normalized(ctx: Context, key: str, value: str, *, fifo: bool, name: str) ->
     return value.strip()  # KmsMasterKeyId: resolved through KMS when a message is sent
 
 
-def _check_json_object(name: str, value: str) -> None:
+def _check_policy(value: str) -> None:
+    """A Policy must follow the IAM policy grammar (awslocal_cli.policy, as for SNS and KMS).
+
+    SQS answers any malformed document with one message and no reason.
+    """
+    from awslocal_cli import policy
+
     try:
-        doc = json.loads(value)
-    except ValueError:
-        doc = None
-    if not isinstance(doc, dict):
-        raise invalid_value(name)
+        policy.parse(value)
+    except policy.PolicyError:
+        raise invalid_value("Policy") from None
 
 
 def apply(current: dict[str, str], changes: dict[str, str], fifo: bool) -> dict[str, str]:

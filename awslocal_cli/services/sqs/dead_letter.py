@@ -197,11 +197,14 @@ def _task_handle(source_arn: str) -> str:
     return base64.b64encode(json.dumps(doc, separators=(",", ":")).encode()).decode()
 
 
-def _source_queue(ctx: Context, source_arn: str) -> Row:
+def _source_queue(ctx: Context, source_arn: str, action: str) -> Row:
+    from awslocal_cli.services.sqs.access import authorize
+
     source = db.get_queue_by_arn(ctx.db, source_arn) if arn_parts(source_arn) else None
     if source is None:
         raise err.ResourceNotFoundException(
             "The resource that you specified for the SourceArn parameter doesn't exist.")
+    authorize(ctx, source, action)
     return source
 
 
@@ -209,7 +212,7 @@ def start_message_move_task(ctx: Context, *, SourceArn: str, DestinationArn: str
                             MaxNumberOfMessagesPerSecond: int | None = None) -> dict[str, Any]:
     """Move messages from a dead-letter queue back to their sources (or DestinationArn)."""
     advance_tasks(ctx)
-    source = _source_queue(ctx, SourceArn)
+    source = _source_queue(ctx, SourceArn, "StartMessageMoveTask")
     if DestinationArn is not None and (
             not arn_parts(DestinationArn) or db.get_queue_by_arn(ctx.db, DestinationArn) is None):
         raise err.ResourceNotFoundException(
@@ -266,7 +269,7 @@ def list_message_move_tasks(ctx: Context, *, SourceArn: str,
     if not 1 <= limit <= 10:
         raise err.invalid_parameter("MaxResults", MaxResults,
                                     "Must be between 1 and 10, if provided.")
-    source = _source_queue(ctx, SourceArn)
+    source = _source_queue(ctx, SourceArn, "ListMessageMoveTasks")
     tasks = db.tasks_for_source(ctx.db, source["account"], source["region"], SourceArn, limit)
     return {"Results": [_task_entry(t) for t in tasks]}
 
@@ -277,5 +280,6 @@ def cancel_message_move_task(ctx: Context, *, TaskHandle: str) -> dict[str, Any]
     task = db.get_task(ctx.db, TaskHandle)
     if task is None or task["status"] != "RUNNING":
         raise err.ResourceNotFoundException("Task does not exist.")
+    _source_queue(ctx, task["source_arn"], "CancelMessageMoveTask")
     db.update_task(ctx.db, TaskHandle, status="CANCELLED")
     return {"ApproximateNumberOfMessagesMoved": task["moved"]}

@@ -50,7 +50,7 @@ def _delete_one(ctx: Context, queue: Row, handle: str) -> None:
 
 def delete_message(ctx: Context, *, QueueUrl: str, ReceiptHandle: str) -> dict[str, Any]:
     """Delete the message last received with this receipt handle."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "DeleteMessage")
     _delete_one(ctx, queue, ReceiptHandle)
     return {}
 
@@ -58,7 +58,7 @@ def delete_message(ctx: Context, *, QueueUrl: str, ReceiptHandle: str) -> dict[s
 def delete_message_batch(ctx: Context, *, QueueUrl: str,
                          Entries: list[dict[str, Any]]) -> dict[str, Any]:
     """Delete up to 10 messages; per-entry results."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "DeleteMessageBatch")
     entries = check_entries(Entries, "DeleteMessageBatchRequestEntry")
     return run_entries(ctx, entries,
                        lambda entry: _delete_one(ctx, queue, entry.get("ReceiptHandle", "")))
@@ -66,7 +66,7 @@ def delete_message_batch(ctx: Context, *, QueueUrl: str,
 
 def purge_queue(ctx: Context, *, QueueUrl: str) -> dict[str, Any]:
     """Delete every message; once per 60 seconds."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "PurgeQueue")
     now = ctx.time()
     if queue["last_purge"] is not None and now - queue["last_purge"] < PURGE_INTERVAL:
         raise err.PurgeQueueInProgress(
@@ -100,7 +100,7 @@ def _change_one(ctx: Context, queue: Row, handle: str, timeout: Any) -> None:
 def change_message_visibility(ctx: Context, *, QueueUrl: str, ReceiptHandle: str,
                               VisibilityTimeout: int) -> dict[str, Any]:
     """Set the remaining visibility timeout of an in-flight message (12 hours at most)."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "ChangeMessageVisibility")
     _change_one(ctx, queue, ReceiptHandle, VisibilityTimeout)
     return {}
 
@@ -108,7 +108,7 @@ def change_message_visibility(ctx: Context, *, QueueUrl: str, ReceiptHandle: str
 def change_message_visibility_batch(ctx: Context, *, QueueUrl: str,
                                     Entries: list[dict[str, Any]]) -> dict[str, Any]:
     """ChangeMessageVisibility for up to 10 messages; per-entry results."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "ChangeMessageVisibilityBatch")
     entries = check_entries(Entries, "ChangeMessageVisibilityBatchRequestEntry")
     return run_entries(ctx, entries, lambda entry: _change_one(
         ctx, queue, entry.get("ReceiptHandle", ""), entry.get("VisibilityTimeout", 0)))
@@ -122,7 +122,7 @@ def inspect_message(ctx: Context, QueueUrl: str, MessageId: str) -> dict[str, An
 
     Not an AWS operation: `awslocal local inspect-message`.
     """
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, None)
     message = db.find_message(ctx.db, queue["id"], MessageId)
     if message is None:
         raise err.ResourceNotFoundException(

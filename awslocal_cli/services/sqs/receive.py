@@ -224,7 +224,7 @@ def receive_message(ctx: Context, *, QueueUrl: str, AttributeNames: list[str] | 
                     WaitTimeSeconds: int | None = None,
                     ReceiveRequestAttemptId: str | None = None) -> dict[str, Any]:
     """Receive up to 10 messages, long polling up to WaitTimeSeconds (real time)."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "ReceiveMessage")
     limit = _check_request(MaxNumberOfMessages, VisibilityTimeout, WaitTimeSeconds,
                            (AttributeNames or []) + (MessageSystemAttributeNames or []))
     attempt = ReceiveRequestAttemptId if queue["fifo"] else None  # standard queues ignore it
@@ -243,7 +243,7 @@ def receive_message(ctx: Context, *, QueueUrl: str, AttributeNames: list[str] | 
         if messages or ctx.clock.monotonic() >= deadline:
             break
         _wait_for_change(ctx, queue, deadline)
-        queue = find_queue(ctx, QueueUrl)
+        queue = find_queue(ctx, QueueUrl, "ReceiveMessage")
     if attempt is not None and messages:
         _remember_attempt(ctx, queue, attempt, messages)
     return {"Messages": messages} if messages else {}

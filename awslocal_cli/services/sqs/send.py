@@ -186,7 +186,7 @@ def send_message(ctx: Context, *, QueueUrl: str, MessageBody: str,
                  MessageDeduplicationId: str | None = None,
                  MessageGroupId: str | None = None) -> dict[str, Any]:
     """Send a message; its body is encrypted at rest when the queue has SSE."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "SendMessage")
     entry = {"MessageBody": MessageBody, "DelaySeconds": DelaySeconds,
              "MessageAttributes": MessageAttributes,
              "MessageSystemAttributes": MessageSystemAttributes,
@@ -197,7 +197,7 @@ def send_message(ctx: Context, *, QueueUrl: str, MessageBody: str,
 def send_message_batch(ctx: Context, *, QueueUrl: str,
                        Entries: list[dict[str, Any]]) -> dict[str, Any]:
     """Send up to 10 messages; each entry succeeds or fails on its own."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "SendMessageBatch")
     entries = check_entries(Entries, "SendMessageBatchRequestEntry")
     total = sum(len(str(e.get("MessageBody") or "").encode("utf-8"))
                 + attributes_size(e.get("MessageAttributes")) for e in entries)
