@@ -394,3 +394,44 @@ def _replay_window(ctx: Context, topic: Row | None, policy: str | None,
     from awslocal_cli.services.sns import archive
 
     return archive.check_replay_policy(ctx, topic, policy)
+
+
+def pending_confirmations(ctx: Context, subscription_arn: str | None = None) -> list[Row]:
+    """The subscriptions of the region that wait for confirmation (or the one named)."""
+    if subscription_arn is not None:
+        sub = db.get_subscription(ctx.db, subscription_arn)
+        rows = [sub] if sub is not None else []
+    else:
+        rows, after = [], 0
+        while True:
+            page = db.list_subscriptions(ctx.db, ctx.account, ctx.region, after, 100)
+            rows.extend(page)
+            if len(page) < 100:
+                break
+            after = page[-1]["seq"]
+    return [r for r in rows if not r["confirmed"] and r["token"]]
+
+
+def confirm_pending(ctx: Context, *, subscription_arn: str | None = None,
+                    all_pending: bool = False) -> dict[str, Any]:
+    """Confirm pending subscriptions as a click on the confirmation link does (awslocal only).
+
+    The link calls ConfirmSubscription with the topic and the token sent to the endpoint; so
+    does this, through the same service function (an expired token fails as it would).
+    """
+    if subscription_arn is not None:
+        sub = lookup_subscription(ctx, subscription_arn)
+        if sub["confirmed"]:
+            return {"Confirmed": []}
+        if not sub["token"]:
+            raise invalid("SubscriptionArn")
+        rows = [sub]
+    elif all_pending:
+        rows = pending_confirmations(ctx)
+    else:
+        rows = []
+    confirmed = [
+        confirm_subscription(ctx, TopicArn=r["topic_arn"], Token=r["token"])["SubscriptionArn"]
+        for r in rows
+    ]
+    return {"Confirmed": confirmed}
