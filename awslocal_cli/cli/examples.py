@@ -251,6 +251,7 @@ EXAMPLES: dict[tuple[str, str], tuple[str, str]] = {
     ("kms", "UpdatePrimaryRegion"): (
         "To make a replica the primary key",
         'awslocal kms replicate-key --key-id "$MR_KEY" --replica-region eu-west-1 && '
+        "awslocal local clock advance 5s && "  # a new replica is Creating for a moment
         'awslocal kms update-primary-region --key-id "$MR_KEY" --primary-region eu-west-1',
     ),
     ("kms", "ScheduleKeyDeletion"): (
