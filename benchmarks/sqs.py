@@ -86,7 +86,7 @@ def throughput(state: str, label: str, attributes: dict[str, str], n: int) -> No
 def fill(state: str, url: str, depth: int) -> None:
     """Queue `depth` unencrypted messages in one transaction through the store layer."""
     ctx = Context.from_options(state_dir=state, environ={})
-    queue = find_queue(ctx, url)
+    queue = find_queue(ctx, url, None)  # the owner's own inspection: no policy check
     now = ctx.time()
     body = "filler message"
     digest = md5.md5_of_body(body)

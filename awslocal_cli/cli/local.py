@@ -32,7 +32,11 @@ def _run(ctx: click.Context, body: Callable[[Any], dict[str, Any] | None], title
     context = _context(ctx)
     with context.session:
         result = body(context)
-    if result is not None:
+    if result is not None and opts.output == "table" and opts.query is None:
+        from awslocal_cli.cli import localtable  # tables that fit the terminal's width
+
+        localtable.render(result, title, sys.stdout)
+    elif result is not None:
         render(result, output=opts.output, query=opts.query, operation_name=title, color=opts.color)
     from awslocal_cli.dispatch import finish
 
@@ -62,12 +66,22 @@ def _clock_view(context: Any) -> dict[str, Any]:
 
     pinned = bool(os.environ.get("AWSLOCAL_NOW"))
     offset = context.store.clock_offset()
-    return {
+    view = {
         "Now": context.now(),
         "OffsetSeconds": offset,
         "Offset": format_duration(offset),
         "PinnedByAWSLOCAL_NOW": pinned,
     }
+    if offset:
+        view["Note"] = CLOCK_NOTE
+    return view
+
+
+# A moved clock is part of the state, like a key or a queue: say so wherever it shows.
+CLOCK_NOTE = (
+    "The moved clock is stored in this state directory: every later command on it sees this "
+    "time, until `awslocal local clock reset` (or `local reset`)."
+)
 
 
 def _set_offset(context: Any, offset: float) -> dict[str, Any]:
@@ -181,6 +195,8 @@ def _info(context: Any) -> dict[str, Any]:
         "Account": context.account,
         "Region": context.region,
         "Now": context.now(),
+        "ClockOffsetSeconds": store.clock_offset(),
+        **({"ClockNote": CLOCK_NOTE} if store.clock_offset() else {}),
         "Counts": counts,
         "Size": maintenance.size_on_disk(store.directory),
         "Check": "awslocal local check  (verifies the database, the root key, every wrapped "
@@ -585,3 +601,23 @@ def import_(ctx: click.Context, file: str, passphrase_file: str | None, merge: b
         _read_passphrase(passphrase_file, confirm=False)
     _run(ctx, lambda c: exporting.import_state(c, doc, passphrase=passphrase, merge=merge),
          "Import")
+
+
+@local.command("confirm-subscription", context_settings=SETTINGS)
+@click.option("--subscription-arn", help="The pending subscription (from awslocal local outbox).")
+@click.option("--all-pending", is_flag=True, help="Confirm every pending subscription of the "
+              "region.")
+@click.pass_context
+def confirm_subscription(ctx: click.Context, subscription_arn: str | None,
+                         all_pending: bool) -> None:
+    """Confirm pending email, email-json or HTTP/S subscriptions as clicking the link would.
+
+    The link calls ConfirmSubscription with the token sent to the endpoint; this does the same
+    with the stored token. Example: awslocal local confirm-subscription --all-pending
+    """
+    if (subscription_arn is None) == (not all_pending):
+        raise UsageError("give one of --subscription-arn ARN or --all-pending")
+    from awslocal_cli.services import sns
+
+    _run(ctx, lambda c: sns.confirm_pending(c, subscription_arn=subscription_arn,
+                                            all_pending=all_pending), "ConfirmSubscription")

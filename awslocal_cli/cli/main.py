@@ -137,16 +137,16 @@ def run(argv: list[str]) -> int:
         rest = _help_to_flag(rest)
         if not rest:
             raise UsageError("the following arguments are required: command")
-        if len(rest) >= 2 and rest[0] in SERVICES and "--help" not in rest[:2]:
+        if "--help" in rest:
+            from awslocal_cli.cli.help import show
+
+            show(rest, opts)
+            return ExitCode.OK
+        if len(rest) >= 2 and rest[0] in SERVICES:
             from awslocal_cli.cli.operation import find_operation
 
             operation = find_operation(rest[0], rest[1])
             if operation is not None:
-                if "--help" in rest[2:]:  # the page click would print, without click
-                    from awslocal_cli.cli.help import operation_help
-
-                    sys.stdout.write(operation_help(operation) + "\n")
-                    return ExitCode.OK
                 operation.run(operation.parse(rest[2:]), opts)
                 return ExitCode.OK
         from awslocal_cli.cli.tree import invoke
@@ -216,7 +216,8 @@ def _not_utf8(exc: BaseException, argv: list[str]) -> str | None:
 
 def _help_to_flag(rest: list[str]) -> list[str]:
     """`awslocal sqs help`, `awslocal sqs send-message help` -> `--help`, as the AWS CLI reads."""
-    if rest and rest[-1] == "help" and len(rest) <= 3:
+    commands_only = not any(word.startswith("-") for word in rest)
+    if rest and rest[-1] == "help" and (len(rest) <= 3 or (rest[0] == "local" and commands_only)):
         return [*rest[:-1], "--help"]
     return rest
 
@@ -239,7 +240,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     """The `awslocal` console script."""
     args = sys.argv[1:] if argv is None else argv
     if os.environ.get("_AWSLOCAL_COMPLETE"):
-        from awslocal_cli.cli.tree import complete
+        from awslocal_cli.cli.complete import complete
 
         complete()
     sys.exit(run(list(args)))

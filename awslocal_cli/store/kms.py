@@ -114,6 +114,12 @@ def due_rotations(db: sqlite3.Connection, now: float) -> list[Row]:
                     "next_rotation_date <= ? ORDER BY next_rotation_date", (now,))
 
 
+def due_creations(db: sqlite3.Connection, created_before: float) -> list[Row]:
+    """Keys still Creating (multi-Region replicas) that were created before the given time."""
+    return _all(db, "SELECT * FROM kms_keys WHERE key_state = 'Creating' AND "
+                    "creation_date <= ?", (created_before,))
+
+
 def expired_material(db: sqlite3.Connection, now: float) -> list[Row]:
     return _all(db, "SELECT * FROM kms_key_material WHERE valid_to IS NOT NULL AND "
                     "valid_to <= ? AND wrapped IS NOT NULL", (now,))

@@ -94,7 +94,10 @@ def _authorize(ctx: Context, key: Row, operation: str, *,
                   if g["grantee"] == who] if grants else []
     for token in (grant_tokens or ()) if grants else ():
         g = db.grant_by_token(ctx.db, token)
-        if g is not None and g["key_id"] == key["key_id"] and g["grantee"] == who:
+        # A grant is for one key in one region: a multi-Region replica shares its key id, not
+        # its primary's grants (AWS KMS developer guide, multi-Region keys).
+        if g is not None and (g["account"], g["region"], g["key_id"]) == (
+                key["account"], key["region"], key["key_id"]) and g["grantee"] == who:
             candidates.append(g)
     if any(_grant_allows(g, operation, encryption_context, ctx.source_arn) for g in candidates):
         return

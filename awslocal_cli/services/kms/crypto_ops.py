@@ -66,8 +66,8 @@ def _encrypt_with(ctx: Context, key: Row, plaintext: bytes, context: Mapping[str
     limit = crypto.rsa_max_plaintext(private, algorithm, public=False)
     if len(plaintext) > limit:
         raise err.ValidationException(
-            f"Plaintext size {len(plaintext)} bytes exceeds maximum size {limit} bytes for "
-            f"{algorithm} with {key['key_spec']}.")
+            f"Algorithm {algorithm} and key spec {key['key_spec']} cannot encrypt data larger "
+            f"than {limit} bytes.")
     return crypto.rsa_encrypt(private, algorithm, plaintext), algorithm, None
 
 

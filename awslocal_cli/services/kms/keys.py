@@ -65,6 +65,11 @@ def _spec_and_usage(KeySpec: str | None, CustomerMasterKeySpec: str | None,
             "CustomerMasterKeySpec is deprecated.")
     spec = KeySpec or CustomerMasterKeySpec or "SYMMETRIC_DEFAULT"
     usage = KeyUsage or "ENCRYPT_DECRYPT"
+    if KeyUsage is None and usage not in _USAGES.get(spec, (usage,)):
+        # A spec that cannot encrypt needs its usage spelled out (recorded for HMAC_256).
+        raise err.ValidationException(
+            "You must specify a KeyUsage value for all KMS keys except for symmetric "
+            "encryption keys.")
     if usage not in _USAGES[spec]:
         raise err.ValidationException(
             f"KeyUsage {usage} is not compatible with KeySpec {spec}")

@@ -239,10 +239,14 @@ def list_retirable_grants(ctx: Context, audit: _Audit, *, RetiringPrincipal: str
 def retire_grant(ctx: Context, audit: _Audit, *, GrantToken: str | None = None,
                  KeyId: str | None = None, GrantId: str | None = None,
                  DryRun: bool | None = None) -> dict[str, Any]:
-    """Retire a grant by token, or by key and grant id (retiring principal or grantee)."""
+    """Retire a grant by token, or by key and grant id (retiring principal or grantee).
+
+    A token is good in its grant's region only, as a key ARN is.
+    """
     if GrantToken is not None:
         g = db.grant_by_token(ctx.db, GrantToken)
-        if g is None:
+        # Regions are partitions: a grant token of another region's grant is not valid here.
+        if g is None or g["region"] != ctx.region:
             raise err.InvalidGrantTokenException("Grant token is not valid.")
         key = db.get_key(ctx.db, g["account"], g["region"], g["key_id"])
         if key is None:  # pragma: no cover - grants die with their key

@@ -99,6 +99,7 @@ _LAZY = {
     **dict.fromkeys(("deliveries", "outbox"), "delivery_log"),
     "findings": "message_protection",
     "schedule_if_due": "http_delivery",
+    "confirm_pending": "subscriptions",
 }
 
 

@@ -9,9 +9,7 @@ import json
 
 from awslocal_cli.errors import sns as err
 from awslocal_cli.patterns import Pattern
-from awslocal_cli.services.sns.common import (
-    invalid,
-)
+from awslocal_cli.services.sns.common import check_region, invalid
 from awslocal_cli.store.sns import topics as sns_db
 
 TYPE_CHECKING = False
@@ -38,6 +36,7 @@ def _policy_topic(ctx: Context, arn: Any) -> Row:
                       f"{len(parts)}")
     if parts[0] != "arn" or parts[2] != "sns" or not parts[5]:
         raise invalid("ResourceArn")
+    check_region(ctx, arn, "ResourceArn")
     topic = sns_db.get_topic(ctx.db, str(arn))
     if topic is None:
         raise err.NotFoundException("Topic does not exist")

@@ -62,7 +62,11 @@ def check_redrive_policy(ctx: Context, value: str, queue_name: str, fifo: bool) 
         raise err.invalid_parameter("RedrivePolicy", value,
                                     "Invalid value for maxReceiveCount: "
                                     f"{count}, valid values are from 1 to 1000 both inclusive.")
-    dlq = db.get_queue_by_arn(ctx.db, str(target))
+    # A dead-letter queue is in the source queue's account and region (AWS docs, "Using
+    # dead-letter queues"); an ARN elsewhere names no queue this region knows.
+    parts = arn_parts(str(target))
+    dlq = db.get_queue_by_arn(ctx.db, str(target)) \
+        if parts and parts[:2] == (ctx.region, ctx.account) else None
     if dlq is None:
         raise err.invalid_parameter("RedrivePolicy", value, "Dead-letter target does not exist.")
     if bool(dlq["fifo"]) != fifo:
@@ -199,10 +203,18 @@ def _task_handle(source_arn: str) -> str:
     return base64.b64encode(json.dumps(doc, separators=(",", ":")).encode()).decode()
 
 
+def _in_region(ctx: Context, arn: str) -> Row | None:
+    """The queue an ARN names, if it is in the caller's region (regions are partitions)."""
+    parts = arn_parts(arn)
+    if parts is None or parts[0] != ctx.region:
+        return None
+    return db.get_queue_by_arn(ctx.db, arn)
+
+
 def _source_queue(ctx: Context, source_arn: str, action: str) -> Row:
     from awslocal_cli.services.sqs.access import authorize
 
-    source = db.get_queue_by_arn(ctx.db, source_arn) if arn_parts(source_arn) else None
+    source = _in_region(ctx, source_arn)
     if source is None:
         raise err.ResourceNotFoundException(
             "The resource that you specified for the SourceArn parameter doesn't exist.")
@@ -215,8 +227,7 @@ def start_message_move_task(ctx: Context, *, SourceArn: str, DestinationArn: str
     """Move messages from a dead-letter queue back to their sources (or DestinationArn)."""
     advance_tasks(ctx)
     source = _source_queue(ctx, SourceArn, "StartMessageMoveTask")
-    if DestinationArn is not None and (
-            not arn_parts(DestinationArn) or db.get_queue_by_arn(ctx.db, DestinationArn) is None):
+    if DestinationArn is not None and _in_region(ctx, DestinationArn) is None:
         raise err.ResourceNotFoundException(
             "The resource that you specified for the DestinationArn parameter doesn't exist.")
     rate = MaxNumberOfMessagesPerSecond

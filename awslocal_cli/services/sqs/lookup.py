@@ -23,10 +23,15 @@ def find_queue(ctx: Context, url: str, action: str | None) -> db.Row:
     API operation); QueueDoesNotExist if there is none, AccessDenied (access.py) if refused.
 
     `action` None is for awslocal's own inspection commands, which answer the state's owner.
+    Regions are partitions: a URL naming another region's endpoint
+    (`https://sqs.us-east-1.amazonaws.com/...` used from eu-west-1) finds nothing, as in AWS,
+    where the AWS CLI sends the request to the caller's regional endpoint, which knows only its
+    own queues. A URL whose host names no region (`http://localhost:4566/...`) is read in the
+    caller's region.
     """
     region, account, name = parse_queue_url(ctx, url)
     advance_tasks(ctx)
-    queue = db.get_queue(ctx.db, account, region, name)
+    queue = None if region != ctx.region else db.get_queue(ctx.db, account, region, name)
     if queue is None:
         raise err.QueueDoesNotExist("The specified queue does not exist.")
     if action is not None:

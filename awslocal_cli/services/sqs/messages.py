@@ -42,15 +42,23 @@ def _delete_one(ctx: Context, queue: Row, handle: str) -> None:
     message, token = _message_for_handle(ctx, queue, handle)
     if message is None or message["queue_id"] != queue["id"]:
         return  # already deleted: succeeds, as in AWS
+    expired = message["receipt"] != token or message["visible_at"] <= ctx.time()
+    if queue["fifo"] and expired:
+        # A FIFO handle is good only while its receive's visibility timeout lasts (recorded
+        # responses: InvalidParameterValue, not ReceiptHandleIsInvalid).
+        raise err.invalid_parameter("ReceiptHandle", handle, "The receipt handle has expired.")
     if message["receipt"] != token:
-        if queue["fifo"]:
-            raise err.ReceiptHandleIsInvalid("The receipt handle has expired.")
         return  # a stale handle: the request succeeds, the message stays (AWS docs)
     db.delete_message(ctx.db, message["id"])
 
 
 def delete_message(ctx: Context, *, QueueUrl: str, ReceiptHandle: str) -> dict[str, Any]:
-    """Delete the message last received with this receipt handle."""
+    """Delete the message last received with this receipt handle.
+
+    A standard queue's handle still deletes its message after the visibility timeout, until
+    the message is received again; a FIFO queue's handle expires with the timeout. Departure
+    from AWS: a stale standard-queue handle never deletes the message (AWS may).
+    """
     queue = find_queue(ctx, QueueUrl, "DeleteMessage")
     _delete_one(ctx, queue, ReceiptHandle)
     return {}
@@ -86,8 +94,10 @@ def _change_one(ctx: Context, queue: Row, handle: str, timeout: Any) -> None:
                                     "Must be between 0 and 43200, if provided.")
     message, token = _message_for_handle(ctx, queue, handle)
     now = ctx.time()
+    # On a standard queue the handle of the last receive still works once the visibility
+    # timeout has passed (recorded responses): the message becomes invisible again.
     if message is None or message["queue_id"] != queue["id"] or message["receipt"] != token \
-            or message["visible_at"] <= now:
+            or (queue["fifo"] and message["visible_at"] <= now):
         raise err.MessageNotInflight(
             "Message does not exist or is not available for visibility timeout change.")
     if now + int(timeout) - (message["received_at"] or now) > MAX_VISIBILITY:
@@ -100,7 +110,11 @@ def _change_one(ctx: Context, queue: Row, handle: str, timeout: Any) -> None:
 
 def change_message_visibility(ctx: Context, *, QueueUrl: str, ReceiptHandle: str,
                               VisibilityTimeout: int) -> dict[str, Any]:
-    """Set the remaining visibility timeout of an in-flight message (12 hours at most)."""
+    """Set the remaining visibility timeout of a received message (12 hours at most).
+
+    On a standard queue the last receive's handle works after the timeout passed, as in AWS
+    (the message is hidden again); on a FIFO queue it answers MessageNotInflight.
+    """
     queue = find_queue(ctx, QueueUrl, "ChangeMessageVisibility")
     _change_one(ctx, queue, ReceiptHandle, VisibilityTimeout)
     return {}

@@ -75,7 +75,7 @@ def remove_permission(ctx: Context, *, QueueUrl: str, Label: str) -> dict[str, A
         statements = [statements]
     kept = [s for s in statements if s.get("Sid") != Label]
     if len(kept) == len(statements):
-        raise err.invalid_parameter("Label", Label, "can't find label on existing policy.")
+        raise err.invalid_parameter("Label", Label, "can't find label.")
     attrs = dict(queue["attributes"])
     if kept:
         policy["Statement"] = kept

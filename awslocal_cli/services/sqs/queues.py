@@ -174,11 +174,15 @@ def get_queue_attributes(ctx: Context, *, QueueUrl: str,
 
 def set_queue_attributes(ctx: Context, *, QueueUrl: str,
                          Attributes: dict[str, str]) -> dict[str, Any]:
-    """Change settable attributes; SSE changes affect only messages sent afterwards."""
+    """Change settable attributes; SSE changes affect only messages sent afterwards.
+
+    `FifoQueue=true` on a FIFO queue is accepted and changes nothing, as in AWS; the queue
+    type itself never changes.
+    """
     queue = find_queue(ctx, QueueUrl, "SetQueueAttributes")
     qctx = in_queue_region(ctx, queue)
     for key in Attributes or {}:
-        if key == "FifoQueue" or key in attributes.READ_ONLY:
+        if key in attributes.READ_ONLY:
             raise err.InvalidAttributeName(f"Unknown Attribute {key}.")
     changes = attributes.validate(qctx.derive(account=queue["account"]),
                                   dict(Attributes or {}), fifo=bool(queue["fifo"]),

@@ -51,15 +51,19 @@ def _system_names(attribute_names: list[str] | None,
 
 def _select_attributes(attrs: dict[str, dict[str, Any]],
                        names: list[str] | None) -> dict[str, dict[str, Any]]:
-    """The message attributes MessageAttributeNames asks for (`All`, `.*`, `prefix.*`)."""
+    """The message attributes MessageAttributeNames asks for.
+
+    `All`, `*` and `.*` ask for every attribute; `prefix.*` for those whose name starts with
+    the prefix (`Hel.*` matches `Hello`, as in AWS); any other name for itself.
+    """
     if not names or not attrs:
         return {}
-    if "All" in names or ".*" in names:
+    if any(n in ("All", "*", ".*") for n in names):
         return attrs
     out = {}
     for name, value in attrs.items():
         for pattern in names:
-            if pattern == name or (pattern.endswith(".*") and name.startswith(pattern[:-1])):
+            if pattern == name or (pattern.endswith(".*") and name.startswith(pattern[:-2])):
                 out[name] = value
                 break
     return out
