@@ -1,3 +1,3 @@
-from awslocal_cli.cli.main import main
+from awslocal_cli.cli.main import console
 
-main()
+console()

@@ -138,7 +138,7 @@ def test_the_second_console_script_is_declared():
 
     root = Path(__file__).resolve().parents[2]
     scripts = tomllib.loads((root / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts["awslocal-cli"] == scripts["awslocal"] == "awslocal_cli.cli.main:main"
+    assert scripts["awslocal-cli"] == scripts["awslocal"] == "awslocal_cli.cli.main:console"
 
 
 def test_version_names_this_project(awslocal_proc):
