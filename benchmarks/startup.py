@@ -1,9 +1,10 @@
 """Start-up cost of every common command against the bare interpreter, in paired runs.
 
-    python benchmarks/startup.py [--pairs N] [--only SUBSTRING] [--no-imports]
+    python benchmarks/startup.py [--pairs N] [--only SUBSTRING] [--no-imports] [--command SCRIPT]
 
 Each command is a fresh process, as users run it (the installed `awslocal` script when it sits
-beside this interpreter or on PATH, else `python -m awslocal_cli`). For each command, N pairs
+beside this interpreter or on PATH, else `python -m awslocal_cli`; --command names another
+script, e.g. one for an older tree). For each command, N pairs
 are run back to back: `python -c pass`, then the command (A B A B ...); the figure is the
 median of the per-pair ratios, so load from other processes on a shared machine hits both
 halves of a pair alike. Everything runs twice: without a config file, and with a
@@ -208,6 +209,7 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=15)
     parser.add_argument("--only", default="", help="only commands whose name holds this")
     parser.add_argument("--no-imports", action="store_true", help="skip the import listing")
+    parser.add_argument("--command", help="the awslocal script to run (with this interpreter)")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="awslocal-startup-")
     try:
@@ -228,7 +230,7 @@ def main() -> None:
             "~/.aws/config, AWS_PROFILE=bench": dict(base_env, HOME=home_config,
                                                      AWS_PROFILE="bench"),
         }
-        cli = awslocal_command()
+        cli = [sys.executable, args.command] if args.command else awslocal_command()
         fixture = Fixture(cli, setups["no config file"])
         cases = {n: a for n, a in commands(fixture).items() if args.only in n}
         fixture.seed((args.pairs + 1) * len(setups) + 5)
