@@ -98,7 +98,13 @@ def report_service_error(
 def report_cli_error(exc: CliError, opts: GlobalOptions, stream: IO[str]) -> None:
     if isinstance(exc, UsageError) and exc.unknown_options:
         # Unknown options print the usage first, with no structured form (as the AWS CLI).
-        stream.write(f"\nusage: {USAGE}")
+        stream.write(f"\nusage: {USAGE}\n")
+        _write_error(stream, exc.message)
+        return
+    if exc.exit_code == ExitCode.UNEXPECTED:
+        # The AWS CLI's last-resort handler (GeneralExceptionHandler) prints any other failure
+        # as its bare message, in every --cli-error-format: `Invalid base64: "..."`,
+        # `invalid literal for int() ...`, `Invalid endpoint: ...`.
         _write_error(stream, exc.message)
         return
     message = exc.message
@@ -131,7 +137,7 @@ def run(argv: list[str]) -> int:
         except UsageError as exc:
             opts = getattr(exc, "options", None) or opts
             raise
-        if rest[:1] == ["--version"]:
+        if opts.version:
             sys.stdout.write(version_string() + "\n")
             return ExitCode.OK
         rest = _help_to_flag(rest)

@@ -1,0 +1,277 @@
+"""The command line as AWS CLI v2 (2.36.7) reads it: abbreviations, --endpoint-url, error wording.
+
+Each test pins what a user of `aws` sees (exit code, stdout, stderr); a few run the same
+command through the real AWS CLI v2 at ../shared/tools/aws-v2 and compare, when it is there.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from awslocal_cli.cli.options import USAGE
+
+AWS_V2 = Path(__file__).resolve().parents[2] / ".." / "shared" / "tools" / "aws-v2"
+USAGE_TAIL = f"\n\nusage: {USAGE}"
+
+
+def _key(awslocal, *args):
+    result = awslocal("kms", "create-key", *args)
+    assert result.exit_code == 0, result
+    return result.json["KeyMetadata"]
+
+
+def _usage_error(message):
+    return f"\nawslocal: [ERROR]: An error occurred (ParamValidation): {message}{USAGE_TAIL}"
+
+
+# -- 1. abbreviations ------------------------------------------------------------------------
+
+
+def test_a_unique_prefix_names_an_operation_option(awslocal):
+    # `--tag-key` for --tag-keys is the example of the AWS CLI's own documentation.
+    key = _key(awslocal, "--tags", "TagKey=Purpose,TagValue=Test")["KeyId"]
+    result = awslocal("kms", "untag-resource", "--key-id", key, "--tag-key", "Purpose")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert awslocal("kms", "list-resource-tags", "--key-id", key).json["Tags"] == []
+    created = awslocal("sqs", "create-queue", "--queue-n", "abbrev", "--query", "QueueUrl",
+                       "--output", "text")
+    assert created.exit_code == 0, created
+    assert created.stdout.endswith("/abbrev\n")
+
+
+def test_a_prefix_of_a_flag_and_of_its_negation(awslocal):
+    assert _key(awslocal, "--multi")["MultiRegion"] is True
+    assert _key(awslocal, "--no-multi")["MultiRegion"] is False
+
+
+def test_a_unique_prefix_names_a_global_option(awslocal):
+    result = awslocal("kms", "create-key", "--reg", "eu-west-1", "--out", "text", "--que",
+                      "KeyMetadata.Arn")
+    assert result.exit_code == 0, result
+    assert result.stdout.startswith("arn:aws:kms:eu-west-1:")
+    assert awslocal("--reg=eu-west-2", "sts", "get-caller-identity").exit_code == 0
+
+
+def test_an_ambiguous_prefix_fails_as_argparse_words_it(awslocal):
+    result = awslocal("sqs", "list-queues", "--max", "1")
+    assert result.exit_code == 252
+    assert result.stderr == _usage_error(
+        "ambiguous option: --max could match --max-results, --max-items"
+    )
+    result = awslocal("sqs", "list-queues", "--max=1")
+    assert "ambiguous option: --max=1 could match --max-results, --max-items" in result.stderr
+    # Among the global options, in the AWS CLI's order.
+    result = awslocal("sqs", "list-queues", "--no-cli")
+    assert result.exit_code == 252
+    assert result.stderr == _usage_error(
+        "ambiguous option: --no-cli could match --no-cli-pager, --no-cli-auto-prompt"
+    )
+
+
+def test_endpoint_is_the_global_endpoint_url_for_sns_subscribe(awslocal):
+    # SNS Subscribe's Endpoint member is --notification-endpoint; `--endpoint` is a prefix of
+    # the global --endpoint-url, which the AWS CLI's main parser reads first.
+    result = awslocal("sns", "subscribe", "--topic-arn", "arn:aws:sns:us-east-1:123456789012:t",
+                      "--protocol", "sqs", "--endpoint", "X")
+    assert (result.exit_code, result.stdout) == (252, "")
+    assert result.stderr == (
+        '\nawslocal: [ERROR]: An error occurred (ParamValidation): Bad value for --endpoint-url '
+        '"X": scheme is missing.  Must be of the form http://<hostname>/ or https://<hostname>/\n'
+    )
+
+
+def test_version_by_prefix(awslocal):
+    result = awslocal("kms", "list-keys", "--vers")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("awslocal-cli/")
+
+
+def test_local_commands_keep_their_own_options(awslocal):
+    # `local outbox --endpoint` is ours; only full global names are global there.
+    result = awslocal("local", "outbox", "--endpoint", "me@example.com")
+    assert result.exit_code == 0, result
+
+
+# -- values that look like options -------------------------------------------------------------
+
+
+def test_a_value_that_looks_like_an_option_is_not_a_value(awslocal):
+    url = awslocal("sqs", "create-queue", "--queue-name", "dash").json["QueueUrl"]
+    result = awslocal("sqs", "send-message", "--queue-url", url, "--message-body", "-x")
+    assert (result.exit_code, result.stdout) == (252, "")
+    assert result.stderr == _usage_error("argument --message-body: expected one argument")
+    # A negative number and text with a space are values, as argparse reads them.
+    for body in ("-5", "-x y"):
+        sent = awslocal("sqs", "send-message", "--queue-url", url, "--message-body", body)
+        assert sent.exit_code == 0, sent
+    received = awslocal("sqs", "receive-message", "--queue-url", url, "--max-number-of-messages",
+                        "10", "--query", "Messages[].Body")
+    assert sorted(received.json) == ["-5", "-x y"]
+
+
+def test_required_options_are_reported_before_unknown_ones(awslocal):
+    result = awslocal("kms", "describe-key", "--bogus")
+    assert result.exit_code == 252
+    assert result.stderr == _usage_error("the following arguments are required: --key-id")
+
+
+def test_unknown_options_print_the_usage_and_a_blank_line(awslocal):
+    result = awslocal("kms", "describe-key", "--key-id", "k", "--bogus",
+                      "--cli-error-format", "json")
+    assert result.exit_code == 252
+    assert result.stderr == f"\nusage: {USAGE}\n\nawslocal: [ERROR]: Unknown options: --bogus\n"
+
+
+# -- 2. --endpoint-url -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "code", "message"),
+    [
+        ("", 252, 'An error occurred (ParamValidation): Bad value for --endpoint-url "": scheme '
+                  "is missing.  Must be of the form http://<hostname>/ or https://<hostname>/"),
+        ("localhost:4566", 255, "Invalid endpoint: localhost:4566"),
+        ("http://", 255, "Invalid endpoint: http://"),
+        ("http://a_b", 255, "Invalid endpoint: http://a_b"),
+        ("ftp://localhost", 255,
+         "An HTTP Client raised an unhandled exception: Not supported URL scheme ftp"),
+    ],
+)
+def test_a_bad_endpoint_url_fails_as_v2(awslocal, url, code, message):
+    result = awslocal("--endpoint-url", url, "sqs", "list-queues")
+    assert (result.exit_code, result.stdout) == (code, "")
+    assert result.stderr == f"\nawslocal: [ERROR]: {message}\n"
+
+
+@pytest.mark.parametrize("url", ["http://localhost:4566", "https://sqs.us-east-1.amazonaws.com/",
+                                 "http://127.0.0.1:5000", "http://[::1]:4566"])
+def test_a_valid_endpoint_url_is_accepted_and_ignored(awslocal, url):
+    result = awslocal("--endpoint-url", url, "sqs", "create-queue", "--queue-name", "e")
+    assert result.exit_code == 0, result
+    assert "amazonaws.com" in result.json["QueueUrl"] or "localhost" in result.json["QueueUrl"]
+
+
+def test_a_skeleton_makes_no_client_so_the_host_is_not_checked(awslocal):
+    result = awslocal("--endpoint-url", "http://", "sqs", "list-queues",
+                      "--generate-cli-skeleton")
+    assert result.exit_code == 0, result
+
+
+# -- 5. errors and exit codes --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("error_format", ["enhanced", "json", "legacy"])
+def test_value_errors_exit_255_with_the_bare_message(awslocal, error_format):
+    result = awslocal("kms", "encrypt", "--key-id", "k", "--plaintext", "abc",
+                      "--cli-error-format", error_format)
+    assert result.exit_code == 255
+    assert result.stderr == '\nawslocal: [ERROR]: Invalid base64: "abc"\n'
+    result = awslocal("sqs", "send-message", "--queue-url", "q", "--message-body", "x",
+                      "--delay-seconds", "x", "--cli-error-format", error_format)
+    assert result.exit_code == 255
+    assert result.stderr == "\nawslocal: [ERROR]: invalid literal for int() with base 10: 'x'\n"
+
+
+def test_paging_integers_are_argparse_ints(awslocal):
+    result = awslocal("kms", "list-keys", "--page-size", "x")
+    assert result.exit_code == 252
+    assert result.stderr == _usage_error("argument --page-size: invalid int value: 'x'")
+    result = awslocal("kms", "list-keys", "--max-items", "1.5")
+    assert "argument --max-items: invalid int value: '1.5'" in result.stderr
+
+
+def test_page_size_under_the_limit_minimum_is_refused_by_the_cli(awslocal):
+    result = awslocal("kms", "list-keys", "--page-size", "0")
+    assert (result.exit_code, result.stdout) == (252, "")
+    assert result.stderr == (
+        "\nawslocal: [ERROR]: An error occurred (ParamValidation): Parameter validation failed:\n"
+        "Invalid value for parameter Limit, value: 0, valid min value: 1\n"
+    )
+
+
+def test_an_empty_blob_goes_to_the_service(awslocal, tmp_path):
+    key = _key(awslocal)["KeyId"]
+    empty = tmp_path / "empty"
+    empty.write_bytes(b"")
+    result = awslocal("kms", "encrypt", "--key-id", key, "--plaintext", f"fileb://{empty}")
+    assert result.exit_code == 254
+    assert "(ValidationException) when calling the Encrypt operation" in result.stderr
+    assert "length greater than or equal to 1" in result.stderr
+
+
+def test_the_type_error_prints_the_value_as_botocore_does(awslocal):
+    result = awslocal("sqs", "send-message", "--cli-input-json",
+                      '{"QueueUrl": "q", "MessageBody": "x", "DelaySeconds": "5"}')
+    assert result.exit_code == 252
+    assert result.stderr.endswith(
+        "Invalid type for parameter DelaySeconds, value: 5, type: <class 'str'>, "
+        "valid types: <class 'int'>\n"
+    )
+    result = awslocal("kms", "encrypt", "--cli-input-json", '{"KeyId": "k", "Plaintext": 5}')
+    assert result.stderr.endswith(
+        "Invalid type for parameter Plaintext, value: 5, type: <class 'int'>, "
+        "valid types: <class 'bytes'>, <class 'bytearray'>, file-like object\n"
+    )
+
+
+def test_only_one_cli_input(awslocal):
+    result = awslocal("sqs", "list-queues", "--cli-input-json", "{}", "--cli-input-yaml", "{}")
+    assert (result.exit_code, result.stdout) == (252, "")
+    assert result.stderr == (
+        "\nawslocal: [ERROR]: An error occurred (ParamValidation): Only one --cli-input- "
+        "parameter may be specified.\n"
+    )
+
+
+def test_output_skeleton_enforces_required_options_and_output(awslocal):
+    result = awslocal("sqs", "get-queue-url", "--generate-cli-skeleton", "output")
+    assert result.exit_code == 252
+    assert result.stderr == _usage_error("the following arguments are required: --queue-name")
+    result = awslocal("sqs", "get-queue-url", "--generate-cli-skeleton", "output",
+                      "--queue-name", "x", "--output", "text")
+    assert (result.exit_code, result.stdout) == (0, "QueueUrl\n")
+
+
+def test_max_items_not_positive_warns(awslocal):
+    awslocal("sqs", "create-queue", "--queue-name", "w")
+    result = awslocal("sqs", "list-queues", "--max-items", "0")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "warning: Non-positive values for --max-items may result in undefined behavior.\n"
+    )
+
+
+# -- against the AWS CLI v2 itself ---------------------------------------------------------------
+
+V2_SAME = [
+    ["sqs", "list-queues", "--max", "0"],
+    ["sqs", "list-queues", "--cli-input"],
+    ["kms", "describe-key", "--bogus"],
+    ["sqs", "send-message", "--queue-url", "q", "--message-body", "-x"],
+    ["sns", "subscribe", "--topic-arn", "a", "--protocol", "sqs", "--endpoint", "X"],
+    ["--endpoint-url", "http://", "sqs", "list-queues"],
+    ["kms", "encrypt", "--key-id", "k", "--plaintext", "abc"],
+    ["kms", "list-keys", "--page-size", "x"],
+    ["sqs", "list-queues", "--cli-input-json", "{}", "--cli-input-yaml", "{}"],
+    ["sqs", "get-queue-url", "--generate-cli-skeleton", "output", "--queue-name", "x",
+     "--output", "table"],
+]
+
+
+@pytest.mark.skipif(not AWS_V2.exists(), reason="the AWS CLI v2 is not at ../shared/tools")
+@pytest.mark.parametrize("args", V2_SAME, ids=" ".join)
+def test_same_as_the_aws_cli_v2(awslocal, args, tmp_path):
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y",
+           "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": str(tmp_path / "none"),
+           "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none")}
+    # Nothing here reaches a network: each fails (or answers) before a request is sent.
+    v2 = subprocess.run([str(AWS_V2), *args], capture_output=True, text=True, env=env,
+                        timeout=120)
+    ours = awslocal(*args)
+    expected = v2.stderr.replace("aws: [ERROR]", "awslocal: [ERROR]").replace(
+        "usage: aws ", "usage: awslocal ").replace("  aws ", "  awslocal ")
+    assert (ours.exit_code, ours.stdout, ours.stderr) == (v2.returncode, v2.stdout, expected)
