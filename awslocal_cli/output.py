@@ -24,6 +24,7 @@ __all__ = [
     "dumps_json",
     "normalise",
     "render",
+    "render_pages",
 ]
 
 FORMATS = ("json", "text", "table", "yaml", "yaml-stream", "off")
@@ -172,6 +173,49 @@ def render(
     else:  # yaml-stream: one list item per page; a response is a single page
         text = "" if data == {} else _yaml([data])
     _write(stream, text)
+
+
+def render_pages(
+    pages: list[dict[str, Any]],
+    result_keys: list[str],
+    resume_token: str | None,
+    *,
+    output: str,
+    query: str | None = None,
+    stream: TextIO | None = None,
+) -> None:
+    """Print a paginated response page by page, as the AWS CLI's text and yaml-stream do.
+
+    text (formatter.TextFormatter): each page's result keys alone (a key the page lacks is
+    None, so an empty SQS listing prints `None`), then `NEXTTOKEN<TAB><token>` when
+    --max-items stopped early; --query applies to each page and to {"NextToken": {"NextToken":
+    token}}. yaml-stream (StreamedYAMLFormatter): each whole page as a one-item list, --query
+    applied per page; no NextToken.
+    """
+    if output not in ("text", "yaml-stream"):
+        raise ValueError(f"Not a page-by-page output: {output}")
+    compiled = compile_query(query) if query is not None else None
+    if stream is None:
+        stream = sys.stdout
+    parts: list[str] = []
+    for page in pages:
+        data: Any = normalise(page)
+        if output == "text":
+            data = {key: data.get(key) for key in result_keys}
+        else:
+            data.pop("ResponseMetadata", None)
+        if compiled is not None:
+            data = compiled.search(data)
+        if output == "text":
+            _text(data, parts.append)
+        else:
+            parts.append(_yaml([data]))
+    if output == "text" and resume_token is not None:
+        data = {"NextToken": {"NextToken": resume_token}}
+        if compiled is not None:
+            data = compiled.search(data)
+        _text(data, parts.append)
+    _write(stream, "".join(parts))
 
 
 def _write(stream: TextIO, text: str) -> None:

@@ -281,22 +281,36 @@ class Operation:
         from awslocal_cli import dispatch
 
         runner = None
+        pager: Any = None
         if paging is not None:
-            from awslocal_cli.cli.paginate import paginate
+            from awslocal_cli.cli.paginate import PageIterator
 
             def runner(function: Any, context: Any, request: dict[str, Any]) -> dict[str, Any]:
-                return paginate(function, context, request, self.paginator, **paging)
+                nonlocal pager
+                pager = PageIterator(function, context, request, self.paginator, **paging)
+                return pager.build_full_result()
 
         response = dispatch.call(context, self.service, self.operation, request, runner=runner)
-        from awslocal_cli.output import render
+        if pager is not None and opts.output in ("text", "yaml-stream"):
+            from awslocal_cli.output import render_pages
 
-        render(
-            response,
-            output=opts.output,
-            query=opts.query,
-            operation_name=self.operation,
-            color=opts.color,
-        )
+            render_pages(
+                pager.pages,
+                pager.result_keys,
+                pager.resume_token,
+                output=opts.output,
+                query=opts.query,
+            )
+        else:
+            from awslocal_cli.output import render
+
+            render(
+                response,
+                output=opts.output,
+                query=opts.query,
+                operation_name=self.operation,
+                color=opts.color,
+            )
         dispatch.finish(context)
 
     def _print_output_skeleton(self, opts: Any) -> None:

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from awslocal_cli.cli.options import USAGE
 
@@ -275,3 +276,56 @@ def test_same_as_the_aws_cli_v2(awslocal, args, tmp_path):
     expected = v2.stderr.replace("aws: [ERROR]", "awslocal: [ERROR]").replace(
         "usage: aws ", "usage: awslocal ").replace("  aws ", "  awslocal ")
     assert (ours.exit_code, ours.stdout, ours.stderr) == (v2.returncode, v2.stdout, expected)
+
+
+# -- 3. paginated text and yaml-stream ---------------------------------------------------------
+
+
+def _queues(awslocal, *names):
+    return [awslocal("sqs", "create-queue", "--queue-name", n).json["QueueUrl"] for n in names]
+
+
+def test_text_prints_the_resume_token_as_a_last_line(awslocal):
+    q1, q2, _ = _queues(awslocal, "p1", "p2", "p3")
+    result = awslocal("sqs", "list-queues", "--max-items", "2", "--output", "text")
+    assert result.exit_code == 0, result
+    token = "eyJOZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAyfQ=="
+    assert result.stdout == f"QUEUEURLS\t{q1}\nQUEUEURLS\t{q2}\nNEXTTOKEN\t{token}\n"
+    rest = awslocal("sqs", "list-queues", "--starting-token", token, "--output", "text")
+    assert rest.stdout.count("QUEUEURLS\t") == 1
+
+
+def test_text_applies_the_query_to_each_page_and_to_the_token(awslocal):
+    q1, q2, _ = _queues(awslocal, "p1", "p2", "p3")
+    token = "eyJOZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAyfQ=="
+    result = awslocal("sqs", "list-queues", "--max-items", "2", "--output", "text",
+                      "--query", "NextToken")
+    assert result.stdout == f"None\n{token}\n"
+    result = awslocal("sqs", "list-queues", "--max-items", "2", "--output", "text",
+                      "--query", "QueueUrls")
+    assert result.stdout == f"{q1}\t{q2}\nNone\n"
+
+
+def test_an_empty_paginated_result_prints_none_in_text(awslocal):
+    result = awslocal("sqs", "list-queues", "--queue-name-prefix", "zz", "--output", "text")
+    assert (result.exit_code, result.stdout) == (0, "None\n")
+    assert awslocal("sqs", "list-queues", "--queue-name-prefix", "zz").stdout == ""
+
+
+def test_text_and_yaml_stream_print_page_by_page(awslocal):
+    keys = [_key(awslocal)["KeyId"] for _ in range(3)]
+    text = awslocal("kms", "list-keys", "--page-size", "2", "--output", "text",
+                    "--query", "Keys[].KeyId")
+    # One line per page; the query runs on each page.
+    assert [len(line.split("\t")) for line in text.stdout.splitlines()] == [2, 1]
+    assert sorted(text.stdout.split()) == sorted(keys)
+    stream = awslocal("kms", "list-keys", "--page-size", "2", "--output", "yaml-stream")
+    pages = yaml.safe_load(stream.stdout)
+    # Each whole page, the service's paging members included.
+    assert [len(p["Keys"]) for p in pages] == [2, 1]
+    assert [p["Truncated"] for p in pages] == [True, False]
+    assert "NextMarker" in pages[0]
+    # json merges the pages.
+    merged = awslocal("kms", "list-keys", "--page-size", "2").json
+    assert sorted(k["KeyId"] for k in merged["Keys"]) == sorted(keys)
+    assert set(merged) == {"Keys"}
