@@ -244,6 +244,11 @@ class Operation:
         if skeleton in ("input", "yaml-input"):
             self._print_skeleton(skeleton)
             return
+        # The AWS CLI reads the named profile when it makes its session's client: after the
+        # options are parsed, before they are converted.
+        check_profile = getattr(opts, "check_profile", None)
+        if check_profile is not None:
+            check_profile()
         if opts.query is not None:
             # Compiled before the call, as the AWS CLI does, so a bad --query never consumes
             # a message or changes state.
@@ -269,8 +274,11 @@ class Operation:
         check_endpoint_transport(getattr(opts, "endpoint_url", None))
         from awslocal_cli.context import Context
 
+        resolved = getattr(opts, "resolved_region", None)
         context = Context.from_options(
-            region=opts.region, profile=opts.profile, state_dir=opts.state_dir
+            region=resolved() if resolved is not None else opts.region,
+            profile=getattr(opts, "named_profile", opts.profile),
+            state_dir=opts.state_dir,
         )
         if opts.debug:
             _debug(
@@ -290,7 +298,24 @@ class Operation:
                 pager = PageIterator(function, context, request, self.paginator, **paging)
                 return pager.build_full_result()
 
-        response = dispatch.call(context, self.service, self.operation, request, runner=runner)
+        from awslocal_cli.errors import AwsError
+
+        try:
+            response = dispatch.call(
+                context, self.service, self.operation, request, runner=runner
+            )
+        except AwsError as exc:
+            exc.service = self.service  # type: ignore[attr-defined]  # for the error's format
+            raise
+        from awslocal_cli.output import FORMATS
+
+        if opts.output not in FORMATS:
+            # As the AWS CLI: the call is made, then no formatter is found (exit 255).
+            dispatch.finish(context)
+            from awslocal_cli.errors import CliError
+
+            raise CliError(f"Unknown output type: {opts.output}")
+        timestamps = getattr(opts, "cli_timestamp_format", "iso8601")
         if pager is not None and opts.output in ("text", "yaml-stream"):
             from awslocal_cli.output import render_pages
 
@@ -300,6 +325,7 @@ class Operation:
                 pager.resume_token,
                 output=opts.output,
                 query=opts.query,
+                timestamp_format=timestamps,
             )
         else:
             from awslocal_cli.output import render
@@ -310,6 +336,7 @@ class Operation:
                 query=opts.query,
                 operation_name=self.operation,
                 color=opts.color,
+                timestamp_format=timestamps,
             )
         dispatch.finish(context)
 
@@ -319,6 +346,12 @@ class Operation:
 
         ref = self.op_model.get("output")
         value = argconv.to_output_skeleton(self.model, ref["shape"]) if ref else {}
+        from awslocal_cli.output import FORMATS
+
+        if opts.output not in FORMATS:
+            from awslocal_cli.errors import CliError
+
+            raise CliError(f"Unknown output type: {opts.output}")
         render(
             value,
             output=opts.output,

@@ -146,7 +146,20 @@ def parse_optional(
 
 
 class GlobalOptions:
-    """What the global options say for this run."""
+    """What the global options say for this run, and what the environment and the shared
+    config files add (`apply_config`), in the AWS CLI v2's order (awscli/clidriver.py):
+
+    - output: --output, AWS_DEFAULT_OUTPUT, the profile's `output`, json. A value that is no
+      format fails when the response is printed (`Unknown output type: xml`, exit 255).
+    - cli_binary_format: --cli-binary-format, the profile's `cli_binary_format`, base64.
+    - cli_error_format: --cli-error-format, AWS_CLI_ERROR_FORMAT, the profile's
+      `cli_error_format`, enhanced (an unknown value means enhanced).
+    - cli_timestamp_format: the profile's `cli_timestamp_format` (iso8601 or wire), iso8601.
+    - profile: --profile, AWS_PROFILE, AWS_DEFAULT_PROFILE; none means `default`, which then
+      needs no file. A profile named but found in neither file fails (exit 255).
+    - region: --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`, and then,
+      departing from AWS (which fails with NoRegion), us-east-1.
+    """
 
     def __init__(self) -> None:
         self.output = "json"
@@ -156,24 +169,104 @@ class GlobalOptions:
         self.color = "auto"
         self.cli_binary_format = "base64"
         self.cli_error_format = "enhanced"
+        self.cli_timestamp_format = "iso8601"
         self.state_dir: str | None = None
         self.debug = False
         self.paginate = True
         self.endpoint_url: str | None = None
         self.version = False
         self.given: set[str] = set()
+        self.environ: Any = os.environ
+        self._shared: Any = None
+        self._scoped: dict[str, Any] | None = None
 
     @classmethod
     def from_env(cls, environ: Any = None) -> GlobalOptions:
         env = os.environ if environ is None else environ
         opts = cls()
+        opts.environ = env
         output = env.get("AWS_DEFAULT_OUTPUT")
-        if output in OUTPUT_FORMATS:
+        if output:
             opts.output = output
         error_format = (env.get("AWS_CLI_ERROR_FORMAT") or "").lower()
         if error_format in ERROR_FORMATS:
             opts.cli_error_format = error_format
         return opts
+
+    @property
+    def shared(self) -> Any:
+        """The shared config files (awslocal_cli.cli.config.SharedConfig), read when used."""
+        if self._shared is None:
+            from awslocal_cli.cli.config import SharedConfig
+
+            self._shared = SharedConfig(self.environ)
+        return self._shared
+
+    @property
+    def named_profile(self) -> str | None:
+        from awslocal_cli.cli.config import named_profile
+
+        return named_profile(self.environ, self.profile)
+
+    def scoped_config(self) -> dict[str, Any]:
+        """The profile's settings; {} when the named profile does not exist (checked apart,
+        by `check_profile`, where the AWS CLI checks it)."""
+        if self._scoped is None:
+            from awslocal_cli.cli.config import ProfileNotFound
+
+            try:
+                self._scoped = self.shared.scoped(self.named_profile)
+            except ProfileNotFound:
+                self._scoped = {}
+        return self._scoped
+
+    def check_profile(self) -> None:
+        """The AWS CLI's ProfileNotFound, when it makes a client: a named profile must exist."""
+        named = self.named_profile
+        if named is not None:
+            self.shared.scoped(named)
+
+    def apply_config(self) -> None:
+        """Fill in what neither an option nor the environment said from the config files."""
+        config = self.scoped_config()
+        if "--output" not in self.given and not self.environ.get("AWS_DEFAULT_OUTPUT"):
+            value = config.get("output")
+            if isinstance(value, str) and value:
+                self.output = value
+        if "--cli-binary-format" not in self.given:
+            value = config.get("cli_binary_format")
+            if isinstance(value, str) and value:
+                if value not in ("base64", "raw-in-base64-out"):
+                    from awslocal_cli.errors import CliError
+
+                    # The AWS CLI looks the format up in a table: a KeyError, printed bare.
+                    raise CliError(f"'{value}'")
+                self.cli_binary_format = value
+        if "--cli-error-format" not in self.given and (
+            (self.environ.get("AWS_CLI_ERROR_FORMAT") or "").lower() not in ERROR_FORMATS
+        ):
+            value = config.get("cli_error_format")
+            if isinstance(value, str) and value.lower() in ERROR_FORMATS:
+                self.cli_error_format = value.lower()
+        value = config.get("cli_timestamp_format", "iso8601")
+        if value not in ("iso8601", "wire"):
+            from awslocal_cli.errors import ConfigurationError
+
+            raise ConfigurationError(
+                f"Unknown cli_timestamp_format value: {value}, valid values are "
+                '"wire" or "iso8601"'
+            )
+        self.cli_timestamp_format = value
+
+    def resolved_region(self) -> str | None:
+        """--region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region; None if none."""
+        region = self.region or self.environ.get("AWS_REGION") or self.environ.get(
+            "AWS_DEFAULT_REGION"
+        )
+        if region:
+            return str(region)
+        value = self.scoped_config().get("region")
+        return value if isinstance(value, str) and value else None
 
 
 def split_globals(args: list[str], environ: Any = None) -> tuple[GlobalOptions, list[str]]:
