@@ -404,6 +404,7 @@ class Operation:
                     converted_input,
                     param_name=spec.option,
                     binary_format=opts.cli_binary_format,
+                    member=spec.member,
                 )
             except argconv.ParamError as exc:
                 raise ParamValidationError(str(exc), exit_code=exc.exit_code) from None

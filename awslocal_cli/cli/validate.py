@@ -49,17 +49,19 @@ def coerce(model: dict[str, Any], shape_name: str, value: Any, binary_format: st
     if kind == "blob" and isinstance(value, str):
         if binary_format == "raw-in-base64-out":
             return value.encode("utf-8")
+        # As the AWS CLI's Base64DecodeVisitor: characters outside the alphabet are skipped,
+        # and a failure is a plain error (printed bare, exit 255), not a validation error.
         try:
-            return base64.b64decode(value, validate=True)
+            return base64.b64decode(value)
         except (binascii.Error, ValueError):
-            raise ParamValidationError(f'Invalid base64: "{value}"') from None
+            raise ParamValidationError(f'Invalid base64: "{value}"', exit_code=255) from None
     if kind == "timestamp" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
         from awslocal_cli.clock import parse_timestamp
 
         try:
             return parse_timestamp(str(value))
-        except ValueError as exc:
-            raise ParamValidationError(str(exc)) from None
+        except ValueError:
+            return value  # botocore's validator reports it: "valid types: ..., timestamp-string"
     return value
 
 

@@ -6,6 +6,7 @@ command through the real AWS CLI v2 at ../shared/tools/aws-v2 and compare, when 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -329,3 +330,43 @@ def test_text_and_yaml_stream_print_page_by_page(awslocal):
     merged = awslocal("kms", "list-keys", "--page-size", "2").json
     assert sorted(k["KeyId"] for k in merged["Keys"]) == sorted(keys)
     assert set(merged) == {"Keys"}
+
+
+# -- structured errors -------------------------------------------------------------------------
+
+
+def test_structured_service_errors_are_keyed_as_v2_parses_them(awslocal):
+    # JSON protocols (KMS, SQS): Message before Code, then the error shape's own `message`.
+    result = awslocal("kms", "describe-key", "--key-id", "nope", "--cli-error-format", "json")
+    assert result.exit_code == 254
+    body = json.loads(result.stderr)
+    assert list(body) == ["Message", "Code", "message"]
+    assert body["Code"] == "NotFoundException" and body["message"] == body["Message"]
+    # SQS's query-compatible code names no shape: no modeled `message`.
+    result = awslocal("sqs", "get-queue-url", "--queue-name", "nope", "--cli-error-format", "json")
+    assert result.stderr == (
+        '{\n    "Message": "The specified queue does not exist.",\n'
+        '    "Code": "AWS.SimpleQueueService.NonExistentQueue"\n}\n'
+    )
+    # The query protocol (SNS): Code before Message.
+    result = awslocal("sns", "get-topic-attributes", "--topic-arn",
+                      "arn:aws:sns:us-east-1:123456789012:nope", "--cli-error-format", "json")
+    assert result.stderr == (
+        '{\n    "Code": "NotFound",\n    "Message": "Topic does not exist",\n'
+        '    "message": "Topic does not exist"\n}\n'
+    )
+    # The enhanced format leaves the duplicate out.
+    result = awslocal("kms", "describe-key", "--key-id", "nope")
+    assert "Additional error details" not in result.stderr
+
+
+def test_cli_input_blobs_and_timestamps_fail_as_v2(awslocal):
+    result = awslocal("kms", "encrypt", "--cli-input-json", '{"KeyId": "k", "Plaintext": "abc"}')
+    assert result.exit_code == 255
+    assert result.stderr == '\nawslocal: [ERROR]: Invalid base64: "abc"\n'
+    result = awslocal("cloudtrail", "lookup-events", "--start-time", "notatime")
+    assert result.exit_code == 252
+    assert result.stderr.endswith(
+        "Invalid type for parameter StartTime, value: notatime, type: <class 'str'>, "
+        "valid types: <class 'datetime.datetime'>, timestamp-string\n"
+    )
