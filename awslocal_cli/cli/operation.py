@@ -367,9 +367,13 @@ class Operation:
         ref = self.op_model.get("input")
         value = argconv.to_cli_input_skeleton(self.model, ref["shape"]) if ref else {}
         if kind == "yaml-input":
-            import yaml
+            from awslocal_cli.cli.yamlskeleton import botocore_docs, yaml_input_skeleton
 
-            print(yaml.safe_dump(value, sort_keys=False, default_flow_style=False), end="")
+            if ref is None:
+                print("{}")
+                return
+            docs = botocore_docs(self.service)
+            print(yaml_input_skeleton(self.model, ref["shape"], docs), end="")
         else:
             print(dumps_json(value))
 

@@ -370,3 +370,38 @@ def test_cli_input_blobs_and_timestamps_fail_as_v2(awslocal):
         "Invalid type for parameter StartTime, value: notatime, type: <class 'str'>, "
         "valid types: <class 'datetime.datetime'>, timestamp-string\n"
     )
+
+
+# -- yaml-input skeletons --------------------------------------------------------------------------
+
+
+def test_yaml_input_skeleton_carries_comments_and_binary_placeholders(awslocal):
+    result = awslocal("kms", "tag-resource", "--generate-cli-skeleton", "yaml-input")
+    assert result.exit_code == 0, result
+    assert result.stdout == (
+        "KeyId: ''  # [REQUIRED] Identifies a customer managed key in the account and Region.\n"
+        "Tags: # [REQUIRED] One or more tags.\n"
+        "- TagKey: ''  # [REQUIRED] The key of the tag.\n"
+        "  TagValue: '' # [REQUIRED] The value of the tag.\n"
+    )
+    result = awslocal("kms", "encrypt", "--generate-cli-skeleton", "yaml-input")
+    assert result.stdout.startswith(
+        "KeyId: ''  # [REQUIRED] Identifies the KMS key to use in the encryption operation.\n"
+        "Plaintext: !!binary '' # [REQUIRED] Data to be encrypted.\n"
+    )
+    assert "EncryptionAlgorithm: SYMMETRIC_DEFAULT # Specifies the encryption algorithm that " \
+        "KMS will use to encrypt the plaintext message. Valid values are: SYMMETRIC_DEFAULT, " \
+        in result.stdout
+    # It reads back as the request it describes (a blob is bytes).
+    assert yaml.safe_load(result.stdout)["Plaintext"] == b""
+
+
+@pytest.mark.skipif(not AWS_V2.exists(), reason="the AWS CLI v2 is not at ../shared/tools")
+@pytest.mark.parametrize("args", [["sqs", "send-message"], ["sns", "publish-batch"],
+                                  ["cloudtrail", "lookup-events"], ["kms", "create-alias"]],
+                         ids=" ".join)
+def test_yaml_input_skeleton_is_the_aws_cli_v2s(awslocal, args):
+    v2 = subprocess.run([str(AWS_V2), *args, "--generate-cli-skeleton", "yaml-input"],
+                        capture_output=True, text=True, timeout=120)
+    ours = awslocal(*args, "--generate-cli-skeleton", "yaml-input")
+    assert (ours.exit_code, ours.stdout) == (v2.returncode, v2.stdout)
