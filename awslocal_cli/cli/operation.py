@@ -178,11 +178,17 @@ class Operation:
         from awslocal_cli.cli.options import parse_optional
 
         table = self.option_table()
-        kinds = [parse_optional(token, table) for token in args]
+        end = args.index("--") if "--" in args else len(args)
+        kinds = [parse_optional(token, table) for token in args[:end]] + [None] * (
+            len(args) - end
+        )
         raw: dict[str, Any] = {}
         unknown: list[str] = []
         i = 0
         while i < len(args):
+            if args[i] == "--":  # argparse: the rest are values, none an option's
+                unknown.extend(args[i + 1 :])
+                break
             parsed = kinds[i]
             if parsed is None or parsed[0] is None:
                 unknown.append(args[i])
@@ -412,11 +418,11 @@ class Operation:
                 )
             except argconv.ParamError as exc:
                 raise ParamValidationError(str(exc), exit_code=exc.exit_code) from None
-        from awslocal_cli.cli.options import check_endpoint_url
+        from awslocal_cli.cli.options import check_client_options
 
         # The AWS CLI makes its client here: after converting the options, before botocore
         # validates the request.
-        check_endpoint_url(getattr(opts, "endpoint_url", None))
+        check_client_options(opts)
         if shape_name is not None and (request or self.input_shape.get("required")):
             from awslocal_cli.cli.validate import coerce, validate_request
 

@@ -72,7 +72,6 @@ GLOBAL_FLAGS = (
     "--cli-auto-prompt",
     "--no-cli-auto-prompt",
 )
-_INT_OPTIONS = ("--cli-read-timeout", "--cli-connect-timeout")
 # The AWS CLI's main parser, in the order its options are added (awscli/data/cli.json), which is
 # the order argparse lists them in "ambiguous option" errors; --state-dir is ours, last.
 GLOBAL_OPTION_ORDER = {
@@ -285,6 +284,9 @@ def split_globals(args: list[str], environ: Any = None) -> tuple[GlobalOptions, 
     i = 0
     while i < len(args):
         token = args[i]
+        if token == "--":  # argparse: everything after it is a value, not an option
+            rest.extend(args[i:])
+            break
         parsed = parse_optional(token, options, abbrev)
         name = parsed[0] if parsed else None
         if name is None:
@@ -320,9 +322,6 @@ def split_globals(args: list[str], environ: Any = None) -> tuple[GlobalOptions, 
         if choices is not None and value not in choices:
             problem = problem or invalid_choice(name, value, list(choices))
             continue
-        if name in _INT_OPTIONS and not _is_int(value):
-            problem = problem or f"argument {name}: invalid int value: '{value}'"
-            continue
         opts.given.add(name)
         setattr(opts, name[2:].replace("-", "_"), value)
     if problem:
@@ -330,6 +329,18 @@ def split_globals(args: list[str], environ: Any = None) -> tuple[GlobalOptions, 
     if opts.endpoint_url is not None:
         check_endpoint_scheme(opts.endpoint_url)
     return opts, rest
+
+
+def check_client_options(opts: Any) -> None:
+    """What the AWS CLI checks as it makes its client (exit 255): the endpoint's host, then
+    the timeouts, which argparse took as text and int() converts."""
+    check_endpoint_url(getattr(opts, "endpoint_url", None))
+    for name in ("cli_read_timeout", "cli_connect_timeout"):
+        value = getattr(opts, name, None)
+        if value is not None and not _is_int(value):
+            from awslocal_cli.errors import CliError
+
+            raise CliError(f"invalid literal for int() with base 10: '{value}'")
 
 
 def _command(args: list[str]) -> str | None:

@@ -79,8 +79,7 @@ class PageIterator:
         next_token: dict[str, Any] = dict.fromkeys(self.input_tokens)
         skip = 0
         if self._starting_token:
-            next_token = decode_token(self._starting_token)
-            skip = int(next_token.pop("boto_truncate_amount", 0) or 0)
+            next_token, skip = self._parse_starting_token(self._starting_token)
             for name in self.input_tokens:
                 if next_token.get(name) is not None:
                     params[name] = next_token[name]
@@ -121,6 +120,33 @@ class PageIterator:
             for name, value in next_token.items():
                 if value is not None:
                     params[name] = value
+
+    def _parse_starting_token(self, text: str) -> tuple[dict[str, Any], int]:
+        """botocore's: our own base64 JSON token, else an old-style `token___index` or a
+        service token passed through as it is (`--starting-token abc` sends Marker=abc)."""
+        try:
+            token = json.loads(base64.b64decode(text.encode("utf-8")).decode("utf-8"))
+            if not isinstance(token, dict):
+                raise TypeError(text)
+        except (ValueError, TypeError):
+            pass
+        else:
+            skip = token.pop("boto_truncate_amount", 0) if "boto_truncate_amount" in token else 0
+            return token, int(skip or 0)
+        parts: list[Any] = text.split("___")
+        skip = 0
+        if len(parts) == len(self.input_tokens) + 1:
+            try:
+                skip = int(parts.pop())
+            except ValueError:
+                parts = [text]
+        values = [None if part == "None" else part for part in parts]
+        if len(values) > len(self.input_tokens):
+            from awslocal_cli.errors import CliError
+
+            raise CliError(f"Bad starting token: {text}")
+        values += [None] * (len(self.input_tokens) - len(values))
+        return dict(zip(self.input_tokens, values, strict=False)), skip
 
     def _next_token(self, page: dict[str, Any]) -> dict[str, Any]:
         if self.more_results is not None and not page.get(self.more_results):

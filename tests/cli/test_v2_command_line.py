@@ -405,3 +405,24 @@ def test_yaml_input_skeleton_is_the_aws_cli_v2s(awslocal, args):
                         capture_output=True, text=True, timeout=120)
     ours = awslocal(*args, "--generate-cli-skeleton", "yaml-input")
     assert (ours.exit_code, ours.stdout) == (v2.returncode, v2.stdout)
+
+
+def test_a_foreign_starting_token_goes_to_the_service(awslocal):
+    result = awslocal("kms", "list-keys", "--starting-token", "abc")
+    assert result.exit_code == 254
+    assert "(InvalidMarkerException) when calling the ListKeys operation" in result.stderr
+    result = awslocal("kms", "list-keys", "--starting-token", "a___b___c")
+    assert (result.exit_code, result.stderr) == (
+        255, "\nawslocal: [ERROR]: Bad starting token: a___b___c\n")
+
+
+def test_double_dash_ends_the_options(awslocal):
+    result = awslocal("kms", "list-keys", "--", "--region", "x")
+    assert result.exit_code == 252
+    assert result.stderr.endswith("\nawslocal: [ERROR]: Unknown options: --region, x\n")
+
+
+def test_timeouts_are_integers_checked_when_the_client_is_made(awslocal):
+    result = awslocal("--cli-read-timeout", "x", "kms", "list-keys")
+    assert (result.exit_code, result.stderr) == (
+        255, "\nawslocal: [ERROR]: invalid literal for int() with base 10: 'x'\n")
