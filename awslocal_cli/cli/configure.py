@@ -15,7 +15,7 @@ import os
 import sys
 
 from awslocal_cli.cli.config import ProfileNotFound
-from awslocal_cli.cli.options import USAGE, invalid_choice
+from awslocal_cli.cli.options import invalid_choice
 from awslocal_cli.errors import CliError, ExitCode, UsageError
 
 TYPE_CHECKING = False
@@ -96,6 +96,7 @@ def run_configure(args: list[str], opts: GlobalOptions) -> int:
 
 
 def _session_profile(opts: GlobalOptions) -> str | None:
+    """The AWS CLI session's profile: --profile, AWS_PROFILE, AWS_DEFAULT_PROFILE, or None."""
     return opts.named_profile
 
 
@@ -301,9 +302,9 @@ def _option(line: str) -> tuple[str, int] | None:
 
 
 def _matches(header_line: str, section: str) -> bool:
-    stripped = line_header = header_line.lstrip()
-    end = stripped.find("]", 1)
-    line_header = stripped[: end + 1]
+    """Whether a header line opens `section` (`[profile dev]` or `[profile "dev"]`)."""
+    stripped = header_line.lstrip()
+    line_header = stripped[: stripped.find("]", 1) + 1]
     if line_header == f"[{section}]":
         return True
     parts = section.split(" ")
@@ -381,7 +382,6 @@ def _update_section(contents: list[str], start: int, values: dict[str, Any]) -> 
             if key in values:
                 if isinstance(values[key], dict):
                     _update_nested(contents, j, values.pop(key), indent)
-                    contents.insert(last + 1, _lines(values)) if values else None
                     return
                 value = values.pop(key)
                 contents[j] = "" if value is None else f"{key} = {value}\n"
@@ -417,5 +417,3 @@ def _warn_if_permissive(path: str) -> None:
             f"Consider running 'chmod 600 {path}' to restrict access to only your user.\n"
         )
 
-
-__all__ = ["HELP", "USAGE", "run_configure", "section_of", "update_file"]

@@ -297,3 +297,27 @@ def test_configure_writes_what_the_aws_cli_v2_writes(awslocal, tmp_path):
         seen.append((files / "credentials").read_text())
         outputs[who] = seen
     assert outputs["awslocal"] == outputs["aws"]
+
+
+@pytest.mark.skipif(not AWS_V2.exists(), reason="the AWS CLI v2 is not at ../shared/tools")
+def test_configure_set_edits_an_existing_file_as_the_aws_cli_v2(awslocal, tmp_path):
+    original = ("# top\n[default]\nregion = eu-west-1\ns3 =\n    max_concurrent_requests = 10\n\n"
+                "; c\n[profile dev]\noutput = json\n\n\n[profile other]\nregion=x")
+    sets = [["default.s3.max_concurrent_requests", "30"], ["default.s3.new_key", "v"],
+            ["region", "us-east-2", "--profile", "dev"], ["output", "text", "--profile", "other"],
+            ["cli_pager", ""], ["profile.third.region", "r3"]]
+    results = {}
+    for who in ("aws", "awslocal"):
+        path = tmp_path / f"{who}-config"
+        path.write_text(original)
+        env = {"AWS_CONFIG_FILE": str(path),
+               "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / f"{who}-credentials")}
+        for args in sets:
+            if who == "aws":
+                subprocess.run([str(AWS_V2), "configure", "set", *args], check=True,
+                               env={**os.environ, **env}, timeout=120)
+            else:
+                assert awslocal("configure", "set", *args, env=env).exit_code == 0
+        results[who] = path.read_text()
+    assert results["awslocal"] == results["aws"]
+    assert "    max_concurrent_requests = 30\n" in results["awslocal"]
