@@ -434,7 +434,7 @@ class Operation:
         from awslocal_cli.cli.paramfile import ParamError, load_param_file
 
         try:
-            content = load_param_file(text)
+            content = load_param_file(text, param_name=option)
         except ParamError as exc:
             raise ParamValidationError(str(exc)) from None
         if isinstance(content, bytes):
@@ -445,22 +445,23 @@ class Operation:
 
             try:
                 data = json.loads(document)
-            except ValueError as exc:
+            except ValueError:  # customizations/cliinput.py names it without the dashes
                 raise ParamValidationError(
-                    f"Error parsing parameter '--cli-input-json': Invalid JSON received: {exc}"
+                    "Error parsing parameter 'cli-input-json': Invalid JSON received."
                 ) from None
         else:
             import yaml
 
             try:
                 data = yaml.safe_load(document)
-            except yaml.YAMLError as exc:
+            except yaml.YAMLError:
                 raise ParamValidationError(
-                    f"Error parsing parameter '--cli-input-yaml': Invalid YAML received: {exc}"
+                    "Error parsing parameter 'cli-input-yaml': Invalid YAML received."
                 ) from None
         if not isinstance(data, dict):
             raise ParamValidationError(
-                f"Invalid type for parameter --{option}, value: {data!r}: expected an object"
+                f"Error parsing parameter '--{option}': Invalid type: expecting map, "
+                f"received {type(data)}"
             )
         return data
 

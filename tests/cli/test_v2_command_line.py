@@ -426,3 +426,23 @@ def test_timeouts_are_integers_checked_when_the_client_is_made(awslocal):
     result = awslocal("--cli-read-timeout", "x", "kms", "list-keys")
     assert (result.exit_code, result.stderr) == (
         255, "\nawslocal: [ERROR]: invalid literal for int() with base 10: 'x'\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--cli-input-json", "[1]"], "Error parsing parameter '--cli-input-json': Invalid type: "
+         "expecting map, received <class 'list'>"),
+        (["--cli-input-json", "{bad"],
+         "Error parsing parameter 'cli-input-json': Invalid JSON received."),
+        (["--cli-input-yaml", "[a"],
+         "Error parsing parameter 'cli-input-yaml': Invalid YAML received."),
+        (["--cli-input-json", "file:///nonexistent"],
+         "Error parsing parameter '--cli-input-json': Unable to load paramfile "
+         "file:///nonexistent: [Errno 2] No such file or directory: '/nonexistent'"),
+    ],
+)
+def test_cli_input_errors_are_worded_as_v2(awslocal, args, message):
+    result = awslocal("sqs", "list-queues", *args)
+    assert result.exit_code == 252
+    assert result.stderr == f"\nawslocal: [ERROR]: An error occurred (ParamValidation): {message}\n"
