@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from awslocal_cli.clock import Clock
-from awslocal_cli.errors import ConfigurationError, ParamValidationError
+from awslocal_cli.errors import CliError, ConfigurationError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing, pathlib and collections cost start-up time; annotations only
@@ -216,9 +216,8 @@ class Context:
             or DEFAULT_REGION
         )
         if not _valid_region(region):
-            raise ParamValidationError(
-                f"Provided region_name '{region}' doesn't match a supported format."
-            )
+            # botocore's InvalidRegionError, which the AWS CLI prints bare and exits 255 for.
+            raise CliError(f"Provided region_name '{region}' doesn't match a supported format.")
         account = env.get("AWSLOCAL_ACCOUNT_ID") or DEFAULT_ACCOUNT
         if not (len(account) == 12 and account.isdigit() and account.isascii()):
             raise ConfigurationError(f"AWSLOCAL_ACCOUNT_ID must be 12 digits, not {account!r}.")

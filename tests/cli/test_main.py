@@ -258,10 +258,14 @@ def test_bad_account_id_is_a_configuration_error(awslocal, monkeypatch):
     assert "AWSLOCAL_ACCOUNT_ID must be 12 digits" in result.stderr
 
 
-def test_bad_region_is_a_parameter_error(awslocal):
+def test_bad_region_fails_as_botocore_fails(awslocal):
+    # botocore's InvalidRegionError: the AWS CLI v2 prints it bare and exits 255.
     result = awslocal("sts", "get-caller-identity", "--region", "Not A Region")
-    assert result.exit_code == 252
-    assert "doesn't match a supported format" in result.stderr
+    assert result.exit_code == 255
+    assert result.stderr == (
+        "\nawslocal: [ERROR]: Provided region_name 'Not A Region' doesn't match a supported "
+        "format.\n"
+    )
 
 
 # -- unexpected errors: 255, one line, traceback only with --debug --------------------------------
