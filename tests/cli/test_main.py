@@ -36,7 +36,14 @@ def test_get_caller_identity_json(awslocal):
     assert result.stderr == ""
 
 
+def _profiles(*names):
+    """Named profiles must exist in the config files, as for the AWS CLI."""
+    with open(os.environ["AWS_CONFIG_FILE"], "a") as f:
+        f.writelines(f"[profile {name}]\n" for name in names)
+
+
 def test_profile_and_account_name_the_caller(awslocal, monkeypatch):
+    _profiles("alice", "bob")
     monkeypatch.setenv("AWSLOCAL_ACCOUNT_ID", "111122223333")
     result = awslocal("sts", "get-caller-identity", "--profile", "alice")
     assert result.json["Arn"] == "arn:aws:iam::111122223333:user/alice"
@@ -45,6 +52,7 @@ def test_profile_and_account_name_the_caller(awslocal, monkeypatch):
 
 
 def test_user_id_is_stable_per_principal(awslocal):
+    _profiles("x")
     first = awslocal("sts", "get-caller-identity").json["UserId"]
     assert awslocal("sts", "get-caller-identity").json["UserId"] == first
     assert awslocal("sts", "get-caller-identity", "--profile", "x").json["UserId"] != first
@@ -255,10 +263,14 @@ def test_bad_account_id_is_a_configuration_error(awslocal, monkeypatch):
     assert "AWSLOCAL_ACCOUNT_ID must be 12 digits" in result.stderr
 
 
-def test_bad_region_is_a_parameter_error(awslocal):
+def test_bad_region_fails_as_botocore_fails(awslocal):
+    # botocore's InvalidRegionError: the AWS CLI v2 prints it bare and exits 255.
     result = awslocal("sts", "get-caller-identity", "--region", "Not A Region")
-    assert result.exit_code == 252
-    assert "doesn't match a supported format" in result.stderr
+    assert result.exit_code == 255
+    assert result.stderr == (
+        "\nawslocal: [ERROR]: Provided region_name 'Not A Region' doesn't match a supported "
+        "format.\n"
+    )
 
 
 # -- unexpected errors: 255, one line, traceback only with --debug --------------------------------
