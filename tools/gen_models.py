@@ -2,7 +2,9 @@
 
 botocore is a test/dev dependency only: at run time awslocal reads these trimmed copies
 (shapes, operations, errors and paginators, without documentation) so that start-up never
-imports botocore. Run: python tools/gen_models.py
+imports botocore. The serialization traits stay (protocol, jsonVersion, targetPrefix,
+awsQueryCompatible, xmlNamespace, and on shapes locationName, flattened, resultWrapper,
+timestampFormat and the error shapes' `error`): the wire layer speaks the protocols from them. Run: python tools/gen_models.py
 """
 
 from __future__ import annotations
@@ -64,7 +66,18 @@ def build(service: str) -> dict:
     return {
         "metadata": {
             k: meta[k]
-            for k in ("apiVersion", "endpointPrefix", "protocol", "serviceId", "signingName")
+            for k in (
+                "apiVersion",
+                "endpointPrefix",
+                "protocol",
+                "serviceId",
+                "signingName",
+                # Serialization traits the wire layer (awslocal_cli/wire) reads.
+                "jsonVersion",
+                "targetPrefix",
+                "awsQueryCompatible",
+                "xmlNamespace",
+            )
             if k in meta
         },
         "operations": _strip(model["operations"]),

@@ -1,0 +1,288 @@
+"""One wire request end to end: route, identify, parse, dispatch, render; never raises.
+
+Routing: an `X-Amz-Target` header selects a JSON service by its model's targetPrefix
+(`TrentService` KMS, `AmazonSQS` SQS, CloudTrail's long prefix); otherwise the request is the
+query protocol (form body or query string with `Action=`), for the service named by the
+credential scope (sqs, sns, sts), else the first of SNS, STS, SQS that has the action.
+"""
+
+from __future__ import annotations
+
+import os
+
+from awslocal_cli import dispatch
+from awslocal_cli import model as models
+from awslocal_cli.errors import AwsError, ConfigurationError, ParamValidationError
+from awslocal_cli.wire import WireRequest, WireResponse, jsonproto, query
+from awslocal_cli.wire import shapes as sh
+from awslocal_cli.wire.identity import IncompleteSignature, credential, profile_for
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+    from typing import Any
+
+    from awslocal_cli.clock import Clock
+
+JSON_SERVICES = ("kms", "sqs", "cloudtrail")
+QUERY_SERVICES = ("sns", "sts", "sqs")
+# What each service answers for a request that fails validation (AWS's codes for them).
+VALIDATION_CODES = {
+    "kms": "ValidationException",
+    "cloudtrail": "ValidationException",
+    "sqs": "InvalidParameterValue",
+    "sns": "InvalidParameter",
+    "sts": "ValidationError",
+}
+_targets: dict[str, str] = {}
+
+
+def _target_services() -> dict[str, str]:
+    if not _targets:
+        for service in JSON_SERVICES:
+            _targets[models.load(service)["metadata"]["targetPrefix"]] = service
+    return _targets
+
+
+def _implemented(service: str, operation: str) -> bool:
+    return operation in models.load(service)["operations"] and (
+        dispatch.operation_function(service, operation) is not None
+    )
+
+
+class _Protocol:
+    """How one request's answers are written: JSON for a service, or the query protocol."""
+
+    def __init__(self, kind: str, service: str | None, request_id: str) -> None:
+        self.kind = kind
+        self.service = service
+        self.request_id = request_id
+
+    def error(
+        self,
+        code: str,
+        message: str,
+        *,
+        status: int | None = None,
+        sender_fault: bool = True,
+        shape_name: str | None = None,
+        fields: dict[str, Any] | None = None,
+    ) -> WireResponse:
+        service = self.service or ""
+        if self.kind == "json":
+            status, headers, body = jsonproto.error_response(
+                service, code, message, status=status, sender_fault=sender_fault,
+                shape_name=shape_name, fields=fields,
+            )
+        else:
+            status, headers, body = query.error_response(
+                service, code, message, self.request_id, status=status,
+                sender_fault=sender_fault, fields=fields,
+            )
+        headers["x-amzn-requestid"] = self.request_id
+        return WireResponse(status, headers, body)
+
+    def result(self, operation: str, result: dict[str, Any]) -> WireResponse:
+        assert self.service is not None
+        if self.kind == "json":
+            body = jsonproto.serialize_result(self.service, operation, result)
+            headers = {"content-type": jsonproto.content_type(self.service)}
+        else:
+            body = query.serialize_result(self.service, operation, result, self.request_id)
+            headers = {"content-type": "text/xml"}
+        headers["x-amzn-requestid"] = self.request_id
+        return WireResponse(200, headers, body)
+
+
+def handle_request(
+    request: WireRequest,
+    *,
+    state_dir: str | Path | None,
+    environ: Mapping[str, str] | None,
+    clock: Clock | None,
+) -> WireResponse:
+    import uuid
+
+    request_id = str(uuid.uuid4())
+    env = os.environ if environ is None else environ
+    protocol = _Protocol("json" if "x-amz-target" in request.headers else "query", None,
+                         request_id)
+    try:
+        return _handle(request, protocol, state_dir, env, clock)
+    except Exception as exc:  # the last line: a client gets an AWS error, never a traceback
+        code = "InternalFailure" if protocol.kind == "json" else "InternalError"
+        response = protocol.error(
+            code, "We encountered an internal error. Please try again.", status=500,
+            sender_fault=False,
+        )
+        response.exception = exc
+        return response
+
+
+def _handle(
+    request: WireRequest,
+    protocol: _Protocol,
+    state_dir: str | Path | None,
+    env: Mapping[str, str],
+    clock: Clock | None,
+) -> WireResponse:
+    params = query.parse_params(request.query) if request.query else {}
+    operation = ""
+    if protocol.kind == "json":
+        prefix, _, operation = request.headers["x-amz-target"].rpartition(".")
+        protocol.service = _target_services().get(prefix)
+    else:
+        content_type = request.headers.get("content-type", "")
+        if request.body and (
+            "x-www-form-urlencoded" in content_type or not content_type
+        ):
+            try:
+                params.update(query.parse_params(request.body.decode("utf-8")))
+            except UnicodeDecodeError:
+                return protocol.error("MalformedQueryString", "The request body is not UTF-8.")
+        operation = params.get("Action", "")
+    try:
+        cred = credential(request.headers, params)
+    except IncompleteSignature as exc:
+        protocol.service = protocol.service or _guess_query_service(operation, None)
+        code = "IncompleteSignatureException" if protocol.kind == "json" else (
+            "IncompleteSignature")
+        return protocol.error(code, str(exc))
+    if protocol.kind == "query":
+        protocol.service = _guess_query_service(operation, cred.service if cred else None)
+    if cred is None:
+        if protocol.kind == "json":
+            return protocol.error(
+                "MissingAuthenticationTokenException", "Missing Authentication Token"
+            )
+        return protocol.error(
+            "MissingAuthenticationToken", "Request is missing Authentication Token", status=403
+        )
+    service = protocol.service
+    if protocol.kind == "json":
+        if service is None or not _implemented(service, operation):
+            return protocol.error("UnknownOperationException", "")
+    elif not operation:
+        return protocol.error("MissingAction", "Missing Action")
+    elif service is None or not _implemented(service, operation):
+        version = params.get("Version", "")
+        return protocol.error(
+            "InvalidAction",
+            f"Could not find operation {operation} for version {version}",
+        )
+    assert service is not None
+    try:
+        if protocol.kind == "json":
+            members = jsonproto.parse_body(service, operation, request.body)
+        else:
+            members = query.parse_request(service, operation, params)
+            if service == "sqs":
+                _queue_url_from_path(operation, members, request)
+    except sh.WireValueError as exc:
+        if protocol.kind == "json" and service != "sqs":
+            return protocol.error("SerializationException", str(exc))
+        return protocol.error(VALIDATION_CODES[service], str(exc))
+
+    from awslocal_cli.context import Context
+
+    try:
+        context = Context.from_options(
+            region=cred.region,
+            profile=profile_for(cred.access_key_id, env),
+            state_dir=None if state_dir is None else str(state_dir),
+            environ=env,
+            clock=clock,
+        )
+    except ParamValidationError as exc:
+        return protocol.error(VALIDATION_CODES[service], exc.message)
+    except ConfigurationError as exc:
+        return protocol.error("InternalFailure", exc.message, status=500, sender_fault=False)
+    try:
+        _validate(service, operation, members)
+    except ParamValidationError as exc:
+        code = VALIDATION_CODES[service]
+        if service == "sqs" and "Missing required parameter" in exc.message:
+            code = "MissingParameter"
+        return protocol.error(code, exc.message)
+
+    def after() -> None:
+        try:
+            dispatch.finish(context)
+        except Exception as exc:  # the answer is already out: report, do not raise into it
+            import sys
+
+            sys.stderr.write(f"awslocal: deferred work after {operation} failed: {exc!r}\n")
+
+    try:
+        result = dispatch.call(context, service, operation, members)
+    except AwsError as exc:
+        response = protocol.error(
+            exc.code,
+            exc.message,
+            sender_fault=exc.sender_fault,
+            shape_name=type(exc).__name__,
+            fields=exc.fields,
+        )
+        response.after = after
+        return response
+    except ConfigurationError as exc:
+        return protocol.error("InternalFailure", exc.message, status=500, sender_fault=False)
+    if service == "sqs" and request.endpoint:
+        result = _rewrite_queue_urls(result, request.endpoint)
+    response = protocol.result(operation, result)
+    response.after = after
+    return response
+
+
+def _guess_query_service(operation: str, scope_service: str | None) -> str | None:
+    if scope_service in QUERY_SERVICES:
+        return scope_service
+    for service in QUERY_SERVICES:
+        if operation and _implemented(service, operation):
+            return service
+    return None
+
+
+def _validate(service: str, operation: str, members: dict[str, Any]) -> None:
+    ref = models.load(service)["operations"][operation].get("input")
+    if ref is None:
+        return
+    from awslocal_cli.cli.validate import validate_request
+
+    validate_request(models.load(service), ref["shape"], members)
+
+
+def _queue_url_from_path(operation: str, members: dict[str, Any], request: WireRequest) -> None:
+    """The query protocol's older form: the queue addressed by the path, not a QueueUrl."""
+    ref = models.load("sqs")["operations"][operation].get("input")
+    if ref is None or "QueueUrl" in members:
+        return
+    if "QueueUrl" not in models.load("sqs")["shapes"][ref["shape"]].get("members", {}):
+        return
+    parts = [p for p in request.path.split("/") if p]
+    if len(parts) >= 2:
+        base = request.endpoint or "https://sqs.us-east-1.amazonaws.com"
+        members["QueueUrl"] = f"{base}/{parts[-2]}/{parts[-1]}"
+
+
+def _rewrite_url(url: Any, endpoint: str) -> Any:
+    """`https://sqs.<region>.amazonaws.com/ACCOUNT/NAME` -> `<endpoint>/ACCOUNT/NAME`."""
+    if not isinstance(url, str) or "://" not in url:
+        return url
+    _, _, rest = url.partition("://")
+    host, _, path = rest.partition("/")
+    if not host.endswith(".amazonaws.com"):
+        return url
+    return f"{endpoint}/{path}"
+
+
+def _rewrite_queue_urls(result: dict[str, Any], endpoint: str) -> dict[str, Any]:
+    """Queue URLs in a response use the endpoint the client addressed (what SDKs expect)."""
+    out = dict(result)
+    if "QueueUrl" in out:
+        out["QueueUrl"] = _rewrite_url(out["QueueUrl"], endpoint)
+    for key in ("QueueUrls", "queueUrls"):
+        if isinstance(out.get(key), list):
+            out[key] = [_rewrite_url(u, endpoint) for u in out[key]]
+    return out
