@@ -55,7 +55,11 @@ def normalise(value: Any) -> Any:
     # No datetime can exist unless the datetime module was imported; not importing it here
     # keeps it off the start-up path of commands that return no timestamps.
     dt = sys.modules.get("datetime")
-    if dt is not None and isinstance(value, (dt.datetime, dt.date)):
+    if dt is not None and isinstance(value, dt.datetime):
+        # AWS's wire carries milliseconds (epoch seconds with three decimals, or ISO 8601 with
+        # .mmm), so the AWS CLI never prints finer than .mmm000; neither do we.
+        return value.replace(microsecond=value.microsecond - value.microsecond % 1000).isoformat()
+    if dt is not None and isinstance(value, dt.date):
         return value.isoformat()
     return value
 

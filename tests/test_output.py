@@ -468,3 +468,15 @@ def test_dumps_json_matches_the_json_module(value):
     from awslocal_cli.output import dumps_json as _dumps_json
 
     assert _dumps_json(value) == _json.dumps(value, indent=4, ensure_ascii=False)
+
+
+def test_timestamps_print_to_the_millisecond_as_the_aws_cli_receives_them():
+    # AWS's wire carries milliseconds, so the AWS CLI prints .mmm000 (seen against
+    # `awslocal serve` in tests/serve/test_aws_cli_v2.py); a stored microsecond is not shown.
+    from datetime import datetime, timezone
+
+    from awslocal_cli.output import normalise
+
+    value = datetime(2026, 12, 1, 22, 54, 47, 499792, tzinfo=timezone.utc)
+    assert normalise({"T": value}) == {"T": "2026-12-01T22:54:47.499000+00:00"}
+    assert normalise(value.replace(microsecond=0)) == "2026-12-01T22:54:47+00:00"

@@ -21,7 +21,7 @@ def test_the_commands_are_the_modelled_services(awslocal):
     assert result.exit_code == 0, result
     commands = result.stdout.split("Commands:")[1].splitlines()
     listed = [line.split()[0] for line in commands if line.startswith("  ") and line.split()]
-    assert listed == [*SERVICES, "local"]
+    assert listed == [*SERVICES, "local", "serve"]
 
 
 def test_get_caller_identity_json(awslocal):
