@@ -107,3 +107,29 @@ def test_region_comes_from_the_client(client):
     assert east.list_queues()["QueueUrls"] == [
         "https://sqs.us-east-1.amazonaws.com/123456789012/only-east"
     ]
+
+
+def test_the_cli_never_imports_boto3_botocore_or_the_wire_layer():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from awslocal_cli.cli.main import main\n"
+        "sys.argv = ['awslocal', 'sqs', 'list-queues']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore')\n"
+        "       or m.startswith('awslocal_cli.wire') or m == 'awslocal_cli.sdk']\n"
+        "print(bad)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_pytest_plugin_fixtures(awslocal_client, awslocal_state_dir, awslocal_session):
+    sqs = awslocal_client("sqs")
+    url = sqs.create_queue(QueueName="from-fixture")["QueueUrl"]
+    assert (awslocal_state_dir / "state.db").exists()
+    again = awslocal_session.client("sqs")
+    assert again.list_queues()["QueueUrls"] == [url]
