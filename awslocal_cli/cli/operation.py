@@ -252,6 +252,9 @@ class Operation:
                 return paginate(function, context, request, self.paginator, **paging)
 
         response = dispatch.call(context, self.service, self.operation, request, runner=runner)
+        ref = self.op_model.get("output")
+        if ref:
+            response = in_model_order(self.model, ref["shape"], response)
         from awslocal_cli.output import render
 
         render(
@@ -399,3 +402,30 @@ def _debug(message: str) -> None:
 
     stamp = time.strftime("%Y-%m-%d %H:%M:%S")
     sys.stderr.write(f"{stamp} - awslocal - DEBUG - {message}\n")
+
+
+def in_model_order(model: dict[str, Any], shape_name: str, value: Any) -> Any:
+    """`value` with each structure's members in the model's order, as the AWS CLI prints them.
+
+    botocore's parsers build a response structure by walking its shape's members, so the AWS
+    CLI prints them in model order whatever order the endpoint sent; a service function's dict
+    may list them otherwise (SendMessageBatch's entries: Id, MessageId, MD5OfMessageBody).
+    Maps keep their order; members the model does not name stay, after the rest.
+    """
+    shape = model["shapes"].get(shape_name)
+    if shape is None:
+        return value
+    kind = shape.get("type")
+    if kind == "structure" and isinstance(value, dict):
+        members = shape.get("members", {})
+        out = {name: in_model_order(model, members[name]["shape"], value[name])
+               for name in members if name in value}
+        for name, item in value.items():
+            if name not in out:
+                out[name] = item
+        return out
+    if kind == "list" and isinstance(value, list):
+        return [in_model_order(model, shape["member"]["shape"], item) for item in value]
+    if kind == "map" and isinstance(value, dict):
+        return {k: in_model_order(model, shape["value"]["shape"], v) for k, v in value.items()}
+    return value

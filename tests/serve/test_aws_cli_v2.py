@@ -83,9 +83,23 @@ def state(aws, server, tmp_path_factory):
     url = ok("sqs", "create-queue", "--queue-name", "compared", "--attributes",
              "VisibilityTimeout=60")["QueueUrl"]
     topic = ok("sns", "create-topic", "--name", "compared")["TopicArn"]
-    plaintext = tmp_path_factory.mktemp("plain") / "plain.txt"
+    queue_arn = ok("sqs", "get-queue-attributes", "--queue-url", url, "--attribute-names",
+                   "QueueArn")["Attributes"]["QueueArn"]
+    ok("sns", "subscribe", "--topic-arn", topic, "--protocol", "sqs", "--notification-endpoint",
+       queue_arn)
+    assert aws("sqs", "tag-queue", "--queue-url", url, "--tags", "team=blue,env=test")["rc"] == 0
+    assert aws("kms", "create-alias", "--alias-name", "alias/compared", "--target-key-id",
+               key)["rc"] == 0
+    plain_dir = tmp_path_factory.mktemp("plain")
+    plaintext = plain_dir / "plain.txt"
     plaintext.write_bytes(b"compare me")
+    blob = plain_dir / "blob.bin"
+    import base64
+
+    blob.write_bytes(base64.b64decode(ok("kms", "encrypt", "--key-id", key, "--plaintext",
+                                         f"fileb://{plaintext}")["CiphertextBlob"]))
     return {"key": key, "url": url, "topic": topic, "plaintext": str(plaintext),
+            "blob": str(blob), "queue_arn": queue_arn,
             "aws_url": url.replace(server.endpoint, AWS_URL)}
 
 
@@ -125,6 +139,28 @@ CASES = [
     ("sns-list-topics", ["sns", "list-topics"], None, ()),
     ("sns-publish", ["sns", "publish", "--topic-arn", "{topic}", "--message", "hi"], None,
      ("generated",)),
+    # More of each service: deterministic answers on the shared state.
+    ("kms-decrypt", ["kms", "decrypt", "--ciphertext-blob", "fileb://{blob}"], None, ()),
+    ("kms-list-aliases", ["kms", "list-aliases", "--key-id", "{key}"], None, ()),
+    ("kms-get-key-policy", ["kms", "get-key-policy", "--key-id", "{key}"], None, ()),
+    ("kms-get-key-rotation-status", ["kms", "get-key-rotation-status", "--key-id", "{key}"],
+     None, ()),
+    ("kms-generate-data-key", ["kms", "generate-data-key", "--key-id", "alias/compared",
+                               "--key-spec", "AES_256"], None, ("generated",)),
+    ("kms-describe-key-query", ["kms", "describe-key", "--key-id", "alias/compared", "--query",
+                                "KeyMetadata.[KeyId,KeyState,KeySpec]"], None, ()),
+    ("sqs-get-queue-url", ["sqs", "get-queue-url", "--queue-name", "compared"], None, ("url",)),
+    ("sqs-list-queue-tags", ["sqs", "list-queue-tags", "--queue-url", "{url}"], None, ()),
+    ("sqs-send-message-batch", ["sqs", "send-message-batch", "--queue-url", "{url}",
+                                "--entries", "Id=a,MessageBody=one", "Id=b,MessageBody=two"],
+     None, ("generated",)),
+    ("sns-get-topic-attributes", ["sns", "get-topic-attributes", "--topic-arn", "{topic}"],
+     None, ()),
+    ("sns-list-subscriptions", ["sns", "list-subscriptions"], None, ()),
+    ("sns-list-subscriptions-by-topic", ["sns", "list-subscriptions-by-topic", "--topic-arn",
+                                         "{topic}"], None, ()),
+    ("sns-subscribe", ["sns", "subscribe", "--topic-arn", "{topic}", "--protocol", "sqs",
+                       "--notification-endpoint", "{queue_arn}"], None, ()),
 ]
 
 
