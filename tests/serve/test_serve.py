@@ -299,3 +299,32 @@ def test_help_documents_serve(awslocal):
     for text in ("--host", "--port", "--threads", "127.0.0.1", "4566", "Ctrl-C", "130",
                  "--endpoint-url"):
         assert text in result.stdout
+
+
+def test_sns_http_retries_happen_with_no_request(server, remote):
+    """The background worker: a failed HTTP delivery is retried when due, unprompted."""
+    from tests.services.sns.util import Endpoint
+
+    endpoint = Endpoint()
+    try:
+        sns = remote("sns")
+        topic = sns.create_topic(Name="bg-hooks")["TopicArn"]
+        sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=endpoint.url)
+        token = wait_for(lambda: endpoint.messages() and endpoint.messages()[0]["Token"])
+        sub = sns.confirm_subscription(TopicArn=topic, Token=token)["SubscriptionArn"]
+        sns.set_subscription_attributes(
+            SubscriptionArn=sub, AttributeName="DeliveryPolicy", AttributeValue=json.dumps(
+                {"healthyRetryPolicy": {"minDelayTarget": 1, "maxDelayTarget": 1,
+                                        "numRetries": 3, "numNoDelayRetries": 0}}))
+        endpoint.codes = [500]
+        sns.publish(TopicArn=topic, Message="ping")
+
+        def notifications():
+            return [m["Message"] for m in endpoint.messages() if m["Type"] == "Notification"]
+
+        assert wait_for(lambda: len(notifications()) >= 1)
+        # The first attempt failed; nobody calls the server, yet the retry comes.
+        assert wait_for(lambda: notifications() == ["ping", "ping"], timeout=15), notifications()
+    finally:
+        endpoint.server.shutdown()
+        endpoint.server.server_close()
