@@ -281,9 +281,30 @@ def test_long_polls_block_nobody(server, remote):
     assert sorted(b for r in results for b in r) == [f"wake {i}" for i in range(6)]
 
 
-def test_ctrl_c_stops_a_server_with_exit_code_130(tmp_path):
+def test_ctrl_c_stops_a_server_with_exit_code_130_even_during_a_long_poll(tmp_path):
+    import threading
+
+    import boto3
+
     started = Server(tmp_path / "own", tmp_path / "own.log", server_env(tmp_path))
+    sqs = boto3.Session(aws_access_key_id="test", aws_secret_access_key="secret",
+                        region_name="us-east-1").client("sqs", endpoint_url=started.endpoint)
+    url = sqs.create_queue(QueueName="waiting")["QueueUrl"]
+    outcome: list[object] = []
+
+    def poll() -> None:
+        try:
+            outcome.append(sqs.receive_message(QueueUrl=url, WaitTimeSeconds=20))
+        except Exception as exc:  # the connection closes under it
+            outcome.append(exc)
+
+    poller = threading.Thread(target=poll)
+    poller.start()
+    wait_for(lambda: "ReceiveMessage" in started.log() or None, timeout=1)
+    t = time.monotonic()
     assert started.stop() == 130
+    assert time.monotonic() - t < 12
+    poller.join(30)
     assert "Traceback" not in started.log()
 
 
