@@ -102,31 +102,36 @@ def moto_server() -> Route | None:
         service, endpoint_url=endpoint), lambda: _stop(proc))
 
 
-def _median_ms(fn, runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t)
-    return statistics.median(samples) * 1000
-
-
-def single_client(route: Route, runs: int) -> dict[str, float]:
+def _setup(route: Route) -> dict[str, object]:
+    """Per route: the four calls to time, on a fresh queue, key and topic."""
     sqs, kms, sns = route.client("sqs"), route.client("kms"), route.client("sns")
     url = sqs.create_queue(QueueName=f"bench-{time.monotonic_ns()}")["QueueUrl"]
     key = kms.create_key()["KeyMetadata"]["KeyId"]
     topic = sns.create_topic(Name=f"bench-{time.monotonic_ns()}")["TopicArn"]
-    out = {}
     for _ in range(3):  # warm up each path (imports, first connection)
         sqs.send_message(QueueUrl=url, MessageBody="warm")
         sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)
-    out["send-message"] = _median_ms(
-        lambda: sqs.send_message(QueueUrl=url, MessageBody="x" * 256), runs)
-    out["receive-message"] = _median_ms(
-        lambda: sqs.receive_message(QueueUrl=url, VisibilityTimeout=600), runs)
-    out["encrypt"] = _median_ms(lambda: kms.encrypt(KeyId=key, Plaintext=b"p" * 64), runs)
-    out["publish"] = _median_ms(lambda: sns.publish(TopicArn=topic, Message="m" * 256), runs)
-    return out
+    return {
+        "send-message": lambda: sqs.send_message(QueueUrl=url, MessageBody="x" * 256),
+        "receive-message": lambda: sqs.receive_message(QueueUrl=url, VisibilityTimeout=600),
+        "encrypt": lambda: kms.encrypt(KeyId=key, Plaintext=b"p" * 64),
+        "publish": lambda: sns.publish(TopicArn=topic, Message="m" * 256),
+    }
+
+
+def single_client(routes: list[Route], runs: int) -> dict[str, dict[str, float]]:
+    """Median ms per call for each route and operation, the routes taking turns call by call
+    (so that a busy machine slows them alike and the ratios stay fair)."""
+    calls = {r.name: _setup(r) for r in routes}
+    samples: dict[str, dict[str, list[float]]] = {r.name: {} for r in routes}
+    for op in ("send-message", "receive-message", "encrypt", "publish"):
+        for _ in range(runs):
+            for r in routes:
+                t = time.perf_counter()
+                calls[r.name][op]()
+                samples[r.name].setdefault(op, []).append(time.perf_counter() - t)
+    return {name: {op: statistics.median(v) * 1000 for op, v in ops.items()}
+            for name, ops in samples.items()}
 
 
 def concurrent(route: Route, clients: int, per_client: int) -> tuple[float, int, int]:
@@ -172,7 +177,7 @@ def main() -> None:
         else:
             routes.append(moto)
         try:
-            results = {r.name: single_client(r, runs) for r in routes}
+            results = single_client(routes, runs)
             print(f"\nOne boto3 client, {runs} calls each: median ms per call (calls/s)")
             names = [r.name for r in routes]
             print(f"{'operation':18}" + "".join(f"{n:>24}" for n in names)
