@@ -44,8 +44,9 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
 
     Every request is its own transaction; a background worker does the clock-driven work
     (SNS HTTP/S deliveries and retries, SQS message move tasks) every second while the
-    server runs. --state-dir selects the state; --region and --profile are the region and
-    caller of that background work. --debug logs one line per request to stderr.
+    server runs. --state-dir selects the state; --region is the region of requests whose
+    credential names none; --region and --profile are the region and caller of the
+    background work. --debug logs one line per request to stderr.
     Ctrl-C stops the server (exit code 130).
 
     Example: awslocal serve --port 4566
@@ -73,7 +74,12 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     state_dir = context.session.state_dir
     with context.session:
         context.store  # noqa: B018 (opens and migrates the state)
-    app = App(state_dir, log=sys.stderr if opts.debug else None)
+    environ = None
+    if opts.region:  # for requests whose credential scope names no region
+        import os
+
+        environ = {**os.environ, "AWS_REGION": opts.region}
+    app = App(state_dir, environ=environ, log=sys.stderr if opts.debug else None)
     try:
         server = create_server(
             app, host=host, port=port, threads=threads, ident="awslocal",

@@ -6,6 +6,8 @@ import io
 import json
 from datetime import datetime, timezone
 
+import pytest
+
 from awslocal_cli.wire import shapes
 from awslocal_cli.wire.wsgi import App, endpoint_of, request_of
 
@@ -86,3 +88,21 @@ def test_wire_timestamps_are_milliseconds_truncated():
     assert shapes.epoch(value) == 1796165687.499
     assert shapes.iso8601(value) == "2026-12-01T22:54:47.499Z"
     assert shapes.epoch(value.replace(microsecond=0)) == 1796165687
+
+
+@pytest.mark.parametrize("argv", [["sqs", "list-queues"], ["help"], ["serve", "--help"]])
+def test_only_serving_imports_waitress(argv):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from awslocal_cli.cli.main import run\n"
+        f"run({argv!r})\n"
+        "print([m for m in sys.modules if m.split('.')[0] in ('waitress', 'boto3', 'botocore')"
+        " or m.startswith('awslocal_cli.wire')])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
