@@ -145,8 +145,14 @@ def render(
     operation_name: str = "",
     stream: TextIO | None = None,
     color: str = "auto",
+    pages: list[dict[str, Any]] | None = None,
 ) -> None:
-    """Print `response` to `stream` (sys.stdout by default) in the `output` format."""
+    """Print `response` to `stream` (sys.stdout by default) in the `output` format.
+
+    `pages` are the pages of a paginated response (awslocal_cli.cli.paginate): text output
+    formats them one by one, --query applied to each, then the NextToken that --max-items left
+    (formatter.TextFormatter). The other formats print the merged `response`.
+    """
     if output not in FORMATS:
         raise ValueError(f"Unknown output type: {output}")
     # A bad expression fails even with --output off: the CLI compiles it up front.
@@ -165,6 +171,14 @@ def render(
         # formatter.JSONFormatter: only an empty dict (an operation with no output) prints
         # nothing; null, [], "" and false from a query are printed.
         text = "" if data == {} else dumps_json(data) + "\n"
+    elif output == "text" and pages is not None:
+        parts = []
+        token = (response or {}).get("NextToken")
+        extra = [{"NextToken": {"NextToken": token}}] if token else []
+        for page in [*pages, *extra]:
+            page_data = normalise(page)
+            _text(page_data if compiled is None else compiled.search(page_data), parts.append)
+        text = "".join(parts)
     elif output == "text":
         parts: list[str] = []
         _text(data, parts.append)

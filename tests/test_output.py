@@ -480,3 +480,23 @@ def test_timestamps_print_to_the_millisecond_as_the_aws_cli_receives_them():
     value = datetime(2026, 12, 1, 22, 54, 47, 499792, tzinfo=timezone.utc)
     assert normalise({"T": value}) == {"T": "2026-12-01T22:54:47.499000+00:00"}
     assert normalise(value.replace(microsecond=0)) == "2026-12-01T22:54:47+00:00"
+
+
+def test_text_output_of_a_paginated_response_goes_page_by_page():
+    # formatter.TextFormatter: each page on its own with --query applied to it, then the
+    # NextToken --max-items left; a page without the result key prints None.
+    import io
+
+    from awslocal_cli.output import render
+
+    pages = [{"Keys": [{"KeyId": "a"}]}, {"Keys": [{"KeyId": "b"}]}, {"Keys": None}]
+    merged = {"Keys": [{"KeyId": "a"}, {"KeyId": "b"}], "NextToken": "tok"}
+    out = io.StringIO()
+    render(merged, output="text", query="Keys[].KeyId", pages=pages, stream=out)
+    assert out.getvalue() == "a\nb\nNone\nNone\n"
+    out = io.StringIO()
+    render(merged, output="text", pages=pages, stream=out)
+    assert out.getvalue() == "KEYS\ta\nKEYS\tb\nNone\nNEXTTOKEN\ttok\n"
+    out = io.StringIO()
+    render(merged, output="text", query="Keys[].KeyId", stream=out)  # not paginated
+    assert out.getvalue() == "a\tb\n"

@@ -245,11 +245,16 @@ class Operation:
         from awslocal_cli import dispatch
 
         runner = None
+        pages: list[dict[str, Any]] | None = None
         if paging is not None:
             from awslocal_cli.cli.paginate import paginate
 
+            pages = []
+
             def runner(function: Any, context: Any, request: dict[str, Any]) -> dict[str, Any]:
-                return paginate(function, context, request, self.paginator, **paging)
+                pages.clear()
+                return paginate(function, context, request, self.paginator, pages=pages,
+                                **paging)
 
         response = dispatch.call(context, self.service, self.operation, request, runner=runner)
         ref = self.op_model.get("output")
@@ -263,6 +268,7 @@ class Operation:
             query=opts.query,
             operation_name=self.operation,
             color=opts.color,
+            pages=pages,
         )
         dispatch.finish(context)
 

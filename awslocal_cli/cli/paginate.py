@@ -45,8 +45,14 @@ def paginate(
     starting_token: str | None = None,
     page_size: int | None = None,
     max_items: int | None = None,
+    pages: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Call `function` page by page; return the merged response."""
+    """Call `function` page by page; return the merged response.
+
+    `pages`, when given, receives each page's result keys as the AWS CLI's text output
+    formats them, one page at a time (None for a key a page lacks; the first and last pages
+    cut to --starting-token and --max-items).
+    """
     input_tokens = _as_list(config["input_token"])
     output_tokens = _as_list(config["output_token"])
     result_keys = _as_list(config["result_key"])
@@ -69,7 +75,8 @@ def paginate(
     collected = 0
     next_token: dict[str, Any] | None = None
     while True:
-        page_start = {n: params[n] for n in input_tokens if n in params}
+        # botocore's PageIterator names every input token, None for the first page's.
+        page_start = {n: params.get(n) for n in input_tokens}
         response = function(ctx, **params)
         primary_items = _as_list(response.get(result_keys[0])) if result_keys else []
         if skip:
@@ -82,6 +89,11 @@ def paginate(
             want = max_items - collected
             taken = primary_items[:want]
             next_token = {**page_start, "boto_truncate_amount": skip + want}
+        if pages is not None:
+            page = {key: response.get(key) for key in result_keys}
+            if result_keys and page[result_keys[0]] is not None:
+                page[result_keys[0]] = taken
+            pages.append(page)
         if result_keys and result_keys[0] in response:
             merged[result_keys[0]].extend(taken)
         for key in result_keys[1:]:
@@ -92,11 +104,13 @@ def paginate(
         if next_token is not None:
             break
         has_more = bool(response.get(more_results)) if more_results else True
-        follow = {n: response.get(o) for n, o in zip(input_tokens, output_tokens, strict=False)}
-        if not has_more or all(v in (None, "") for v in follow.values()):
+        # Empty tokens count as none (botocore's _get_next_token), but keep their names.
+        follow = {n: response.get(o) or None
+                  for n, o in zip(input_tokens, output_tokens, strict=False)}
+        if not has_more or all(v is None for v in follow.values()):
             break
         if max_items is not None and collected >= max_items:
-            next_token = {k: v for k, v in follow.items() if v not in (None, "")}
+            next_token = follow
             break
         params.update({k: v for k, v in follow.items() if v not in (None, "")})
     result: dict[str, Any] = {}

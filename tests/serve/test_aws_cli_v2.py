@@ -110,7 +110,7 @@ _BLOB = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}")
 
 
 def _same_length(pattern: re.Pattern, fill: str):
-    return lambda text: pattern.sub(lambda m: re.sub(r"[0-9A-Za-z+/]", fill, m.group()), text)
+    return lambda text: pattern.sub(lambda m: re.sub(r"[0-9A-Za-z+/=]", fill, m.group()), text)
 
 
 GENERATED = [_same_length(_BLOB, "B"), _same_length(_UUID, "0"), _same_length(_ISO, "0"),
@@ -161,6 +161,24 @@ CASES = [
                                          "{topic}"], None, ()),
     ("sns-subscribe", ["sns", "subscribe", "--topic-arn", "{topic}", "--protocol", "sqs",
                        "--notification-endpoint", "{queue_arn}"], None, ()),
+    ("sqs-send-message-attributes", ["sqs", "send-message", "--queue-url", "{url}",
+                                     "--message-body", "with attributes", "--message-attributes",
+                                     '{{"n": {{"DataType": "Number", "StringValue": "7"}}, '
+                                     '"b": {{"DataType": "Binary", "BinaryValue": "AAE="}}}}'],
+     None, ("generated",)),
+    ("sqs-receive-message-attributes", ["sqs", "receive-message", "--queue-url", "{url}",
+                                        "--message-attribute-names", "All",
+                                        "--max-number-of-messages", "1"], None,
+     ("generated", "send-first")),
+    # The AWS CLI's own pagination over the service's tokens.
+    ("kms-list-keys-max-items", ["kms", "list-keys", "--max-items", "1"], None, ()),
+    ("sns-list-topics-max-items", ["sns", "list-topics", "--max-items", "1"], None, ()),
+    ("sqs-list-queues-prefix", ["sqs", "list-queues", "--queue-name-prefix", "comp"], None,
+     ("url",)),
+    ("sqs-list-queues-none", ["sqs", "list-queues", "--queue-name-prefix", "none-such"], None,
+     ()),
+    ("kms-list-keys-pages-query", ["kms", "list-keys", "--page-size", "1", "--max-items", "2",
+                                   "--query", "Keys[].KeyId"], None, ()),
 ]
 
 
@@ -188,7 +206,8 @@ def test_aws_cli_v2_prints_what_awslocal_prints(aws, awslocal, server, state, fm
     if "send-first" in kinds:
         for _ in range(2):  # one message for each CLI to receive, alike but for their ids
             assert awslocal("sqs", "send-message", "--queue-url", state["aws_url"],
-                            "--message-body", "same body").exit_code == 0
+                            "--message-body", "same body", "--message-attributes",
+                            "k={DataType=String,StringValue=v}").exit_code == 0
     theirs = aws(*_fill(aws_argv, state), "--output", fmt)
     ours = awslocal(*_fill(local_argv or aws_argv, state), "--output", fmt)
     assert theirs["rc"] == 0, theirs
@@ -199,14 +218,26 @@ def test_aws_cli_v2_prints_what_awslocal_prints(aws, awslocal, server, state, fm
 
 ERRORS = [
     ["sqs", "get-queue-url", "--queue-name", "no-such-queue"],
+    pytest.param(
+        ["kms", "encrypt", "--key-id", "alias/compared", "--plaintext", "fileb:///dev/null"],
+        marks=pytest.mark.xfail(strict=True, reason=(
+            "botocore checks no blob's length, so the AWS CLI sends an empty Plaintext and "
+            "prints the service's ValidationException (254); awslocal's cli/validate.py "
+            "refuses it client-side (252)")),
+        id="kms encrypt empty"),
+    ["kms", "schedule-key-deletion", "--key-id", "alias/compared", "--pending-window-in-days",
+     "3"],
+    ["sqs", "receive-message", "--queue-url",
+     "https://sqs.us-east-1.amazonaws.com/123456789012/compared", "--wait-time-seconds", "21"],
+    ["sns", "create-topic", "--name", "bad name!"],
     ["kms", "describe-key", "--key-id", "alias/no-such-key"],
     ["sns", "get-topic-attributes", "--topic-arn",
      "arn:aws:sns:us-east-1:123456789012:no-such-topic"],
 ]
 
 
-@pytest.mark.parametrize("argv", ERRORS, ids=[" ".join(a[:2]) for a in ERRORS])
-def test_service_errors_read_alike(aws, awslocal, argv):
+@pytest.mark.parametrize("argv", ERRORS, ids=lambda a: " ".join(a[:2]))
+def test_service_errors_read_alike(aws, awslocal, state, argv):
     theirs = aws(*argv)
     ours = awslocal(*argv)
     assert (ours.exit_code, ours.stdout) == (theirs["rc"], theirs["stdout"])
