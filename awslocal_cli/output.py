@@ -146,12 +146,15 @@ def render(
     stream: TextIO | None = None,
     color: str = "auto",
     pages: list[dict[str, Any]] | None = None,
+    page_keys: str | list[str] | None = None,
 ) -> None:
     """Print `response` to `stream` (sys.stdout by default) in the `output` format.
 
-    `pages` are the pages of a paginated response (awslocal_cli.cli.paginate): text output
-    formats them one by one, --query applied to each, then the NextToken that --max-items left
-    (formatter.TextFormatter). The other formats print the merged `response`.
+    `pages` are the pages of a paginated response (awslocal_cli.cli.paginate) and `page_keys`
+    its result keys. As in the AWS CLI's formatters, text output formats each page's result
+    keys on their own, --query applied to each, then the NextToken --max-items left
+    (TextFormatter); yaml-stream prints each whole page as a document (StreamedYAMLFormatter);
+    the other formats print the merged `response`.
     """
     if output not in FORMATS:
         raise ValueError(f"Unknown output type: {output}")
@@ -171,14 +174,24 @@ def render(
         # formatter.JSONFormatter: only an empty dict (an operation with no output) prints
         # nothing; null, [], "" and false from a query are printed.
         text = "" if data == {} else dumps_json(data) + "\n"
-    elif output == "text" and pages is not None:
-        parts = []
+    elif output in ("text", "yaml-stream") and pages is not None:
+        keys = [page_keys] if isinstance(page_keys, str) else list(page_keys or ())
+        views = [normalise(p if output == "yaml-stream" else {k: p.get(k) for k in keys})
+                 for p in pages]
+        for view in views:
+            view.pop("ResponseMetadata", None)
         token = (response or {}).get("NextToken")
-        extra = [{"NextToken": {"NextToken": token}}] if token else []
-        for page in [*pages, *extra]:
-            page_data = normalise(page)
-            _text(page_data if compiled is None else compiled.search(page_data), parts.append)
-        text = "".join(parts)
+        if token and output == "text":
+            views.append({"NextToken": {"NextToken": token}})
+        if compiled is not None:
+            views = [compiled.search(view) for view in views]
+        if output == "yaml-stream":
+            text = "".join(_yaml([view]) for view in views)
+        else:
+            parts = []
+            for view in views:
+                _text(view, parts.append)
+            text = "".join(parts)
     elif output == "text":
         parts: list[str] = []
         _text(data, parts.append)

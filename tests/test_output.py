@@ -489,14 +489,19 @@ def test_text_output_of_a_paginated_response_goes_page_by_page():
 
     from awslocal_cli.output import render
 
-    pages = [{"Keys": [{"KeyId": "a"}]}, {"Keys": [{"KeyId": "b"}]}, {"Keys": None}]
+    pages = [{"Keys": [{"KeyId": "a"}], "Truncated": True}, {"Keys": [{"KeyId": "b"}]}, {}]
     merged = {"Keys": [{"KeyId": "a"}, {"KeyId": "b"}], "NextToken": "tok"}
     out = io.StringIO()
-    render(merged, output="text", query="Keys[].KeyId", pages=pages, stream=out)
+    render(merged, output="text", query="Keys[].KeyId", pages=pages, page_keys="Keys",
+           stream=out)
     assert out.getvalue() == "a\nb\nNone\nNone\n"
     out = io.StringIO()
-    render(merged, output="text", pages=pages, stream=out)
+    render(merged, output="text", pages=pages, page_keys=["Keys"], stream=out)
     assert out.getvalue() == "KEYS\ta\nKEYS\tb\nNone\nNEXTTOKEN\ttok\n"
+    out = io.StringIO()  # yaml-stream: each whole page, as a document of its own
+    render(merged, output="yaml-stream", pages=pages, page_keys="Keys", stream=out)
+    assert out.getvalue() == (
+        "- Keys:\n  - KeyId: a\n  Truncated: true\n- Keys:\n  - KeyId: b\n- {}\n")
     out = io.StringIO()
     render(merged, output="text", query="Keys[].KeyId", stream=out)  # not paginated
     assert out.getvalue() == "a\tb\n"

@@ -260,6 +260,8 @@ class Operation:
         ref = self.op_model.get("output")
         if ref:
             response = in_model_order(self.model, ref["shape"], response)
+            if pages:
+                pages[:] = [in_model_order(self.model, ref["shape"], p) for p in pages]
         from awslocal_cli.output import render
 
         render(
@@ -269,6 +271,7 @@ class Operation:
             operation_name=self.operation,
             color=opts.color,
             pages=pages,
+            page_keys=None if self.paginator is None else self.paginator["result_key"],
         )
         dispatch.finish(context)
 

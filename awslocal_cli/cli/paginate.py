@@ -22,6 +22,16 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _empty_like(value: Any) -> Any:
+    if isinstance(value, list):
+        return []
+    if isinstance(value, str):
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return 0
+    return None
+
+
 def encode_token(token: dict[str, Any]) -> str:
     return base64.b64encode(json.dumps(token).encode()).decode()
 
@@ -49,9 +59,9 @@ def paginate(
 ) -> dict[str, Any]:
     """Call `function` page by page; return the merged response.
 
-    `pages`, when given, receives each page's result keys as the AWS CLI's text output
-    formats them, one page at a time (None for a key a page lacks; the first and last pages
-    cut to --starting-token and --max-items).
+    `pages`, when given, receives each page as botocore's PageIterator yields it to the AWS
+    CLI's text and yaml-stream output: the whole response, its primary result key cut to
+    --starting-token (the other result keys emptied) and to --max-items.
     """
     input_tokens = _as_list(config["input_token"])
     output_tokens = _as_list(config["output_token"])
@@ -89,10 +99,15 @@ def paginate(
             want = max_items - collected
             taken = primary_items[:want]
             next_token = {**page_start, "boto_truncate_amount": skip + want}
-        if pages is not None:
-            page = {key: response.get(key) for key in result_keys}
-            if result_keys and page[result_keys[0]] is not None:
-                page[result_keys[0]] = taken
+        if pages is not None and result_keys:
+            page = dict(response)
+            primary = result_keys[0]
+            if skip:  # botocore's _handle_first_request
+                page[primary] = taken if isinstance(page.get(primary), list) else None
+                for key in result_keys[1:]:
+                    page[key] = _empty_like(page.get(key))
+            if next_token is not None:  # botocore's _truncate_response
+                page[primary] = taken
             pages.append(page)
         if result_keys and result_keys[0] in response:
             merged[result_keys[0]].extend(taken)

@@ -20,7 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 AWS_V2 = ROOT.parent / "shared" / "tools" / "aws-v2"
-FORMATS = ("json", "text", "table", "yaml")
+FORMATS = ("json", "text", "table", "yaml", "yaml-stream")
 AWS_URL = "https://sqs.us-east-1.amazonaws.com"
 
 pytestmark = pytest.mark.skipif(not AWS_V2.exists(), reason=f"{AWS_V2} is absent")
