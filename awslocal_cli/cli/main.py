@@ -79,8 +79,38 @@ def _write_enhanced_details(stream: IO[str], fields: dict[str, Any]) -> None:
         )
 
 
+def structured_error(exc: AwsError, service: str | None) -> dict[str, Any]:
+    """The error as --cli-error-format json/yaml/text/table prints it, for the service's protocol.
+
+    The AWS CLI prints botocore's parsed error: a JSON protocol's is `Message` then `Code`,
+    plus a modeled exception's own members (KMS's lower-case `message`; SQS's query-compatible
+    codes such as AWS.SimpleQueueService.NonExistentQueue name no shape, so none); the query
+    protocol's (SNS, STS) is `Code` then `Message`, in its XML's order.
+    """
+    protocol = None
+    shape = None
+    if service in SERVICES:
+        from awslocal_cli import model
+
+        loaded = model.load(service)
+        protocol = loaded["metadata"].get("protocol")
+        found = loaded["shapes"].get(exc.code)
+        if found is not None and found.get("exception"):
+            shape = found
+    if protocol == "json":
+        info: dict[str, Any] = {"Message": exc.message, "Code": exc.code}
+        if shape is not None and "message" in shape.get("members", {}):
+            info["message"] = exc.message
+    else:
+        info = {"Code": exc.code, "Message": exc.message}
+    for key, value in exc.fields.items():
+        info.setdefault(key, value)
+    return info
+
+
 def report_service_error(
-    exc: AwsError, operation: str, opts: GlobalOptions, stream: IO[str]
+    exc: AwsError, operation: str, opts: GlobalOptions, stream: IO[str],
+    service: str | None = None,
 ) -> None:
     message = (
         f"An error occurred ({exc.code}) when calling the {operation} operation: {exc.message}"
@@ -92,7 +122,7 @@ def report_service_error(
         _write_error(stream, message)
         _write_enhanced_details(stream, exc.fields)
     else:
-        _write_structured(stream, {"Code": exc.code, "Message": exc.message, **exc.fields}, opts)
+        _write_structured(stream, structured_error(exc, service), opts)
 
 
 def report_cli_error(exc: CliError, opts: GlobalOptions, stream: IO[str]) -> None:
@@ -125,6 +155,7 @@ def run(argv: list[str]) -> int:
     """
     opts = GlobalOptions()
     stderr = sys.stderr
+    rest: list[str] = []
     try:
         try:
             opts, rest = split_globals(argv)
@@ -149,7 +180,8 @@ def run(argv: list[str]) -> int:
         invoke(rest, opts)
         return ExitCode.OK
     except AwsError as exc:
-        report_service_error(exc, getattr(exc, "operation", "") or "", opts, stderr)
+        report_service_error(exc, getattr(exc, "operation", "") or "", opts, stderr,
+                             service=rest[0] if rest else None)
         return ExitCode.SERVICE
     except CliError as exc:
         if opts.debug:

@@ -242,3 +242,17 @@ def test_service_errors_read_alike(aws, awslocal, state, argv):
     ours = awslocal(*argv)
     assert (ours.exit_code, ours.stdout) == (theirs["rc"], theirs["stdout"])
     assert ours.stderr.replace("awslocal: [ERROR]", "aws: [ERROR]") == theirs["stderr"]
+
+
+@pytest.mark.parametrize("error_format", ["json", "yaml", "text", "table"])
+@pytest.mark.parametrize("argv", [
+    ["sqs", "get-queue-url", "--queue-name", "no-such-queue"],  # JSON, query-compatible code
+    ["kms", "describe-key", "--key-id", "alias/no-such-key"],   # JSON, a modeled exception
+    ["sns", "get-topic-attributes", "--topic-arn",              # the query protocol
+     "arn:aws:sns:us-east-1:123456789012:no-such-topic"],
+], ids=lambda a: " ".join(a[:2]))
+def test_structured_errors_read_alike(aws, awslocal, argv, error_format):
+    theirs = aws(*argv, "--cli-error-format", error_format)
+    ours = awslocal(*argv, "--cli-error-format", error_format)
+    assert (ours.exit_code, ours.stdout, ours.stderr) == (
+        theirs["rc"], theirs["stdout"], theirs["stderr"])
