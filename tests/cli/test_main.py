@@ -351,3 +351,19 @@ def test_bad_query_is_252_before_any_call(awslocal, monkeypatch):
     result = awslocal("sts", "get-caller-identity", "--query", "Account[")
     assert result.exit_code == 252
     assert "Bad value for --query Account[" in result.stderr
+
+
+@pytest.mark.parametrize(("args", "keys"), [
+    (["sqs", "get-queue-url", "--queue-name", "none"], ["Message", "Code"]),
+    (["kms", "describe-key", "--key-id", "alias/none"], ["Message", "Code", "message"]),
+    (["sns", "get-topic-attributes", "--topic-arn", "arn:aws:sns:us-east-1:123456789012:none"],
+     ["Code", "Message"]),
+])
+def test_structured_errors_follow_the_protocols_parsed_order(awslocal, args, keys):
+    # As botocore parses each protocol's errors for the AWS CLI (tests/serve/test_aws_cli_v2.py
+    # compares against it through awslocal serve).
+    import json
+
+    result = awslocal(*args, "--cli-error-format", "json")
+    assert result.exit_code == 254
+    assert list(json.loads(result.stderr)) == keys
