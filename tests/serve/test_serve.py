@@ -349,3 +349,63 @@ def test_sns_http_retries_happen_with_no_request(server, remote):
     finally:
         endpoint.server.shutdown()
         endpoint.server.server_close()
+
+
+def test_cli_processes_and_endpoint_clients_share_the_queue_at_once(server, remote):
+    """awslocal commands keep working on the server's state while it serves."""
+    import subprocess
+    import sys
+    import threading
+
+    sqs = remote("sqs")
+    url = sqs.create_queue(QueueName="mixed")["QueueUrl"]
+    env = server_env(server.state_dir.parent)
+    script = (
+        "import sys\nfrom awslocal_cli.cli.main import run\n"
+        "for i in range(10):\n"
+        "    assert run(['--state-dir', sys.argv[1], 'sqs', 'send-message', '--queue-url',"
+        " sys.argv[2], '--message-body', f'{sys.argv[3]}-{i}', '--output', 'off']) == 0\n"
+    )
+    senders = [subprocess.Popen([sys.executable, "-c", script, str(server.state_dir), url,
+                                 f"cli{n}"], env=env) for n in range(3)]
+    received: list[str] = []
+
+    def consume() -> None:
+        client = remote("sqs")
+        while len(received) < 30:
+            for m in client.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                            WaitTimeSeconds=2).get("Messages", []):
+                received.append(m["Body"])
+                client.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+            if all(p.poll() is not None for p in senders) and not any(
+                    p.returncode for p in senders) and len(received) >= 30:
+                return
+
+    consumer = threading.Thread(target=consume, daemon=True)
+    consumer.start()
+    assert [p.wait(120) for p in senders] == [0, 0, 0]
+    consumer.join(60)
+    assert sorted(received) == sorted(f"cli{n}-{i}" for n in range(3) for i in range(10))
+
+
+def test_region_falls_back_to_the_servers_region(tmp_path):
+    """A credential whose scope names no region: --region (then us-east-1) decides."""
+    started = Server(tmp_path / "own", tmp_path / "own.log", server_env(tmp_path),
+                     "--threads", "4", "--region", "eu-west-1")
+
+    def call(target: str, body: dict) -> dict:
+        request = urllib.request.Request(
+            started.endpoint + "/", data=json.dumps(body).encode(), headers={
+                "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": target,
+                "Authorization": "AWS4-HMAC-SHA256 Credential=test, SignedHeaders=host, "
+                                 "Signature=0"})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())
+
+    try:
+        url = call("AmazonSQS.CreateQueue", {"QueueName": "where"})["QueueUrl"]
+        arn = call("AmazonSQS.GetQueueAttributes", {"QueueUrl": url,
+                                                    "AttributeNames": ["QueueArn"]})
+        assert arn["Attributes"]["QueueArn"] == "arn:aws:sqs:eu-west-1:123456789012:where"
+    finally:
+        assert started.stop() == 130
