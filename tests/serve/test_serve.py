@@ -409,3 +409,16 @@ def test_region_falls_back_to_the_servers_region(tmp_path):
         assert arn["Attributes"]["QueueArn"] == "arn:aws:sqs:eu-west-1:123456789012:where"
     finally:
         assert started.stop() == 130
+
+
+def test_sdks_find_the_server_through_aws_endpoint_url(server, monkeypatch):
+    """What the README tells other SDKs to do, as boto3 (which reads it too) does it."""
+    import boto3
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", server.endpoint)
+    session = boto3.Session(aws_access_key_id="carol", aws_secret_access_key="unused",
+                            region_name="us-east-1")
+    assert session.client("sts").get_caller_identity()["Arn"] == (
+        f"arn:aws:iam::{ACCOUNT}:user/carol")
+    url = session.client("sqs").create_queue(QueueName="via-env")["QueueUrl"]
+    assert url == f"{server.endpoint}/{ACCOUNT}/via-env"
