@@ -88,9 +88,12 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     except OSError as exc:
         raise ConfigurationError(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.") from exc
     worker = Worker(state_dir, region=context.region, profile=context.profile)
-    bound_host, bound_port = server.effective_host, server.effective_port
-    shown = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
-    click.echo(f"awslocal serve: listening on http://{shown}:{bound_port} (state {state_dir})")
+    # A name such as localhost may resolve to several addresses: waitress listens on each.
+    listening = getattr(server, "effective_listen", None) or [
+        (server.effective_host, server.effective_port)]
+    urls = ", ".join(
+        f"http://{f'[{h}]' if ':' in str(h) else h}:{p}" for h, p in listening)
+    click.echo(f"awslocal serve: listening on {urls} (state {state_dir})")
     sys.stdout.flush()
     _logging(opts.debug)
     previous = _sigterm_interrupts()
