@@ -422,3 +422,44 @@ def test_sdks_find_the_server_through_aws_endpoint_url(server, monkeypatch):
         f"arn:aws:iam::{ACCOUNT}:user/carol")
     url = session.client("sqs").create_queue(QueueName="via-env")["QueueUrl"]
     assert url == f"{server.endpoint}/{ACCOUNT}/via-env"
+
+
+def test_publish_answers_before_its_http_deliveries_finish(server, remote):
+    """The deferred work runs after the response is sent (the WSGI iterable's close())."""
+    import http.server
+    import threading
+
+    posts: list[dict] = []
+    slow = threading.Event()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if slow.is_set():
+                time.sleep(3)
+            posts.append(body)
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    endpoint = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=endpoint.serve_forever, kwargs={"poll_interval": 0.05},
+                     daemon=True).start()
+    try:
+        sns = remote("sns")
+        topic = sns.create_topic(Name="slow-hook")["TopicArn"]
+        sns.subscribe(TopicArn=topic, Protocol="http",
+                      Endpoint=f"http://127.0.0.1:{endpoint.server_address[1]}/")
+        token = wait_for(lambda: posts and posts[0]["Token"])
+        sns.confirm_subscription(TopicArn=topic, Token=token)
+        slow.set()
+        t = time.monotonic()
+        sns.publish(TopicArn=topic, Message="later")
+        assert time.monotonic() - t < 2.5  # the endpoint takes 3 s to answer
+        assert wait_for(lambda: any(p.get("Message") == "later" for p in posts), timeout=15)
+    finally:
+        endpoint.shutdown()
+        endpoint.server_close()
