@@ -23,13 +23,31 @@ def parse_duration(text: str) -> float:
 
     s = text.strip().lower()
     if re.fullmatch(r"\d+(?:\.\d+)?", s):
-        return float(s)
-    if not s or not re.fullmatch(r"(?:\d+(?:\.\d+)?[smhdwy])+", s):
+        seconds = float(s)
+    elif not s or not re.fullmatch(r"(?:\d+(?:\.\d+)?[smhdwy])+", s):
         raise ValueError(
             f"invalid duration {text!r}: use a number with a unit s, m, h, d, w or y "
             "(for example 90s, 15m, 8d, 1y, 1d12h)"
         )
-    return sum(float(n) * _UNITS[u] for n, u in re.findall(_PART, s))
+    else:
+        seconds = sum(float(n) * _UNITS[u] for n, u in re.findall(_PART, s))
+    return seconds  # check_epoch keeps the clock it moves inside what a datetime can hold
+
+
+# The instants a datetime can hold (years 1 to 9999): the clock must stay inside them.
+MIN_EPOCH = -62135596800.0
+MAX_EPOCH = 253402300799.0
+
+
+def check_epoch(value: float, what: str = "the local clock") -> float:
+    """`value` (epoch seconds) if a datetime can hold it; ValueError otherwise."""
+    import math
+
+    if not (math.isfinite(value) and MIN_EPOCH <= value <= MAX_EPOCH):
+        raise ValueError(
+            f"{what} would be out of range: the local clock stays between the years 1 and 9999"
+        )
+    return value
 
 
 def parse_timestamp(text: str) -> datetime:
@@ -39,7 +57,8 @@ def parse_timestamp(text: str) -> datetime:
 
     s = text.strip()
     if re.fullmatch(r"-?\d+(?:\.\d+)?", s):
-        return datetime.fromtimestamp(float(s), tz=timezone.utc)
+        stamp = check_epoch(float(s), f"the timestamp {text!r}")
+        return datetime.fromtimestamp(stamp, tz=timezone.utc)
     if s.endswith(("Z", "z")):
         s = s[:-1] + "+00:00"
     try:

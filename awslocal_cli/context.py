@@ -53,8 +53,22 @@ def read_profile_region(profile: str, environ: Mapping[str, str]) -> str | None:
     return None
 
 
+def pinned_clock(text: str) -> Clock:
+    """The clock AWSLOCAL_NOW pins; ConfigurationError (exit 253) when it is not a time."""
+    from awslocal_cli.clock import parse_timestamp
+
+    try:
+        return Clock.pinned(parse_timestamp(text))
+    except ValueError as exc:
+        raise ConfigurationError(f"AWSLOCAL_NOW: {exc}") from None
+
+
 class Session:
     """What one invocation opens once: the state store, the clock, pending audit events."""
+
+    # The region and account AWSLOCAL_SEED seeds a state in, if this session creates it
+    # (Context.from_options sets the invocation's; otherwise the defaults).
+    seed_identity: tuple[str, str] | None = None
 
     def __init__(
         self,
@@ -91,6 +105,8 @@ class Session:
     @property
     def store(self) -> Store:
         """The store, opened on first use, inside this invocation's write transaction."""
+        if self._store is None and self._environ.get("AWSLOCAL_SEED"):
+            self._open_seeded()
         if self._store is None:
             from awslocal_cli.store import Store
 
@@ -102,19 +118,41 @@ class Session:
     def db(self) -> sqlite3.Connection:
         return self.store.conn
 
+    def _open_seeded(self) -> None:
+        """AWSLOCAL_SEED: open the store, applying the seed (committed on its own) if this
+        opening creates the state (awslocal_cli/portable/seed.py)."""
+        from awslocal_cli.store import DB_NAME, Store
+
+        new = not (self.state_dir / DB_NAME).exists()
+        self._store = Store.open(self.state_dir)
+        if new:
+            from awslocal_cli.portable.seed import apply_first_seed
+
+            region, account = self.seed_identity or (
+                DEFAULT_REGION, self._environ.get("AWSLOCAL_ACCOUNT_ID") or DEFAULT_ACCOUNT)
+            apply_first_seed(Context(self, region=region, account=account),
+                             str(self._environ["AWSLOCAL_SEED"]))
+
     @property
     def clock(self) -> Clock:
         if self._clock is None:
             pinned = self._environ.get("AWSLOCAL_NOW")
             if pinned:
-                from awslocal_cli.clock import parse_timestamp
+                self._clock = pinned_clock(pinned)
+            else:
+                offset = self.store.clock_offset()
+                import time
+
+                from awslocal_cli.clock import check_epoch
 
                 try:
-                    self._clock = Clock.pinned(parse_timestamp(pinned))
+                    check_epoch(time.time() + offset)
                 except ValueError as exc:
-                    raise ConfigurationError(f"AWSLOCAL_NOW: {exc}") from None
-            else:
-                self._clock = Clock(self.store.clock_offset())
+                    raise ConfigurationError(
+                        f"The stored clock offset ({offset} s): {exc}. Run `awslocal local "
+                        "clock reset`."
+                    ) from None
+                self._clock = Clock(offset)
         return self._clock
 
     def checkpoint(self) -> None:
@@ -146,6 +184,7 @@ class Session:
                 events.append(self._store.conn, event)
             self.pending_events.clear()
         self._store.commit()
+        self._store.give_back_space()
 
     def __enter__(self) -> Session:
         return self
@@ -227,7 +266,10 @@ class Context:
         account = env.get("AWSLOCAL_ACCOUNT_ID") or DEFAULT_ACCOUNT
         if not (len(account) == 12 and account.isdigit() and account.isascii()):
             raise ConfigurationError(f"AWSLOCAL_ACCOUNT_ID must be 12 digits, not {account!r}.")
+        if clock is None and env.get("AWSLOCAL_NOW"):
+            clock = pinned_clock(env["AWSLOCAL_NOW"])  # a bad value fails every command up front
         session = Session(state_dir, clock=clock, environ=env)
+        session.seed_identity = (region, account)  # where AWSLOCAL_SEED seeds a new state
         return cls(session, region=region, account=account, profile=profile)
 
     def derive(self, **changes: Any) -> Context:

@@ -5,9 +5,7 @@ Run: python tools/gen_docs.py   (tests/test_generated.py fails when these are st
 
 from __future__ import annotations
 
-import os
 import pathlib
-import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -32,16 +30,9 @@ def schema_markdown() -> str:
 
 
 def completion_script(shell: str) -> str:
-    env = dict(os.environ, _AWSLOCAL_COMPLETE=f"{shell}_source")
-    out = subprocess.run(
-        [sys.executable, "-m", "awslocal_cli"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    return out.stdout
+    from awslocal_cli.cli.complete import script
+
+    return script(shell)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""`awslocal local ...`: what AWS does not have: the clock, state info and reset."""
+"""`awslocal local ...`: what AWS does not have: the clock, state info, check and reset."""
 
 from __future__ import annotations
 
@@ -32,7 +32,11 @@ def _run(ctx: click.Context, body: Callable[[Any], dict[str, Any] | None], title
     context = _context(ctx)
     with context.session:
         result = body(context)
-    if result is not None:
+    if result is not None and opts.output == "table" and opts.query is None:
+        from awslocal_cli.cli import localtable  # tables that fit the terminal's width
+
+        localtable.render(result, title, sys.stdout)
+    elif result is not None:
         render(result, output=opts.output, query=opts.query, operation_name=title, color=opts.color)
     from awslocal_cli.dispatch import finish
 
@@ -41,7 +45,7 @@ def _run(ctx: click.Context, body: Callable[[Any], dict[str, Any] | None], title
 
 @click.group(context_settings=SETTINGS)
 def local() -> None:
-    """awslocal's own commands: the local clock, state info and reset.
+    """awslocal's own commands: clock, state info, reset, seeds, snapshots, export/import.
 
     Example: awslocal local clock advance 8d
     """
@@ -62,17 +66,33 @@ def _clock_view(context: Any) -> dict[str, Any]:
 
     pinned = bool(os.environ.get("AWSLOCAL_NOW"))
     offset = context.store.clock_offset()
-    return {
+    view = {
         "Now": context.now(),
         "OffsetSeconds": offset,
         "Offset": format_duration(offset),
         "PinnedByAWSLOCAL_NOW": pinned,
     }
+    if offset:
+        view["Note"] = CLOCK_NOTE
+    return view
+
+
+# A moved clock is part of the state, like a key or a queue: say so wherever it shows.
+CLOCK_NOTE = (
+    "The moved clock is stored in this state directory: every later command on it sees this "
+    "time, until `awslocal local clock reset` (or `local reset`)."
+)
 
 
 def _set_offset(context: Any, offset: float) -> dict[str, Any]:
     import os
 
+    from awslocal_cli.clock import check_epoch
+
+    try:
+        check_epoch(time.time() + offset)
+    except ValueError as exc:
+        raise ParamValidationError(str(exc)) from None
     context.store._set_meta("clock_offset", repr(float(offset)))
     context.session._clock = None  # re-read with the new offset
     from awslocal_cli.services import sns
@@ -143,6 +163,7 @@ def clock_reset(ctx: click.Context) -> None:
 
 def _info(context: Any) -> dict[str, Any]:
     from awslocal_cli import __version__
+    from awslocal_cli.store import maintenance
 
     store = context.store
     counts: dict[str, dict[str, dict[str, int]]] = {}
@@ -174,34 +195,25 @@ def _info(context: Any) -> dict[str, Any]:
         "Account": context.account,
         "Region": context.region,
         "Now": context.now(),
+        "ClockOffsetSeconds": store.clock_offset(),
+        **({"ClockNote": CLOCK_NOTE} if store.clock_offset() else {}),
         "Counts": counts,
+        "Size": maintenance.size_on_disk(store.directory),
+        "Check": "awslocal local check  (verifies the database, the root key, every wrapped "
+                 "key and policy)",
     }
 
 
 @local.command("info", context_settings=SETTINGS)
 @click.pass_context
 def info(ctx: click.Context) -> None:
-    """Show the state directory, its schema version, and counts per service and region.
+    """Show the state directory, its schema version, size, and counts per service and region.
+
+    `awslocal local check` verifies the state itself (database, root key, wrapped keys).
 
     Example: awslocal local info --output table
     """
     _run(ctx, _info, "LocalInfo")
-
-
-def _reset(context: Any) -> dict[str, Any]:
-    store = context.store
-    tables = [
-        r[0]
-        for r in store.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND name != 'meta'"
-        )
-    ]
-    removed = 0
-    for table in tables:
-        removed += store.conn.execute(f'DELETE FROM "{table}"').rowcount
-    store.conn.execute("DELETE FROM meta WHERE key = 'clock_offset'")
-    return {"StateDirectory": str(store.directory), "RowsDeleted": removed}
 
 
 @local.command("reset", context_settings=SETTINGS)
@@ -209,6 +221,10 @@ def _reset(context: Any) -> dict[str, Any]:
 @click.pass_context
 def reset(ctx: click.Context, yes: bool) -> None:
     """Delete every key, queue, topic, message and event in the state directory.
+
+    Works on a full disk and on a damaged state (an empty or corrupt state.db, a missing or
+    different root.key): when rows cannot be deleted, it removes the database files. A state
+    directory of another user, or with loose modes, is still refused.
 
     Example: awslocal local reset --yes
     """
@@ -223,7 +239,60 @@ def reset(ctx: click.Context, yes: bool) -> None:
         if not click.confirm(f"Delete all awslocal state in {where}?", default=False):
             click.echo("Nothing was deleted.", err=True)
             ctx.exit(1)
-    _run(ctx, _reset, "LocalReset")
+    _run_on_directory(ctx, _reset, "LocalReset")
+
+
+def _reset(directory: Any) -> dict[str, Any]:
+    from awslocal_cli.store import maintenance
+
+    return maintenance.reset(directory)
+
+
+def _run_on_directory(ctx: click.Context, body: Callable[[Any], dict[str, Any]],
+                      title: str) -> int:
+    """For commands that must work on a damaged or full state (reset, check): `body` gets
+    the state directory, not an open session; the store's trust checks still apply."""
+    import os
+
+    from awslocal_cli.output import compile_query, render
+    from awslocal_cli.store import resolve_state_dir
+
+    opts = opts_of(ctx)
+    if opts.query is not None:
+        compile_query(opts.query)  # a bad --query must not reset or move anything
+    _context(ctx)  # region, profile, AWSLOCAL_NOW: the same checks as every command
+    result = body(resolve_state_dir(opts.state_dir, os.environ))
+    render(result, output=opts.output, query=opts.query, operation_name=title, color=opts.color)
+    return 0
+
+
+@local.command("check", context_settings=SETTINGS)
+@click.pass_context
+def check(ctx: click.Context) -> None:
+    """Check the state for damage: the database, the root key, every wrapped key and policy.
+
+    Runs SQLite's integrity_check, compares root.key with the fingerprint recorded in
+    state.db, unwraps every KMS key material, data key and stored secret, and parses every
+    key, queue and topic policy. Writes nothing. Exit status: 0 when every check passes, 1
+    when any finds a problem (the report lists them), 253 when the state cannot be opened.
+    Example: awslocal local check --output table
+    """
+    found: dict[str, Any] = {}
+
+    def body(directory: Any) -> dict[str, Any]:
+        from awslocal_cli.store import Store
+        from awslocal_cli.store import check as checks
+
+        store = Store.open(directory, check_root_key=False)
+        try:
+            found.update(checks.run(store))
+        finally:
+            store.close()
+        return found
+
+    _run_on_directory(ctx, body, "LocalCheck")
+    if not found.get("Clean", False):
+        ctx.exit(1)
 
 
 @local.command("inspect-message", context_settings=SETTINGS)
@@ -248,7 +317,7 @@ def inspect_message(ctx: click.Context, queue_url: str, message_id: str) -> None
 @local.command("deliveries", context_settings=SETTINGS)
 @click.option("--topic-arn", help="Only deliveries of this topic.")
 @click.option("--status", type=click.Choice(["delivered", "refused", "dead-lettered", "retrying",
-                                             "failed", "outbox"]),
+                                             "failed", "outbox", "audit"]),
               help="Only deliveries with this status.")
 @click.option("--message-id", help="Only deliveries of this message.")
 @click.pass_context
@@ -263,6 +332,23 @@ def deliveries(ctx: click.Context, topic_arn: str | None, status: str | None,
 
     _run(ctx, lambda c: sns.deliveries(c, topic_arn=topic_arn, status=status,
                                                 message_id=message_id), "Deliveries")
+
+
+@local.command("findings", context_settings=SETTINGS)
+@click.option("--topic-arn", help="Only findings of this topic.")
+@click.option("--message-id", help="Only findings of this message.")
+@click.pass_context
+def findings(ctx: click.Context, topic_arn: str | None, message_id: str | None) -> None:
+    """Show what SNS data protection audits found in published messages.
+
+    One record per audited message, as AWS writes it to the policy's FindingsDestination (or
+    NoFindingsDestination): the data identifiers found and where. Nothing leaves this
+    machine. Example: awslocal local findings --topic-arn arn:aws:sns:us-east-1:123456789012:t
+    """
+    from awslocal_cli.services import sns
+
+    _run(ctx, lambda c: sns.findings(c, topic_arn=topic_arn, message_id=message_id),
+         "Findings")
 
 
 @local.command("outbox", context_settings=SETTINGS)
@@ -320,3 +406,218 @@ def opt_out(ctx: click.Context, phone_number: str) -> None:
         return sns.check_if_phone_number_is_opted_out(context, phoneNumber=phone_number)
 
     _run(ctx, body, "OptOut")
+
+
+# -- seeds, snapshots, export and import (issue 14; logic in awslocal_cli/portable/) ---------------
+
+
+@local.command("seed", context_settings=SETTINGS)
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_context
+def seed(ctx: click.Context, file: str) -> None:
+    """Create the keys, aliases, queues, topics and subscriptions a seed FILE declares.
+
+    Idempotent: what exists already is left alone, so applying a seed twice changes nothing.
+    One transaction: a seed that fails changes nothing. AWSLOCAL_SEED=FILE applies a seed when
+    a state is first created. Format: state/README.md. Example:
+    awslocal local seed state/examples/aws-docs.yaml
+    """
+    from awslocal_cli.portable import seed as seeding
+
+    _run(ctx, lambda c: seeding.apply(c, file), "Seed")
+
+
+def _run_store(ctx: click.Context, body: Callable[[Any], dict[str, Any]], title: str) -> None:
+    """One invocation on the store itself, outside a Session's transaction (snapshots take
+    and release SQLite's locks themselves)."""
+    import os
+
+    from awslocal_cli.output import compile_query, render
+    from awslocal_cli.store import Store, resolve_state_dir
+
+    opts = opts_of(ctx)
+    if opts.query is not None:
+        compile_query(opts.query)
+    store = Store.open(resolve_state_dir(opts.state_dir, os.environ))
+    try:
+        result = body(store)
+    finally:
+        store.close()
+    render(result, output=opts.output, query=opts.query, operation_name=title, color=opts.color)
+
+
+@local.group(context_settings=SETTINGS)
+def snapshot() -> None:
+    """Checkpoints of the whole state: save, restore, list and delete them by name.
+
+    Example: awslocal local snapshot save after-step-3
+    """
+
+
+@snapshot.command("save", context_settings=SETTINGS)
+@click.argument("name")
+@click.option("--overwrite", is_flag=True, help="Replace a snapshot of the same name.")
+@click.pass_context
+def snapshot_save(ctx: click.Context, name: str, overwrite: bool) -> None:
+    """Save a consistent copy of the state as NAME (safe while other awslocal processes run).
+
+    Kept in the state directory (snapshots/NAME.db, mode 0600). Example:
+    awslocal local snapshot save after-step-3
+    """
+    from awslocal_cli.portable import snapshot as snapshots
+
+    _run_store(ctx, lambda s: snapshots.save(s, name, overwrite=overwrite), "SnapshotSave")
+
+
+@snapshot.command("restore", context_settings=SETTINGS)
+@click.argument("name")
+@click.option("--wait", "wait", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Seconds to wait for another process's write lock before giving up.")
+@click.pass_context
+def snapshot_restore(ctx: click.Context, name: str, wait: float) -> None:
+    """Put the whole state back to snapshot NAME, in one transaction.
+
+    Other awslocal processes see the state from before or after, never a mix. Example:
+    awslocal local snapshot restore after-step-3
+    """
+    from awslocal_cli.portable import snapshot as snapshots
+
+    _run_store(ctx, lambda s: snapshots.restore(s, name, timeout=wait), "SnapshotRestore")
+
+
+@snapshot.command("list", context_settings=SETTINGS)
+@click.pass_context
+def snapshot_list(ctx: click.Context) -> None:
+    """List the snapshots of the state directory.
+
+    Example: awslocal local snapshot list --output table
+    """
+    from awslocal_cli.portable import snapshot as snapshots
+
+    _run_store(ctx, snapshots.list_snapshots, "SnapshotList")
+
+
+@snapshot.command("delete", context_settings=SETTINGS)
+@click.argument("name")
+@click.pass_context
+def snapshot_delete(ctx: click.Context, name: str) -> None:
+    """Delete snapshot NAME.
+
+    Example: awslocal local snapshot delete after-step-3
+    """
+    from awslocal_cli.portable import snapshot as snapshots
+
+    _run_store(ctx, lambda s: snapshots.delete(s, name), "SnapshotDelete")
+
+
+def _read_passphrase(path: str | None, *, confirm: bool) -> bytes:
+    """The passphrase: the first line of --passphrase-file, else asked on the terminal."""
+    if path is not None:
+        try:
+            with open(path, "rb") as f:
+                text = f.read()
+        except OSError as exc:
+            raise ParamValidationError(
+                f"Unable to read the passphrase file {path}: {exc.strerror or exc}") from None
+        passphrase = text.split(b"\n", 1)[0].rstrip(b"\r")
+    else:
+        if not sys.stdin or not sys.stdin.isatty():
+            raise UsageError("a passphrase is needed: pass --passphrase-file FILE (standard "
+                             "input is not a terminal to ask on)")
+        passphrase = click.prompt("Passphrase", hide_input=True, confirmation_prompt=confirm,
+                                  err=True).encode()
+    if not passphrase:
+        raise ParamValidationError("The passphrase is empty.")
+    return passphrase
+
+
+@local.command("export", context_settings=SETTINGS)
+@click.option("--output-file", type=click.Path(dir_okay=False),
+              help="Write the export here (mode 0600) instead of standard output.")
+@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json",
+              show_default=True, help="The document's syntax.")
+@click.option("--include-messages", is_flag=True, help="Export the queues' messages too.")
+@click.option("--passphrase-file", type=click.Path(dir_okay=False),
+              help="Encrypt key material and message bodies under the passphrase in this "
+                   "file's first line (asked on the terminal otherwise).")
+@click.option("--no-secrets", is_flag=True,
+              help="Leave key material out (the export lists the keys it cannot restore).")
+@click.pass_context
+def export(ctx: click.Context, output_file: str | None, fmt: str, include_messages: bool,
+           passphrase_file: str | None, no_secrets: bool) -> None:
+    """Write the whole state (every account and region) as one versioned document.
+
+    Keys with all their material versions, aliases, grants, policies, tags, rotation and
+    deletion schedules; queues (and, with --include-messages, their messages); topics and
+    subscriptions; the clock offset. Format: state/README.md. Example:
+    awslocal local export --passphrase-file pass.txt --output-file state.json
+    """
+    from awslocal_cli.portable import export as exporting
+
+    passphrase = None if no_secrets else _read_passphrase(passphrase_file, confirm=True)
+    context = _context(ctx)
+    with context.session:
+        doc = exporting.export_state(context, passphrase=passphrase,
+                                     include_messages=include_messages, no_secrets=no_secrets)
+    text = exporting.dump(doc, fmt)
+    if output_file is None:
+        click.echo(text, nl=False)
+        return
+    import os
+
+    try:
+        fd = os.open(output_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        raise ParamValidationError(
+            f"Unable to write {output_file}: {exc.strerror or exc}") from None
+
+
+@local.command("import", context_settings=SETTINGS)
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--passphrase-file", type=click.Path(dir_okay=False),
+              help="The passphrase the export was made with, in this file's first line.")
+@click.option("--merge", is_flag=True,
+              help="Add to a state that is not empty; fails before writing on any conflict.")
+@click.pass_context
+def import_(ctx: click.Context, file: str, passphrase_file: str | None, merge: bool) -> None:
+    """Restore an export into an empty state (or --merge it), in one transaction.
+
+    Key material is re-wrapped with this directory's root key, so a ciphertext made before
+    the export decrypts after the import. Example:
+    awslocal local import state.json --passphrase-file pass.txt --state-dir ./fresh
+    """
+    from awslocal_cli.portable import export as exporting
+
+    try:
+        with open(file, encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParamValidationError(f"Unable to read {file}: {exc}") from None
+    doc = exporting.parse(text, file)
+    # Asked before the import's transaction begins: no write lock is held while a user types.
+    passphrase = None if exporting.secrets_omitted(doc) else \
+        _read_passphrase(passphrase_file, confirm=False)
+    _run(ctx, lambda c: exporting.import_state(c, doc, passphrase=passphrase, merge=merge),
+         "Import")
+
+
+@local.command("confirm-subscription", context_settings=SETTINGS)
+@click.option("--subscription-arn", help="The pending subscription (from awslocal local outbox).")
+@click.option("--all-pending", is_flag=True, help="Confirm every pending subscription of the "
+              "region.")
+@click.pass_context
+def confirm_subscription(ctx: click.Context, subscription_arn: str | None,
+                         all_pending: bool) -> None:
+    """Confirm pending email, email-json or HTTP/S subscriptions as clicking the link would.
+
+    The link calls ConfirmSubscription with the token sent to the endpoint; this does the same
+    with the stored token. Example: awslocal local confirm-subscription --all-pending
+    """
+    if (subscription_arn is None) == (not all_pending):
+        raise UsageError("give one of --subscription-arn ARN or --all-pending")
+    from awslocal_cli.services import sns
+
+    _run(ctx, lambda c: sns.confirm_pending(c, subscription_arn=subscription_arn,
+                                            all_pending=all_pending), "ConfirmSubscription")

@@ -168,7 +168,12 @@ def run(argv: list[str]) -> int:
         rest = _help_to_flag(rest)
         if not rest:
             raise UsageError("the following arguments are required: command")
-        if len(rest) >= 2 and rest[0] in SERVICES and "--help" not in rest:
+        if "--help" in rest:
+            from awslocal_cli.cli.help import show
+
+            show(rest, opts)
+            return ExitCode.OK
+        if len(rest) >= 2 and rest[0] in SERVICES:
             from awslocal_cli.cli.operation import find_operation
 
             operation = find_operation(rest[0], rest[1])
@@ -205,6 +210,15 @@ def run(argv: list[str]) -> int:
             report_cli_error(ParamValidationError(str(exc)), opts, stderr)
             return ExitCode.USAGE
 
+        bad = _not_utf8(exc, argv)
+        if bad is not None:
+            # Bytes that are not UTF-8 reach us as surrogate escapes (PEP 383); values the
+            # checks above did not reject fail where they meet UTF-8 (SQLite, JSON): say so.
+            report_cli_error(ParamValidationError(
+                f"Parameter validation failed: the command line holds bytes that are not valid "
+                f"UTF-8 ({bad!r}). Pass text in UTF-8, or binary data with fileb://."
+            ), opts, stderr)
+            return ExitCode.USAGE
         if isinstance(exc, sqlite3.DatabaseError):
             if opts.debug:
                 _print_traceback(stderr)
@@ -222,9 +236,20 @@ def run(argv: list[str]) -> int:
         return ExitCode.UNEXPECTED
 
 
+def _not_utf8(exc: BaseException, argv: list[str]) -> str | None:
+    """The argument holding surrogate escapes, when `exc` is their UnicodeEncodeError."""
+    if not isinstance(exc, UnicodeEncodeError) or "surrogate" not in str(exc.reason):
+        return None
+    for arg in argv:
+        if any("\udc80" <= c <= "\udcff" for c in arg):
+            return arg
+    return None
+
+
 def _help_to_flag(rest: list[str]) -> list[str]:
     """`awslocal sqs help`, `awslocal sqs send-message help` -> `--help`, as the AWS CLI reads."""
-    if rest and rest[-1] == "help" and len(rest) <= 3:
+    commands_only = not any(word.startswith("-") for word in rest)
+    if rest and rest[-1] == "help" and (len(rest) <= 3 or (rest[0] == "local" and commands_only)):
         return [*rest[:-1], "--help"]
     return rest
 
@@ -247,7 +272,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     """The `awslocal` console script."""
     args = sys.argv[1:] if argv is None else argv
     if os.environ.get("_AWSLOCAL_COMPLETE"):
-        from awslocal_cli.cli.tree import complete
+        from awslocal_cli.cli.complete import complete
 
         complete()
     sys.exit(run(list(args)))

@@ -19,13 +19,16 @@ DEFAULT_THREADS = 32
 
 @click.command("serve", context_settings=SETTINGS)
 @click.option("--host", default=DEFAULT_HOST, show_default=True,
-              help="Address to listen on. Only loopback unless you name another address "
+              help="Address to listen on (default 127.0.0.1). Only loopback unless you name "
+                   "another address "
                    "(0.0.0.0 listens on every interface: anyone who reaches it can use the "
                    "state, since signatures are not verified).")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int,
-              help="TCP port to listen on (0: any free port, printed at start-up).")
+              help="TCP port to listen on (default 4566; 0: any free port, printed at "
+                   "start-up).")
 @click.option("--threads", default=DEFAULT_THREADS, show_default=True, type=int,
-              help="Requests served at once (each long poll holds one while it waits).")
+              help="Requests served at once (default 32; each long poll holds one while it "
+                   "waits).")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     """Serve the state directory over HTTP as AWS's KMS, SQS, SNS and STS endpoints.

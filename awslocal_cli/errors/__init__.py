@@ -33,6 +33,9 @@ class AwsError(Exception):
 
     code = "InternalFailure"
     sender_fault = True
+    # The HTTP status the wire answers with when the model's error shape names none (SQS's
+    # AccessDenied is 403 but has no shape); None: the shape's, else 400 or 500.
+    http_status: int | None = None
 
     def __init__(self, message: str = "", *, code: str | None = None, **fields: Any) -> None:
         super().__init__(message)

@@ -16,6 +16,7 @@ _P = "AWS.SimpleQueueService."
 
 class AccessDenied(AwsError):
     code = "AccessDenied"
+    http_status = 403
 
 
 class BatchEntryIdsNotDistinct(AwsError):

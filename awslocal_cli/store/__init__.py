@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +21,8 @@ ROOT_KEY_NAME = "root.key"
 ROOT_KEY_BYTES = 32
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 60_000
+# Free pages a command may leave before the file is shrunk (4 KiB pages: 1 MiB).
+FREE_PAGES_TO_VACUUM = 256
 
 _README = """\
 This directory holds the state of awslocal (https://pypi.org/project/awslocal-cli/):
@@ -83,21 +84,35 @@ class Store:
     def __init__(self, directory: Path, conn: sqlite3.Connection) -> None:
         self.directory = directory
         self.conn = conn
+        self._root_key: bytes | None = None
 
     # -- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, directory: Path) -> Store:
-        """Open (creating if needed) the state in `directory`, applying pending migrations."""
+    def open(cls, directory: Path, *, check_root_key: bool = True) -> Store:
+        """Open (creating if needed) the state in `directory`, applying pending migrations.
+
+        Refused (ConfigurationError, exit 253): a directory or file another user owns or could
+        read or write, a symbolic link inside, an empty database next to a root key, and a
+        missing or different root key next to material wrapped by the one the state was made
+        with. `check_root_key=False` skips the last two, for `awslocal local check` and `reset`.
+        """
+        from awslocal_cli.store import trust
+
         directory = Path(directory)
         # Every file SQLite creates here later (the WAL and its index too) is private.
         os.umask(0o077)
+        db_path = directory / DB_NAME
         try:
             created = _ensure_directory(directory)
-            db_path = directory / DB_NAME
+            for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", ROOT_KEY_NAME, "README"):
+                trust.check_file(directory / name, what=_WHAT.get(name, "state file"))
+            if check_root_key:
+                _refuse_empty_database(directory)
             if db_path.exists() and not os.access(db_path, os.R_OK | os.W_OK):
                 raise ConfigurationError(
-                    f"The state file {db_path} is not readable and writable by this user."
+                    f"The state file {db_path} is not readable and writable by this user. "
+                    f"Fix it with `chmod 600 {db_path}`."
                 )
             conn = sqlite3.connect(
                 db_path,
@@ -116,18 +131,31 @@ class Store:
         store = cls(directory, conn)
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if created:
+                # Takes effect on a new database only (before its first table); older states
+                # are switched once by a VACUUM after migration 0007 (see _migrate). Not on
+                # every open: setting it writes the header, ~10 ms of fsync per command.
+                conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
             _enable_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             store._migrate()
+            if check_root_key:
+                store._check_root_key()
         except sqlite3.DatabaseError as exc:
             conn.close()
+            if "full" in str(exc):
+                raise ConfigurationError(
+                    f"The state in {directory} cannot be opened: the disk is full ({exc}). "
+                    "Free some space; `awslocal local reset --yes` works on a full disk."
+                ) from exc
             raise ConfigurationError(
                 f"The state in {directory} is corrupt or not an awslocal state "
                 f"({exc}). Move {db_path} aside or run `awslocal local reset --yes`."
             ) from exc
-        for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm"):
-            _make_private(directory / name)
+        except BaseException:
+            conn.close()
+            raise
         if created:
             _write_private(directory / "README", _README.encode())
         return store
@@ -164,6 +192,14 @@ class Store:
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+        if self.conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 0:
+            # A state made before 0007: switch it to incremental auto-vacuum, which takes a
+            # VACUUM (outside any transaction). If another process holds the state or the disk
+            # is too full to rebuild it, the next migration-free open does not retry;
+            # `awslocal local reset` and `local check` mention it.
+            with contextlib.suppress(sqlite3.OperationalError):
+                self.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+                self.conn.execute("VACUUM")
 
     # -- transactions ------------------------------------------------------------------------
 
@@ -179,6 +215,26 @@ class Store:
     def commit(self) -> None:
         if self.conn.in_transaction:
             self.conn.execute("COMMIT")
+
+    def give_back_space(self, *, threshold: int = FREE_PAGES_TO_VACUUM) -> int:
+        """After a command: shrink the file when it left many free pages (large deletes,
+        purges); the number of pages returned. One cheap PRAGMA when there is nothing to do.
+
+        Outside any transaction. Best effort: a busy or full database keeps its free pages
+        (later writes reuse them) and the next command tries again.
+        """
+        conn = self.conn
+        try:
+            free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+            if free < threshold or conn.in_transaction:
+                return 0
+            # executescript steps the pragma to completion; execute() would free one page.
+            conn.executescript("PRAGMA incremental_vacuum;")
+            # In WAL mode the shrunk pages reach the file at a checkpoint; truncate the WAL.
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            return int(free)
+        except sqlite3.Error:
+            return 0
 
     def rollback(self) -> None:
         if self.conn.in_transaction:
@@ -224,23 +280,111 @@ class Store:
 
     # -- the root key ------------------------------------------------------------------------
 
-    def root_key(self) -> bytes:
-        """The 32-byte root key, created (atomically, 0600) on first use."""
+    def _read_root_key(self) -> bytes | None:
+        from awslocal_cli.store import trust
+
         path = self.directory / ROOT_KEY_NAME
         try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            data = _create_root_key(path)
+            data = trust.read_private(path, what="root key")
         except OSError as exc:
             raise ConfigurationError(
                 f"The root key {path} is not readable: {exc.strerror}."
             ) from exc
-        if len(data) != ROOT_KEY_BYTES:
+        if data is not None and len(data) != ROOT_KEY_BYTES:
             raise ConfigurationError(
                 f"The root key {path} is damaged (expected {ROOT_KEY_BYTES} bytes, found "
                 f"{len(data)}). Restore it from a backup or reset the state."
             )
         return data
+
+    def _check_root_key(self) -> None:
+        """Refuse a missing or different root.key next to material wrapped by the original.
+
+        The fingerprint in the `root_key` table is recorded the first time the key is used;
+        a state from before migration 0007 is fingerprinted once its key is shown to unwrap
+        its own KMS key material.
+        """
+        path = self.directory / ROOT_KEY_NAME
+        data = self._read_root_key()
+        row = self.conn.execute("SELECT fingerprint FROM root_key WHERE id = 1").fetchone()
+        if data is None:
+            if row is not None or self._holds_wrapped_material():
+                raise ConfigurationError(
+                    f"The root key {path} is missing, but {self.directory / DB_NAME} holds "
+                    "key material wrapped by it. Restore root.key from a backup of this state "
+                    "directory; awslocal will not make a new one, which would leave the stored "
+                    "keys, data keys and messages undecryptable. To discard the state instead, "
+                    "run `awslocal local reset --yes`."
+                )
+            return
+        fingerprint = root_key_fingerprint(data)
+        if row is None:
+            if not self._unwraps_own_material(data):
+                raise _wrong_root_key(path)
+            self._record_fingerprint(fingerprint)
+        elif row[0] != fingerprint:
+            raise _wrong_root_key(path)
+        self._root_key = data
+
+    def _holds_wrapped_material(self) -> bool:
+        return bool(self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM kms_key_material WHERE wrapped IS NOT NULL) "
+            "OR EXISTS (SELECT 1 FROM kms_import_tokens) "
+            "OR EXISTS (SELECT 1 FROM sqs_data_keys WHERE cached IS NOT NULL) "
+            "OR EXISTS (SELECT 1 FROM sns_data_keys) OR EXISTS (SELECT 1 FROM sns_signing)"
+        ).fetchone()[0])
+
+    def _unwraps_own_material(self, data: bytes) -> bool:
+        row = self.conn.execute(
+            "SELECT key_id, material_id, wrapped FROM kms_key_material "
+            "WHERE wrapped IS NOT NULL LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return True
+        from awslocal_cli import crypto
+
+        try:
+            crypto.unwrap_material(data, row[0], row[1], row[2])
+        except crypto.InvalidCiphertext:
+            return False
+        return True
+
+    def _record_fingerprint(self, fingerprint: str) -> None:
+        import time
+
+        def write() -> None:
+            self.conn.execute(
+                "INSERT INTO root_key (id, fingerprint, recorded) VALUES (1, ?, ?) "
+                "ON CONFLICT (id) DO NOTHING",
+                (fingerprint, time.time()),
+            )
+
+        if self.conn.in_transaction:
+            write()
+        else:
+            with self.transaction():
+                write()
+
+    def root_key(self) -> bytes:
+        """The 32-byte root key, created (atomically, 0600) on first use."""
+        if self._root_key is not None:
+            return self._root_key
+        data = self._read_root_key()
+        if data is None:
+            if self._holds_wrapped_material():
+                self._check_root_key()  # raises: the key is missing
+            data = _create_root_key(self.directory / ROOT_KEY_NAME)
+            self._record_fingerprint(root_key_fingerprint(data))
+        else:
+            row = self.conn.execute("SELECT fingerprint FROM root_key WHERE id = 1").fetchone()
+            if row is None:
+                self._record_fingerprint(root_key_fingerprint(data))
+            elif row[0] != root_key_fingerprint(data):
+                raise _wrong_root_key(self.directory / ROOT_KEY_NAME)
+        self._root_key = data
+        return data
+
+    # -- inspection --------------------------------------------------------------------------
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:
@@ -264,32 +408,69 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
 
 
 def _ensure_directory(directory: Path) -> bool:
-    """Create the directory 0700; True when it (or its state) is new."""
-    if directory.exists():
-        if not directory.is_dir():
-            raise ConfigurationError(f"The state directory {directory} is not a directory.")
-        if not os.access(directory, os.R_OK | os.W_OK | os.X_OK):
-            raise ConfigurationError(
-                f"The state directory {directory} is not readable and writable by this user."
-            )
-        new = not (directory / DB_NAME).exists()
-        if new:
-            os.chmod(directory, 0o700)
-        return new
-    try:
-        directory.mkdir(mode=0o700, parents=True)
-    except FileExistsError:  # another process made it first
-        return not (directory / DB_NAME).exists()
-    os.chmod(directory, 0o700)
-    return True
+    """Create the directory 0700, or check an existing one is ours; True when its state is new."""
+    from awslocal_cli.store import trust
 
-
-def _make_private(path: Path) -> None:
     try:
-        if stat.S_IMODE(path.stat().st_mode) & 0o077:
-            os.chmod(path, 0o600)
+        os.lstat(directory)
     except FileNotFoundError:
-        pass
+        try:
+            directory.mkdir(mode=0o700, parents=True)
+        except FileExistsError:  # another process made it first
+            pass
+        else:
+            os.chmod(directory, 0o700)
+    fresh = not any(
+        os.path.lexists(directory / name) for name in (DB_NAME, ROOT_KEY_NAME)
+    )
+    trust.check_directory(directory, fresh=fresh)
+    if not os.access(directory, os.R_OK | os.W_OK | os.X_OK):
+        raise ConfigurationError(
+            f"The state directory {directory} is not readable and writable by this user."
+        )
+    return not os.path.lexists(directory / DB_NAME)
+
+
+def _refuse_empty_database(directory: Path) -> None:
+    """An empty state.db next to a root key is damage, not a new state."""
+    db_path = directory / DB_NAME
+    try:
+        size = os.lstat(db_path).st_size
+    except FileNotFoundError:
+        return
+    if size:
+        return
+    try:
+        wal = os.lstat(directory / (DB_NAME + "-wal")).st_size
+    except FileNotFoundError:
+        wal = 0
+    if wal == 0 and os.path.lexists(directory / ROOT_KEY_NAME):
+        raise ConfigurationError(
+            f"The state database {db_path} is empty, but {directory / ROOT_KEY_NAME} shows this "
+            "state existed: the database was truncated or replaced. Restore state.db from a "
+            "backup of this directory, or start over with `awslocal local reset --yes`."
+        )
+
+
+_WHAT = {ROOT_KEY_NAME: "root key", "README": "state file", DB_NAME: "state database",
+         DB_NAME + "-wal": "state database's write-ahead log",
+         DB_NAME + "-shm": "state database's shared-memory index"}
+_FINGERPRINT_LABEL = b"awslocal/root-key-fingerprint/v1"
+
+
+def root_key_fingerprint(root_key: bytes) -> str:
+    """A MAC of a constant under the root key (BLAKE2b-256 keyed): names it, reveals nothing."""
+    import hashlib
+
+    return hashlib.blake2b(_FINGERPRINT_LABEL, key=root_key, digest_size=32).hexdigest()
+
+
+def _wrong_root_key(path: Path) -> ConfigurationError:
+    return ConfigurationError(
+        f"The root key {path} is not the one this state was made with (its fingerprint does "
+        "not match the one recorded in state.db): the key material in the state would not "
+        "open. Put the original root.key back, or start over with `awslocal local reset --yes`."
+    )
 
 
 def _write_private(path: Path, data: bytes) -> None:

@@ -111,6 +111,12 @@ def due_rotations(db: sqlite3.Connection, now: float) -> list[Row]:
                     "next_rotation_date <= ? ORDER BY next_rotation_date", (now,))
 
 
+def due_creations(db: sqlite3.Connection, created_before: float) -> list[Row]:
+    """Keys still Creating (multi-Region replicas) that were created before the given time."""
+    return _all(db, "SELECT * FROM kms_keys WHERE key_state = 'Creating' AND "
+                    "creation_date <= ?", (created_before,))
+
+
 def expired_material(db: sqlite3.Connection, now: float) -> list[Row]:
     return _all(db, "SELECT * FROM kms_key_material WHERE valid_to IS NOT NULL AND "
                     "valid_to <= ? AND wrapped IS NOT NULL", (now,))
@@ -307,3 +313,12 @@ def service_event_logged(db: sqlite3.Connection, account: str, region: str, even
         "principal = 'kms.amazonaws.com' AND event_time = ? AND EXISTS (SELECT 1 FROM "
         "json_each(resources) WHERE json_extract(value, '$.ResourceName') = ?) LIMIT 1",
         (account, region, event_name, when, arn)).fetchone() is not None
+
+
+def key_deleted(db: sqlite3.Connection, account: str, region: str, arn: str) -> bool:
+    """Whether KMS deleted this key (its DeleteKey event is in the log)."""
+    return db.execute(
+        "SELECT 1 FROM events WHERE account = ? AND region = ? AND event_name = 'DeleteKey' AND "
+        "principal = 'kms.amazonaws.com' AND EXISTS (SELECT 1 FROM json_each(resources) WHERE "
+        "json_extract(value, '$.ResourceName') = ?) LIMIT 1",
+        (account, region, arn)).fetchone() is not None

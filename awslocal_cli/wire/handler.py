@@ -13,9 +13,10 @@ import os
 from awslocal_cli import dispatch
 from awslocal_cli import model as models
 from awslocal_cli.errors import AwsError, ConfigurationError, ParamValidationError
-from awslocal_cli.wire import WireRequest, WireResponse, jsonproto, query
+from awslocal_cli.wire import jsonproto, query
 from awslocal_cli.wire import shapes as sh
 from awslocal_cli.wire.identity import IncompleteSignature, credential, profile_for
+from awslocal_cli.wire.messages import WireRequest, WireResponse
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -220,6 +221,7 @@ def _handle(
         response = protocol.error(
             exc.code,
             exc.message,
+            status=exc.http_status,
             sender_fault=exc.sender_fault,
             shape_name=type(exc).__name__,
             fields=exc.fields,

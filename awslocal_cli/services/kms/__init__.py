@@ -34,11 +34,12 @@ checks and audit trail as a user's request):
   body, aad)` / `open_sealed(data_key, blob, aad)` (one error, `crypto.InvalidCiphertext`).
 
 Departures from AWS are noted in the docstrings of the functions concerned; the main ones:
-asynchronous work (replica creation, on-demand rotation, custom key store connection) completes
-at once; custom key stores are records (no CloudHSM cluster or XKS proxy is contacted, keys in
-them use local material); Recipient (Nitro Enclaves attestation) is not supported. A
-symmetric ciphertext blob names `<account>:<key id>` and the key material version (format in
-awslocal_cli/crypto/envelope.py), so Decrypt needs no KeyId, also across accounts.
+asynchronous work (on-demand rotation, custom key store connection) completes at once, and a
+replica is Creating for only a moment on the local clock; custom key stores are records (no
+CloudHSM cluster or XKS proxy is contacted, keys in them use local material); Recipient (Nitro
+Enclaves attestation) is not supported. A symmetric ciphertext blob names `<account>:<key id>`
+and the key material version (format in awslocal_cli/crypto/envelope.py), so Decrypt needs no
+KeyId, also across accounts.
 
 Where things are (this face only re-exports; the modules import each other, never the face):
 

@@ -51,10 +51,13 @@ def _condition_context(ctx: Context, key: Row, extra: Mapping[str, Any] | None =
 
 
 def _grant_allows(grant: Row, operation: str,
-                  encryption_context: Mapping[str, str] | None) -> bool:
+                  encryption_context: Mapping[str, str] | None,
+                  source_arn: str | None = None) -> bool:
     if operation not in grant["operations"]:
         return False
     constraints = grant.get("constraints") or {}
+    if constraints.get("SourceArn") is not None and constraints["SourceArn"] != source_arn:
+        return False
     ec = dict(encryption_context or {})
     subset = constraints.get("EncryptionContextSubset")
     if subset is not None and any(ec.get(k) != v for k, v in subset.items()):
@@ -90,9 +93,12 @@ def _authorize(ctx: Context, key: Row, operation: str, *,
                   if g["grantee"] == who] if grants else []
     for token in (grant_tokens or ()) if grants else ():
         g = db.grant_by_token(ctx.db, token)
-        if g is not None and g["key_id"] == key["key_id"] and g["grantee"] == who:
+        # A grant is for one key in one region: a multi-Region replica shares its key id, not
+        # its primary's grants (AWS KMS developer guide, multi-Region keys).
+        if g is not None and (g["account"], g["region"], g["key_id"]) == (
+                key["account"], key["region"], key["key_id"]) and g["grantee"] == who:
             candidates.append(g)
-    if any(_grant_allows(g, operation, encryption_context) for g in candidates):
+    if any(_grant_allows(g, operation, encryption_context, ctx.source_arn) for g in candidates):
         return
     raise err.AccessDeniedException(
         f"User: {who} is not authorized to perform: {action} on resource: {key['arn']} "

@@ -77,6 +77,7 @@ def _operation(name: str) -> Callable[[Callable[..., dict[str, Any]]],
         run.__doc__ = impl.__doc__
         run.__module__ = impl.__module__
         run.operation = name  # type: ignore[attr-defined]
+        run.impl = impl  # type: ignore[attr-defined]  # its members, for tests of signatures
 
         return run
 

@@ -4,7 +4,7 @@ public keys and ML-KEM encapsulation."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from awslocal_cli.errors import kms as err
 from awslocal_cli.services.kms.access import _authorize
@@ -65,9 +65,26 @@ def _encrypt_with(ctx: Context, key: Row, plaintext: bytes, context: Mapping[str
     limit = crypto.rsa_max_plaintext(private, algorithm, public=False)
     if len(plaintext) > limit:
         raise err.ValidationException(
-            f"Plaintext size {len(plaintext)} bytes exceeds maximum size {limit} bytes for "
-            f"{algorithm} with {key['key_spec']}.")
+            f"Algorithm {algorithm} and key spec {key['key_spec']} cannot encrypt data larger "
+            f"than {limit} bytes.")
     return crypto.rsa_encrypt(private, algorithm, plaintext), algorithm, None
+
+
+def _no_such_key(ctx: Context, account: str, key_id: str) -> NoReturn:
+    """A blob naming no key of this state: tampered with, or made by another state directory,
+    so it fails to open (InvalidCiphertextException, as state/README.md promises). A key this
+    state deleted answers as AWS does for one: AccessDeniedException."""
+    from awslocal_cli.services.kms.names import key_arn
+
+    arn = key_arn(ctx.region, account, key_id)
+    if db.key_deleted(ctx.db, account, ctx.region, arn) or any(
+            e["event_name"] == "DeleteKey" and e["principal"] == "kms.amazonaws.com"
+            and any(r.get("ResourceName") == arn for r in e["resources"])
+            for e in ctx.session.pending_events):
+        raise err.AccessDeniedException(
+            "The ciphertext refers to a customer master key that does not exist, does "
+            "not exist in this region, or you are not allowed to access.")
+    raise err.InvalidCiphertextException("")
 
 
 def _decrypt_with(ctx: Context, blob: bytes | None, *, key_ref: str | None,
@@ -99,9 +116,7 @@ def _decrypt_with(ctx: Context, blob: bytes | None, *, key_ref: str | None,
         if key is None:
             key = db.get_key(ctx.db, blob_account or ctx.account, ctx.region, blob_key_id)
             if key is None:
-                raise err.AccessDeniedException(
-                    "The ciphertext refers to a customer master key that does not exist, does "
-                    "not exist in this region, or you are not allowed to access.")
+                _no_such_key(ctx, blob_account or ctx.account, blob_key_id)
             audit.key(key["arn"])
             key["_request_alias"] = None
         elif key["key_id"] != blob_key_id or key["account"] != (blob_account or ctx.account):

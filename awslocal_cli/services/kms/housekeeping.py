@@ -1,5 +1,6 @@
 """Lazy lifecycle: before a request, destroy keys past DeletionDate, rotate keys past
-NextRotationDate and delete imported material past ValidTo, as events by KMS itself."""
+NextRotationDate and delete imported material past ValidTo, as events by KMS itself; finish
+creating multi-Region replicas a moment after ReplicateKey."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from awslocal_cli.services.kms.material import _rotate
 from awslocal_cli.services.kms.names import DAY, EVENT_SOURCE, Row
 from awslocal_cli.store import kms as db
 
+# How long a replica stays Creating on the local clock (AWS takes seconds to minutes).
+REPLICA_CREATION_SECONDS = 2.0
+
 if TYPE_CHECKING:
     from awslocal_cli.context import Context
 
@@ -17,6 +21,11 @@ def _housekeeping(ctx: Context) -> None:
     """Destroy keys past their DeletionDate, rotate keys past NextRotationDate, expire material."""
     now = ctx.time()
     conn = ctx.db
+    for key in db.due_creations(conn, now - REPLICA_CREATION_SECONDS):
+        # A replica of imported material waits for its own import, as in AWS.
+        ready = "PendingImport" if key["origin"] == "EXTERNAL" and \
+            not key["current_material_id"] else "Enabled"
+        db.update_key(conn, key["account"], key["region"], key["key_id"], key_state=ready)
     for key in db.due_deletions(conn, now):
         db.delete_key(conn, key["account"], key["region"], key["key_id"])
         _service_event(ctx, key, "DeleteKey", key["deletion_date"])

@@ -83,7 +83,12 @@ def import_key_material(ctx: Context, audit: _Audit, *, KeyId: str, ImportToken:
                         ExpirationModel: str | None = None, ImportType: str | None = None,
                         KeyMaterialDescription: str | None = None,
                         KeyMaterialId: str | None = None) -> dict[str, Any]:
-    """Unwrap key material with the token's wrapping key; honours ValidTo and ExpirationModel."""
+    """Unwrap key material with the token's wrapping key; honours ValidTo and ExpirationModel.
+
+    Departure from AWS: with neither ExpirationModel nor ValidTo the material does not expire;
+    AWS takes KEY_MATERIAL_EXPIRES then and asks for a ValidTo (recorded responses). Kept so
+    that scripts and tests written against awslocal keep working; pass ExpirationModel.
+    """
     import hashlib
 
     from awslocal_cli import crypto
@@ -98,8 +103,8 @@ def import_key_material(ctx: Context, audit: _Audit, *, KeyId: str, ImportToken:
     valid_to: float | None = None
     if model == "KEY_MATERIAL_EXPIRES":
         if ValidTo is None:
-            raise err.ValidationException(
-                "ValidTo is required when ExpirationModel is KEY_MATERIAL_EXPIRES.")
+            raise err.ValidationException(  # AWS's wording (recorded), no final period
+                "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES")
         valid_to = _epoch(ValidTo)
         if valid_to <= now:
             raise err.ValidationException("ValidTo must be a time in the future.")

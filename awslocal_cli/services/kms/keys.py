@@ -64,6 +64,11 @@ def _spec_and_usage(KeySpec: str | None, CustomerMasterKeySpec: str | None,
             "CustomerMasterKeySpec is deprecated.")
     spec = KeySpec or CustomerMasterKeySpec or "SYMMETRIC_DEFAULT"
     usage = KeyUsage or "ENCRYPT_DECRYPT"
+    if KeyUsage is None and usage not in _USAGES.get(spec, (usage,)):
+        # A spec that cannot encrypt needs its usage spelled out (recorded for HMAC_256).
+        raise err.ValidationException(
+            "You must specify a KeyUsage value for all KMS keys except for symmetric "
+            "encryption keys.")
     if usage not in _USAGES[spec]:
         raise err.ValidationException(
             f"KeyUsage {usage} is not compatible with KeySpec {spec}")
@@ -129,7 +134,8 @@ def _generate_material(spec: str) -> bytes:
 
 def _insert_key(ctx: Context, spec: str, usage: str, origin: str, *, Policy: str | None,
                 Description: str | None, MultiRegion: bool | None,
-                CustomKeyStoreId: str | None, XksKeyId: str | None) -> Row:
+                CustomKeyStoreId: str | None, XksKeyId: str | None,
+                fixed_key_id: str | None = None) -> Row:
     """The new key's row, stored (EXTERNAL keys wait for their material in PendingImport)."""
     import uuid
 
@@ -145,6 +151,10 @@ def _insert_key(ctx: Context, spec: str, usage: str, origin: str, *, Policy: str
         "primary_region": ctx.region if MultiRegion else None,
         "custom_key_store_id": CustomKeyStoreId, "xks_key_id": XksKeyId,
     }
+    if fixed_key_id is not None:
+        # Seeds only (services/kms/seeding.py): CreateKey always draws a new id.
+        key_id = row["key_id"] = fixed_key_id
+        row["arn"] = key_arn(ctx.region, ctx.account, key_id)
     db.insert_key(ctx.db, ctx.account, ctx.region, row)
     key = db.get_key(ctx.db, ctx.account, ctx.region, key_id)
     assert key is not None
@@ -163,9 +173,15 @@ def describe_key(ctx: Context, audit: _Audit, *, KeyId: str,
 
 @_operation("ListKeys")
 def list_keys(ctx: Context, audit: _Audit, *, Limit: int | None = None,
-              Marker: str | None = None) -> dict[str, Any]:
-    """The keys of the caller's account in the region (IAM is not modelled: no policy check)."""
-    rows = db.list_keys(ctx.db, ctx.account, ctx.region)
+              Marker: str | None = None,
+              ResourceOwners: list[str] | None = None) -> dict[str, Any]:
+    """The keys of the caller's account in the region (IAM is not modelled: no policy check).
+
+    Departs from AWS: Resource Access Manager is not modelled, so no key is shared with the
+    account and ResourceOwners OTHER_ACCOUNTS_VIA_RAM lists nothing.
+    """
+    rows = db.list_keys(ctx.db, ctx.account, ctx.region) \
+        if not ResourceOwners or "SELF" in ResourceOwners else []
     page, tail = _page(rows, _seq_ident, Limit, Marker)
     return {"Keys": [{"KeyId": r["key_id"], "KeyArn": r["arn"]} for r in page], **tail}
 

@@ -70,7 +70,7 @@ def schedule_key_deletion(ctx: Context, audit: _Audit, *, KeyId: str,
                     if c["region"] != key["region"]]
         if replicas:
             raise err.KMSInvalidStateException(
-                f"{key['arn']} is a multi-Region primary key with replica keys. Delete its "
+                f"{key['arn']} is a multi-region primary key with replica keys. Delete its "
                 "replica keys first, or make another key the primary key (UpdatePrimaryRegion).")
     deletion = ctx.time() + days * DAY
     db.update_key(ctx.db, key["account"], key["region"], key["key_id"],
@@ -107,7 +107,7 @@ def _require_rotatable(key: Row, operation: str) -> None:
             f"{key['arn']} is in a custom key store, which does not support {operation}.")
     if key["multi_region"] and key["primary_region"] != key["region"]:
         raise err.UnsupportedOperationException(
-            f"{key['arn']} is a multi-Region replica key. Rotate its primary key instead.")
+            f"{key['arn']} is a multi-region replica key. Rotate its primary key instead.")
 
 
 @_operation("EnableKeyRotation")
@@ -183,8 +183,8 @@ def rotate_key_on_demand(ctx: Context, audit: _Audit, *, KeyId: str) -> dict[str
                                            key["key_id"]) if m["rotation_type"] == "ON_DEMAND")
     if done >= MAX_ON_DEMAND_ROTATIONS:
         raise err.LimitExceededException(
-            f"{key['arn']} has reached the maximum of {MAX_ON_DEMAND_ROTATIONS} on-demand "
-            "rotations.")
+            "The on-demand rotations limit has been reached for the given keyId. No more "
+            f"on-demand rotations can be performed for this key: {key['arn']}")
     _rotate(ctx, key, "ON_DEMAND", ctx.time())
     return {"KeyId": key["arn"]}
 

@@ -38,6 +38,11 @@ def _split_key_ref(ctx: Context, ref: str) -> tuple[str, str, str, str]:
     m = _ARN_RE.match(ref)
     if m:
         region, account, kind, rest = m.groups()
+        if region != ctx.region:
+            # Regions are partitions: AWS answers NotFoundException "Invalid arn <the ARN's
+            # region>" for a key ARN of another region (recorded responses, DescribeKey), where
+            # a bare key id of another region's key is "Key '<arn>' does not exist".
+            raise err.NotFoundException(f"Invalid arn {region}")
         return kind, account, region, rest if kind == "key" else "alias/" + rest
     if ref.startswith("arn:"):
         raise err.InvalidArnException(f"Invalid arn {ref}")
@@ -48,7 +53,12 @@ def _split_key_ref(ctx: Context, ref: str) -> tuple[str, str, str, str]:
 
 def _resolve(ctx: Context, ref: str, *, aliases: bool = True,
              create_managed: bool | None = None, audit: _Audit | None = None) -> Row:
-    """The key a KeyId parameter names (id, ARN, and where allowed alias name or alias ARN)."""
+    """The key a KeyId parameter names (id, ARN, and where allowed alias name or alias ARN).
+
+    An ARN (key or alias) of another region is NotFoundException "Invalid arn <region>", for
+    every operation that takes a KeyId, as AWS answers DescribeKey (recorded); for alias ARNs
+    the same wording is assumed (not recorded).
+    """
     kind, account, region, name = _split_key_ref(ctx, ref)
     key: Row | None
     if kind == "alias":

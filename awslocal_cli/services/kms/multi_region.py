@@ -1,4 +1,5 @@
-"""Multi-Region keys: ReplicateKey and UpdatePrimaryRegion (both complete at once)."""
+"""Multi-Region keys: ReplicateKey (the replica is Creating for a moment) and
+UpdatePrimaryRegion (completes at once)."""
 
 from __future__ import annotations
 
@@ -27,16 +28,19 @@ def replicate_key(ctx: Context, audit: _Audit, *, KeyId: str, ReplicaRegion: str
                   Tags: list[dict[str, str]] | None = None) -> dict[str, Any]:
     """A replica of a multi-Region primary key in another region of the same local state.
 
-    Departs from AWS: the replica is usable at once (AWS shows it as Creating for a while).
+    As in AWS, the replica starts Creating (Enabled false, no CurrentKeyMaterialId) and
+    becomes Enabled (PendingImport for imported material) a moment later on the local clock
+    (housekeeping.REPLICA_CREATION_SECONDS; AWS takes seconds to minutes). Its Description is
+    its own, empty unless given, not the primary's.
     """
     key = _resolve(ctx, KeyId, aliases=False, audit=audit)
     _authorize(ctx, key, "ReplicateKey", extra={"kms:ReplicaRegion": ReplicaRegion})
     if not key["multi_region"]:
         raise err.UnsupportedOperationException(
-            f"{key['arn']} is not a multi-Region key.")
+            f"{key['arn']} is not a multi-region key.")
     if key["primary_region"] != key["region"]:
         raise err.UnsupportedOperationException(
-            f"{key['arn']} is not a multi-Region primary key.")
+            f"{key['arn']} is not a multi-region primary key.")
     _require_not(key, "PendingDeletion", "PendingReplicaDeletion", "Creating", "Updating")
     if ReplicaRegion == key["region"]:
         raise err.ValidationException(
@@ -55,8 +59,8 @@ def replicate_key(ctx: Context, audit: _Audit, *, KeyId: str, ReplicaRegion: str
         "rotation_period_days", "next_rotation_date", "current_material_id")}
     row.update({
         "arn": replica_arn,
-        "key_state": "PendingImport" if key["key_state"] == "PendingImport" else "Enabled",
-        "description": Description if Description is not None else key["description"],
+        "key_state": "Creating",
+        "description": Description or "",
         "creation_date": ctx.time(),
         "policy": Policy if Policy is not None else _default_policy(key["account"]),
     })
@@ -83,10 +87,10 @@ def update_primary_region(ctx: Context, audit: _Audit, *, KeyId: str,
     key = _resolve(ctx, KeyId, aliases=False, audit=audit)
     _authorize(ctx, key, "UpdatePrimaryRegion", extra={"kms:PrimaryRegion": PrimaryRegion})
     if not key["multi_region"]:
-        raise err.UnsupportedOperationException(f"{key['arn']} is not a multi-Region key.")
+        raise err.UnsupportedOperationException(f"{key['arn']} is not a multi-region key.")
     if key["primary_region"] != key["region"]:
         raise err.UnsupportedOperationException(
-            f"{key['arn']} is not a multi-Region primary key.")
+            f"{key['arn']} is not a multi-region primary key.")
     if _effective_state(ctx, key) == "Disabled":
         raise err.DisabledException(f"{key['arn']} is disabled.")
     _require_not(key, "PendingDeletion", "PendingReplicaDeletion", "Creating", "Updating",

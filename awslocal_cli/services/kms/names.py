@@ -21,7 +21,18 @@ _ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):(key|alias)/(.+
 
 
 def _dt(epoch: float | None) -> datetime | None:
-    return None if epoch is None else datetime.fromtimestamp(epoch, tz=timezone.utc)
+    """A KMS timestamp as AWS returns it: whole milliseconds (`...:58.394000+00:00`).
+
+    KMS answers epoch seconds with three decimals, so every KMS date the AWS CLI prints has
+    millisecond precision; the local clock's microseconds are truncated to match.
+    """
+    if epoch is None:
+        return None
+    # The small epsilon keeps a float such as 1700000058.394 (stored as ...58.39399999)
+    # on its intended millisecond.
+    millis = int(epoch * 1000 + 1e-4) if epoch >= 0 else -int(-epoch * 1000 + 1e-4)
+    seconds, remainder = divmod(millis, 1000)
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).replace(microsecond=remainder * 1000)
 
 
 def _epoch(value: Any) -> float:

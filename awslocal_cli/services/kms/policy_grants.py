@@ -80,6 +80,7 @@ _PRINCIPAL_RE = re.compile(r"^(arn:aws[a-z-]*:(iam|sts)::\d{12}:.+|\d{12}|[a-z0-
 _CONSTRAINT_OPS = {"Encrypt", "Decrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
                    "ReEncryptFrom", "ReEncryptTo", "GenerateDataKeyPair",
                    "GenerateDataKeyPairWithoutPlaintext", "CreateGrant", "RetireGrant"}
+_SERVICE_PRINCIPAL_RE = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$")
 MAX_GRANTS_PER_KEY = 50000
 
 
@@ -88,9 +89,11 @@ def _grant_entry(key: Row, g: Row) -> dict[str, Any]:
     if g["name"]:
         entry["Name"] = g["name"]
     entry["CreationDate"] = _dt(g["creation_date"])
-    entry["GranteePrincipal"] = g["grantee"]
+    entry["GranteeServicePrincipal" if g.get("grantee_is_service") else "GranteePrincipal"] = \
+        g["grantee"]
     if g["retiring"]:
-        entry["RetiringPrincipal"] = g["retiring"]
+        entry["RetiringServicePrincipal" if g.get("retiring_is_service")
+              else "RetiringPrincipal"] = g["retiring"]
     entry["IssuingAccount"] = f"arn:aws:iam::{g['issuing_account']}:root"
     entry["Operations"] = g["operations"]
     if g["constraints"]:
@@ -99,16 +102,42 @@ def _grant_entry(key: Row, g: Row) -> dict[str, Any]:
 
 
 @_operation("CreateGrant")
-def create_grant(ctx: Context, audit: _Audit, *, KeyId: str, GranteePrincipal: str,
-                 Operations: list[str], RetiringPrincipal: str | None = None,
+def create_grant(ctx: Context, audit: _Audit, *, KeyId: str, Operations: list[str],
+                 GranteePrincipal: str | None = None,
+                 GranteeServicePrincipal: str | None = None,
+                 RetiringPrincipal: str | None = None,
+                 RetiringServicePrincipal: str | None = None,
                  Constraints: dict[str, Any] | None = None,
                  GrantTokens: list[str] | None = None, Name: str | None = None,
                  DryRun: bool | None = None) -> dict[str, Any]:
-    """A grant: the grantee may perform Operations on the key (within Constraints)."""
+    """A grant: the grantee (a principal or a service principal) may perform Operations on
+    the key (within Constraints; SourceArn compares the calling service's source ARN)."""
     import base64
     import hashlib
 
     _check_grant_tokens(GrantTokens)
+    grantee_is_service = GranteeServicePrincipal is not None
+    if (GranteePrincipal is None) == (GranteeServicePrincipal is None):
+        raise err.ValidationException(
+            "You must specify either GranteePrincipal or GranteeServicePrincipal, but not both.")
+    if RetiringPrincipal is not None and RetiringServicePrincipal is not None:
+        raise err.ValidationException(
+            "You can specify either RetiringPrincipal or RetiringServicePrincipal, but not both.")
+    retiring_is_service = RetiringServicePrincipal is not None
+    for sp in (GranteeServicePrincipal, RetiringServicePrincipal):
+        if sp is not None and not _SERVICE_PRINCIPAL_RE.match(sp):
+            raise err.ValidationException(f"Invalid service principal: {sp}")
+    if grantee_is_service:
+        if not (Constraints or {}).get("SourceArn"):
+            raise err.ValidationException(
+                "A SourceArn grant constraint is required with GranteeServicePrincipal.")
+        if RetiringPrincipal is None and RetiringServicePrincipal is None:
+            raise err.ValidationException(
+                "A RetiringPrincipal or RetiringServicePrincipal is required with "
+                "GranteeServicePrincipal.")
+    GranteePrincipal = GranteePrincipal or GranteeServicePrincipal
+    RetiringPrincipal = RetiringPrincipal or RetiringServicePrincipal
+    assert GranteePrincipal is not None
     key = _resolve(ctx, KeyId, aliases=False, audit=audit)
     _authorize(ctx, key, "CreateGrant", grant_tokens=GrantTokens, extra={
         "kms:GranteePrincipal": GranteePrincipal, "kms:RetiringPrincipal": RetiringPrincipal,
@@ -125,7 +154,7 @@ def create_grant(ctx: Context, audit: _Audit, *, KeyId: str, GranteePrincipal: s
         if p is not None and not _PRINCIPAL_RE.match(p):
             raise err.ValidationException(f"Invalid principal: {p}")
     if Constraints:
-        if set(Constraints) - {"EncryptionContextSubset", "EncryptionContextEquals"}:
+        if set(Constraints) - {"EncryptionContextSubset", "EncryptionContextEquals", "SourceArn"}:
             raise err.ValidationException("Invalid grant constraints.")
         bad = [op for op in Operations if op not in _CONSTRAINT_OPS]
         if bad:
@@ -138,6 +167,7 @@ def create_grant(ctx: Context, audit: _Audit, *, KeyId: str, GranteePrincipal: s
         for g in grants:
             if (g["name"] == Name and g["grantee"] == GranteePrincipal
                     and g["retiring"] == RetiringPrincipal
+                    and bool(g.get("grantee_is_service")) == grantee_is_service
                     and sorted(g["operations"]) == sorted(Operations)
                     and (g["constraints"] or None) == (Constraints or None)):
                 return {"GrantToken": g["grant_token"], "GrantId": g["grant_id"]}
@@ -150,6 +180,8 @@ def create_grant(ctx: Context, audit: _Audit, *, KeyId: str, GranteePrincipal: s
         "grantee": GranteePrincipal, "retiring": RetiringPrincipal,
         "issuing_account": ctx.account, "operations": list(Operations),
         "constraints": Constraints or None, "creation_date": ctx.time(),
+        "grantee_is_service": int(grantee_is_service),
+        "retiring_is_service": int(retiring_is_service),
     })
     return {"GrantToken": token, "GrantId": grant_id}
 
@@ -157,24 +189,41 @@ def create_grant(ctx: Context, audit: _Audit, *, KeyId: str, GranteePrincipal: s
 @_operation("ListGrants")
 def list_grants(ctx: Context, audit: _Audit, *, KeyId: str, Limit: int | None = None,
                 Marker: str | None = None, GrantId: str | None = None,
-                GranteePrincipal: str | None = None) -> dict[str, Any]:
-    """The key's grants, optionally one grant id or one grantee."""
+                GranteePrincipal: str | None = None,
+                GranteeServicePrincipal: str | None = None) -> dict[str, Any]:
+    """The key's grants, optionally one grant id or one grantee (principal or service)."""
+    if GranteePrincipal is not None and GranteeServicePrincipal is not None:
+        raise err.ValidationException(
+            "You can specify either GranteePrincipal or GranteeServicePrincipal, but not both.")
     key = _resolve(ctx, KeyId, aliases=False, audit=audit)
     _authorize(ctx, key, "ListGrants")
     grants = db.list_grants(ctx.db, key["account"], key["region"], key["key_id"])
     if GrantId is not None:
         grants = [g for g in grants if g["grant_id"] == GrantId]
     if GranteePrincipal is not None:
-        grants = [g for g in grants if g["grantee"] == GranteePrincipal]
+        grants = [g for g in grants if g["grantee"] == GranteePrincipal
+                  and not g.get("grantee_is_service")]
+    if GranteeServicePrincipal is not None:
+        grants = [g for g in grants if g["grantee"] == GranteeServicePrincipal
+                  and g.get("grantee_is_service")]
     page, tail = _page(grants, _seq_ident, Limit, Marker, default=50)
     return {"Grants": [_grant_entry(key, g) for g in page], **tail}
 
 
 @_operation("ListRetirableGrants")
-def list_retirable_grants(ctx: Context, audit: _Audit, *, RetiringPrincipal: str,
+def list_retirable_grants(ctx: Context, audit: _Audit, *, RetiringPrincipal: str | None = None,
+                          RetiringServicePrincipal: str | None = None,
                           Limit: int | None = None, Marker: str | None = None) -> dict[str, Any]:
-    """Grants of the caller's account and region whose retiring principal is the one named."""
-    grants = db.list_retirable_grants(ctx.db, ctx.account, ctx.region, RetiringPrincipal)
+    """Grants of the caller's account and region whose retiring principal (or retiring service
+    principal) is the one named."""
+    if (RetiringPrincipal is None) == (RetiringServicePrincipal is None):
+        raise err.ValidationException(
+            "You must specify either RetiringPrincipal or RetiringServicePrincipal, but not "
+            "both.")
+    is_service = RetiringServicePrincipal is not None
+    grants = [g for g in db.list_retirable_grants(ctx.db, ctx.account, ctx.region,
+                                                  RetiringPrincipal or RetiringServicePrincipal)
+              if bool(g.get("retiring_is_service")) == is_service]
     page, tail = _page(grants, _seq_ident, Limit, Marker, default=50)
     out = []
     for g in page:
@@ -188,10 +237,14 @@ def list_retirable_grants(ctx: Context, audit: _Audit, *, RetiringPrincipal: str
 def retire_grant(ctx: Context, audit: _Audit, *, GrantToken: str | None = None,
                  KeyId: str | None = None, GrantId: str | None = None,
                  DryRun: bool | None = None) -> dict[str, Any]:
-    """Retire a grant by token, or by key and grant id (retiring principal or grantee)."""
+    """Retire a grant by token, or by key and grant id (retiring principal or grantee).
+
+    A token is good in its grant's region only, as a key ARN is.
+    """
     if GrantToken is not None:
         g = db.grant_by_token(ctx.db, GrantToken)
-        if g is None:
+        # Regions are partitions: a grant token of another region's grant is not valid here.
+        if g is None or g["region"] != ctx.region:
             raise err.InvalidGrantTokenException("Grant token is not valid.")
         key = db.get_key(ctx.db, g["account"], g["region"], g["key_id"])
         if key is None:  # pragma: no cover - grants die with their key

@@ -76,7 +76,7 @@ def _metadata(ctx: Context, key: Row) -> dict[str, Any]:
         md["MacAlgorithms"] = macs
     if key["xks_key_id"]:
         md["XksKeyConfiguration"] = {"Id": key["xks_key_id"]}
-    if spec == "SYMMETRIC_DEFAULT" and key["current_material_id"]:
+    if spec == "SYMMETRIC_DEFAULT" and key["current_material_id"] and state != "Creating":
         md["CurrentKeyMaterialId"] = key["current_material_id"]
     return md
 

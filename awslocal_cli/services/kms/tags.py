@@ -24,18 +24,30 @@ _TAG_CHARS = re.compile(r"^[\w\s.:/=+\-@]*$", re.UNICODE)
 MAX_TAGS = 50
 
 
-def _check_tags(tags: list[dict[str, str]], existing: Iterable[str] = ()) -> None:
+_RESERVED = "Tags beginning with aws: are reserved"  # AWS's wording, without a final period
+
+
+def _check_tags(tags: list[dict[str, str]], existing: Iterable[str] | None = None) -> None:
+    """AWS's TagException for reserved, invalid, repeated or too many tags (recorded wording).
+
+    `existing` is None for a new key (CreateKey, ReplicateKey): 51 tags there are TagException
+    "Too many tags", as recorded. TagResource past 50 tags on a key answers
+    LimitExceededException, the error its API reference names (the wording is ours).
+    """
     seen: set[str] = set()
     for tag in tags:
         k, v = tag["TagKey"], tag["TagValue"]
         if k.lower().startswith("aws:"):
-            raise err.TagException("Tags beginning with aws: are reserved.")
+            raise err.TagException(_RESERVED)
         if not _TAG_CHARS.match(k) or not _TAG_CHARS.match(v):
             raise err.TagException("The tag key or value contains invalid characters.")
         if k in seen:
-            raise err.TagException(f"Duplicate tag keys: {k}")
+            raise err.TagException("Duplicate tag keys")
         seen.add(k)
-    if len(seen | set(existing)) > MAX_TAGS:
+    if existing is None:
+        if len(seen) > MAX_TAGS:
+            raise err.TagException("Too many tags")
+    elif len(seen | set(existing)) > MAX_TAGS:
         raise err.LimitExceededException(f"A KMS key can have at most {MAX_TAGS} tags.")
 
 
@@ -74,7 +86,7 @@ def untag_resource(ctx: Context, audit: _Audit, *, KeyId: str,
     _require_not(key, "PendingDeletion", "PendingReplicaDeletion")
     for k in TagKeys:
         if k.lower().startswith("aws:"):
-            raise err.TagException("Tags beginning with aws: are reserved.")
+            raise err.TagException(_RESERVED)
         db.delete_tag(ctx.db, key["account"], key["region"], key["key_id"], k)
     return {}
 

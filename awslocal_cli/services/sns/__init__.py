@@ -12,8 +12,11 @@ request members as keyword arguments and returns the API-shaped response. Where 
   delivery_policy.py), delivery_log.py (the delivery log and the outbox); envelopes.py and
   signing.py: the signed messages;
 - archive.py: the archive and replay of FIFO topics;
-- platform.py (mobile push), sms.py (SMS settings, opt-outs, the sandbox),
-  data_protection.py: faithful records of what is never sent;
+- platform.py (mobile push), sms.py (SMS settings, opt-outs, the sandbox): faithful records
+  of what is never sent;
+- data_protection.py: the data protection policy (Put/Get); message_protection.py applies it
+  to Publish and each delivery (audit findings, de-identification, deny) with the data
+  identifiers of sensitive_data.py;
 - common.py: ARNs and lookups, NextTokens, timestamps, shared checks.
 
 Publishing delivers to every confirmed subscription whose filter policy passes:
@@ -31,7 +34,9 @@ it for delivery.
 Departures from AWS: IAM is not modelled: a principal of the topic's account may do whatever
 the topic policy does not explicitly deny. Nothing is sent to an e-mail address, a phone, a
 Lambda function, a Firehose stream or a push service: the outbox (`awslocal local outbox`)
-holds what AWS would have sent.
+holds what AWS would have sent. Data protection findings stay in the local log (`awslocal
+local findings`), and data identifiers are matched by pattern only, so those that need AWS's
+machine learning (Name, Address, ...) find nothing (message_protection.py, sensitive_data.py).
 """
 
 from __future__ import annotations
@@ -90,7 +95,9 @@ _LAZY = {
     **dict.fromkeys(("get_data_protection_policy", "put_data_protection_policy"),
                     "data_protection"),
     **dict.fromkeys(("deliveries", "outbox"), "delivery_log"),
+    "findings": "message_protection",
     "schedule_if_due": "http_delivery",
+    "confirm_pending": "subscriptions",
 }
 
 

@@ -29,26 +29,54 @@ def invalid(what: str) -> err.InvalidParameterException:
     return err.InvalidParameterException(f"Invalid parameter: {what}")
 
 
+def too_few_elements(what: str, parts: list[str]) -> err.InvalidParameterException:
+    """A malformed ARN, as AWS words it: "Invalid parameter: X Reason: An ARN must have ..."."""
+    return invalid(f"{what} Reason: An ARN must have at least 6 elements, not {len(parts)}")
+
+
 def arn_parts(arn: Any, what: str) -> tuple[str, str, str]:
     parts = str(arn or "").split(":")
-    if len(parts) < 6 or parts[0] != "arn" or parts[2] != "sns" or not parts[5]:
+    if len(parts) < 6:
+        raise too_few_elements(what, parts)
+    if parts[0] != "arn" or parts[2] != "sns" or not parts[5]:
         raise invalid(what)
     return parts[3], parts[4], ":".join(parts[5:])
 
 
+def check_region(ctx: Context, arn: Any, what: str) -> None:
+    """Regions are partitions: an ARN of another region is refused, as in AWS.
+
+    AWS answers "Invalid parameter: TopicArn" (InvalidParameter, not NotFound) when a topic
+    of another region is named to any topic operation (recorded responses: Publish,
+    PublishBatch, Subscribe, Get/SetTopicAttributes, ListSubscriptionsByTopic, DeleteTopic).
+    """
+    parts = str(arn or "").split(":")
+    if len(parts) >= 6 and parts[3] != ctx.region:
+        raise invalid(what)
+
+
 def lookup_topic(ctx: Context, arn: Any, what: str = "TopicArn") -> Row:
     arn_parts(arn, what)
+    check_region(ctx, arn, what)
     topic = db.get_topic(ctx.db, str(arn))
     if topic is None:
         raise err.NotFoundException("Topic does not exist")
     return topic
 
 
-def lookup_subscription(ctx: Context, arn: Any) -> Row:
+def subscription_arn_parts(arn: Any, what: str = "SubscriptionArn") -> list[str]:
+    """The pieces of a well-formed subscription ARN (`<topic ARN>:<id>`), or InvalidParameter."""
     parts = str(arn or "").split(":")
-    if len(parts) != 7 or parts[0] != "arn" or parts[2] != "sns":
-        raise invalid("SubscriptionArn Reason: An ARN must have at least 6 elements, not "
-                      f"{len(parts)}" if len(parts) < 6 else "SubscriptionArn")
+    if len(parts) < 6:
+        raise too_few_elements(what, parts)
+    if len(parts) != 7 or parts[0] != "arn" or parts[2] != "sns" or not parts[6]:
+        raise invalid(what)
+    return parts
+
+
+def lookup_subscription(ctx: Context, arn: Any) -> Row:
+    subscription_arn_parts(arn)
+    check_region(ctx, arn, "SubscriptionArn")
     sub = db.get_subscription(ctx.db, str(arn))
     if sub is None:
         raise err.NotFoundException("Subscription does not exist")
@@ -120,7 +148,7 @@ def arn_resource(arn: Any, what: str, kind: str, slashes: int) -> list[str]:
     """The `/`-separated pieces of an `arn:aws:sns:...:<kind>/...` ARN, or InvalidParameter."""
     parts = str(arn or "").split(":")
     if len(parts) < 6:
-        raise invalid(f"{what} Reason: An ARN must have at least 6 elements, not {len(parts)}")
+        raise too_few_elements(what, parts)
     pieces = ":".join(parts[5:]).split("/")
     if len(pieces) != slashes + 1:
         raise invalid(f"{what} Reason: Wrong number of slashes in relative portion of the ARN.")

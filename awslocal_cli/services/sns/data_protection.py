@@ -1,7 +1,6 @@
 """SNS topic data protection policies: PutDataProtectionPolicy and GetDataProtectionPolicy.
 
-Departures from AWS: the policy is validated and stored; messages are not audited, masked or
-denied by it.
+The policy is applied to Publish, PublishBatch and each delivery by message_protection.py.
 """
 
 from __future__ import annotations
@@ -11,9 +10,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import sns as err
-from awslocal_cli.services.sns.common import (
-    invalid,
-)
+from awslocal_cli.services.sns.common import check_region, invalid
 from awslocal_cli.store.sns import topics as sns_db
 
 if TYPE_CHECKING:
@@ -37,6 +34,7 @@ def _policy_topic(ctx: Context, arn: Any) -> Row:
                       f"{len(parts)}")
     if parts[0] != "arn" or parts[2] != "sns" or not parts[5]:
         raise invalid("ResourceArn")
+    check_region(ctx, arn, "ResourceArn")
     topic = sns_db.get_topic(ctx.db, str(arn))
     if topic is None:
         raise err.NotFoundException("Topic does not exist")
@@ -95,6 +93,11 @@ def _check_data_protection_policy(text: str) -> None:
                 "Audit", "Deny", "Deidentify"} or not isinstance(
                 next(iter(operation.values())), dict):
             raise _policy_error("Operation must hold exactly one of Audit, Deny or Deidentify")
+    from awslocal_cli.services.sns.message_protection import check_operations
+
+    problem = check_operations(doc)
+    if problem is not None:
+        raise _policy_error(problem)
 
 
 def put_data_protection_policy(ctx: Context, *, ResourceArn: str,

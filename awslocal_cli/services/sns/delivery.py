@@ -48,6 +48,14 @@ def deliver(ctx: Context, pub: Publication, sub: Row) -> None:
 
     topic, protocol = pub.topic, sub["protocol"]
     message = message_for(pub.structure, pub.message, protocol)
+    if topic["attributes"].get("DataProtectionPolicy"):
+        from awslocal_cli.services.sns import message_protection
+
+        refusal = message_protection.outbound_refusal(pub, sub, message)
+        if refusal is not None:
+            log(ctx, topic, pub.message_id, sub["arn"], protocol, sub["endpoint"], "refused",
+                refusal)
+            return
     raw = sub["attributes"].get("RawMessageDelivery") == "true"
     envelope = None if raw else envelopes.notification(
         ctx, topic, sub["arn"], pub.message_id, message, pub.subject, pub.timestamp,

@@ -81,8 +81,46 @@ def outbox(ctx: Context, *, protocol: str | None = None, endpoint: str | None = 
 
             payload = crypto.unwrap_material(ctx.store.root_key(), "sns-outbox",
                                              r["message_id"], payload).decode("utf-8")
-        messages.append({"Time": moment(r["time"]), "MessageId": r["message_id"],
-                         "TopicArn": r["topic_arn"] or None,
-                         "SubscriptionArn": r["subscription_arn"], "Protocol": r["protocol"],
-                         "Endpoint": r["endpoint"], "Payload": payload})
+        entry = {"Time": moment(r["time"]), "MessageId": r["message_id"],
+                 "TopicArn": r["topic_arn"] or None,
+                 "SubscriptionArn": r["subscription_arn"], "Protocol": r["protocol"],
+                 "Endpoint": r["endpoint"], "Payload": payload}
+        entry.update(_what_to_do(r, payload))
+        messages.append(entry)
     return {"Messages": messages}
+
+
+def _what_to_do(row: Row, payload: str) -> dict[str, str]:
+    """A confirmation's token and the command that confirms it; a sandbox SMS's password.
+
+    Not in AWS (the outbox is awslocal's): what a reader would otherwise dig out of the
+    payload, the link a person would click or the code they would type.
+    """
+    import json
+
+    protocol = row["protocol"]
+    token = None
+    if protocol in ("email", "email-json"):
+        try:
+            body = json.loads(payload)
+        except ValueError:
+            return {}
+        if protocol == "email-json":
+            if body.get("Type") in ("SubscriptionConfirmation", "UnsubscribeConfirmation"):
+                token = body.get("Token")
+        elif body.get("Subject") == "AWS Notification - Subscription Confirmation":
+            for line in str(body.get("Body", "")).splitlines():
+                if line.startswith("Token: "):
+                    token = line[len("Token: "):].strip()
+        if not token:
+            return {}
+        return {
+            "Token": token,
+            "ConfirmCommand": f"awslocal sns confirm-subscription --topic-arn {row['topic_arn']} "
+            f"--token {token}",
+        }
+    marker = "verification code is: "
+    if protocol == "sms" and not row["topic_arn"] and marker in payload:
+        return {"OneTimePassword": payload.split(marker, 1)[1].strip()}
+    return {}
+

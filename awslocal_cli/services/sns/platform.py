@@ -160,7 +160,7 @@ def _opened(ctx: Context, app: Row) -> dict[str, str]:
 
 
 def create_platform_application(ctx: Context, *, Name: str, Platform: str,
-                                Attributes: dict[str, str] | None = None) -> dict[str, Any]:
+                                Attributes: dict[str, str]) -> dict[str, Any]:
     """Create an application for a push service; its credentials are kept but never returned.
 
     Creating one again with the same name and platform returns its ARN and replaces its
@@ -202,8 +202,7 @@ def get_platform_application_attributes(ctx: Context, *,
 
 
 def set_platform_application_attributes(ctx: Context, *, PlatformApplicationArn: str,
-                                        Attributes: dict[str, str] | None = None
-                                        ) -> dict[str, Any]:
+                                        Attributes: dict[str, str]) -> dict[str, Any]:
     """Change attributes of an application; an empty value removes an optional attribute.
 
     Enabled=false stands in for SNS disabling an application whose credentials the push
@@ -329,7 +328,7 @@ def get_endpoint_attributes(ctx: Context, *, EndpointArn: str) -> dict[str, Any]
 
 
 def set_endpoint_attributes(ctx: Context, *, EndpointArn: str,
-                            Attributes: dict[str, str] | None = None) -> dict[str, Any]:
+                            Attributes: dict[str, str]) -> dict[str, Any]:
     """Change CustomUserData, Enabled or Token of an endpoint (empty CustomUserData removes it)."""
     arn_resource(EndpointArn, "EndpointArn", "endpoint", 3)
     if not Attributes:

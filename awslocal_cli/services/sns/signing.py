@@ -10,7 +10,6 @@ self-signed X.509 certificate, written under the state directory.
 from __future__ import annotations
 
 import base64
-import os
 from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.store.sns import delivery as delivery_db
@@ -56,19 +55,13 @@ def _signer(ctx: Context, account: str, region: str) -> tuple[bytes, str]:
         private = crypto.unwrap_material(root, "sns-signing", material_id, row["private_key"])
         pem = row["certificate"]
     path = certificate_path(ctx, account, region)
-    if not path.exists() or path.read_text() != pem:
-        _write_certificate(path, pem)
+    from awslocal_cli.store import trust
+
+    trust.check_subdirectory(path.parent)  # sns/: ours, 0700, not a link (issue 12)
+    if trust.read_private(path, what="SNS certificate") != pem.encode():
+        trust.write_private(path.parent, path.name, pem.encode())
     memo[("sns-signer", account, region)] = (private, path.resolve().as_uri())
     return memo[("sns-signer", account, region)]
-
-
-def _write_certificate(path: Path, pem: str) -> None:
-    path.parent.mkdir(mode=0o700, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(pem)
-    os.replace(tmp, path)
 
 
 def string_to_sign(message: dict[str, Any]) -> bytes:

@@ -86,8 +86,7 @@ def _check_sms_attribute(name: str, value: str) -> None:
         raise err.InvalidParameterException(f"{name} is invalid")
 
 
-def set_sms_attributes(ctx: Context, *, attributes: dict[str, str] | None = None
-                       ) -> dict[str, Any]:
+def set_sms_attributes(ctx: Context, *, attributes: dict[str, str]) -> dict[str, Any]:
     """Set the account's default SMS settings in the region; an empty value resets one."""
     if not attributes:
         raise null_attributes()

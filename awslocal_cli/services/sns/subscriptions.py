@@ -16,12 +16,15 @@ from typing import TYPE_CHECKING, Any
 from awslocal_cli.errors import sns as err
 from awslocal_cli.services.sns.common import (
     PAGE,
+    arn_parts,
+    check_region,
     invalid,
     lookup_subscription,
     lookup_topic,
     page_token,
     seq_after,
     timestamp,
+    too_few_elements,
 )
 from awslocal_cli.services.sns.permissions import authorize
 from awslocal_cli.store.sns import topics as db
@@ -41,6 +44,8 @@ _SUB_SETTABLE = {"DeliveryPolicy", "FilterPolicy", "FilterPolicyScope", "RawMess
                  "RedrivePolicy", "SubscriptionRoleArn", "ReplayPolicy"}
 _RAW_PROTOCOLS = {"sqs", "http", "https", "firehose"}
 _AUTO_CONFIRMED = {"sqs", "lambda", "firehose", "application", "sms"}
+# What AWS takes for a confirmation token at all (its tokens, like ours, are hex strings).
+_TOKEN = re.compile(r"^(?:[0-9a-fA-F]{2})+$")
 
 
 # -- subscriptions --------------------------------------------------------------------------------
@@ -60,8 +65,10 @@ def _check_endpoint(protocol: str, endpoint: str | None) -> str:
         if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
             raise invalid("Email address")
     elif protocol == "sms":
-        if not re.match(r"^\+?[0-9]{5,15}$", value.replace("-", "")):
-            raise invalid(f"Invalid SMS endpoint: {value}")
+        # AWS words this one without "Invalid parameter: " and refuses "+15--551234567"
+        # (recorded responses); single dashes between digits are taken as separators.
+        if "--" in value or not re.match(r"^\+?[0-9]{5,15}$", value.replace("-", "")):
+            raise err.InvalidParameterException(f"Invalid SMS endpoint: {value}")
     elif protocol in ("lambda", "firehose", "application"):
         parts = value.split(":")
         if len(parts) < 6 or parts[0] != "arn":
@@ -69,41 +76,49 @@ def _check_endpoint(protocol: str, endpoint: str | None) -> str:
     return value
 
 
-def _check_sub_attribute(protocol: str, name: str, value: Any, fifo_topic: bool) -> str:
+def _check_sub_attribute(protocol: str, name: str, value: Any, fifo_topic: bool, *,
+                         subscribe: bool = True) -> str:
+    """One subscription attribute, checked; AWS's InvalidParameter for a bad one.
+
+    Subscribe words a bad attribute "Invalid parameter: Attributes Reason: <reason>",
+    SetSubscriptionAttributes "Invalid parameter: <reason>" (recorded responses).
+    """
+    prefix = "Attributes Reason: " if subscribe else ""
+
+    def bad(reason: str) -> err.InvalidParameterException:
+        return invalid(prefix + reason)
+
     value = "" if value is None else str(value)
     if name not in _SUB_SETTABLE:
-        raise invalid("AttributeName")
+        raise bad("AttributeName")
     if name == "RawMessageDelivery":
         if value.lower() not in ("true", "false"):
-            raise invalid("Attributes Reason: RawMessageDelivery: Invalid value [" + value
-                          + "]. Must be true or false.")
+            raise bad(f"RawMessageDelivery: Invalid value [{value}]. Must be true or false.")
         if protocol not in _RAW_PROTOCOLS:
-            raise invalid("Attributes Reason: Delivery protocol [" + protocol
-                          + "] does not support raw message delivery.")
+            raise bad(f"Delivery protocol [{protocol}] does not support raw message delivery.")
         return value.lower()
     if name == "FilterPolicyScope" and value not in ("MessageAttributes", "MessageBody"):
-        raise invalid("Attributes Reason: FilterPolicyScope: Invalid value [" + value
-                      + "]. Please use either MessageBody or MessageAttributes")
+        raise bad(f"FilterPolicyScope: Invalid value [{value}]. Please use either MessageBody "
+                  "or MessageAttributes")
     if name == "SubscriptionRoleArn" and protocol != "firehose":
-        raise invalid("Attributes Reason: SubscriptionRoleArn is only valid for firehose")
+        raise bad("SubscriptionRoleArn is only valid for firehose")
     if name == "ReplayPolicy" and not fifo_topic:
-        raise invalid("Attributes Reason: ReplayPolicy is only valid for FIFO topics")
+        raise bad("ReplayPolicy is only valid for FIFO topics")
     if name in ("RedrivePolicy", "DeliveryPolicy", "ReplayPolicy") and value:
         try:
             doc = json.loads(value)
         except ValueError:
-            raise invalid(f"{name}: failed to parse JSON.") from None
+            raise bad(f"{name}: failed to parse JSON.") from None
         if name == "DeliveryPolicy":
             if protocol not in ("http", "https"):
-                raise invalid("DeliveryPolicy: only HTTP/S subscriptions support delivery "
-                              "policies")
+                raise bad("DeliveryPolicy: only HTTP/S subscriptions support delivery policies")
             from awslocal_cli.services.sns.delivery_policy import check_delivery_policy
 
             check_delivery_policy(value, topic=False)
         if name == "RedrivePolicy":
             target = doc.get("deadLetterTargetArn") if isinstance(doc, dict) else None
             if not isinstance(target, str) or not target.startswith("arn:aws:sqs:"):
-                raise invalid("RedrivePolicy: deadLetterTargetArn is an invalid arn")
+                raise bad("RedrivePolicy: deadLetterTargetArn is an invalid arn")
     return value
 
 
@@ -221,15 +236,26 @@ def _new_token() -> str:
 
 def confirm_subscription(ctx: Context, *, TopicArn: str, Token: str,
                          AuthenticateOnUnsubscribe: str | None = None) -> dict[str, Any]:
-    """Confirm a pending subscription with the token sent to its endpoint."""
-    topic = lookup_topic(ctx, TopicArn)
-    sub = db.subscription_by_token(ctx.db, topic["arn"], str(Token or ""))
+    """Confirm a pending subscription with the token sent to its endpoint.
+
+    As in AWS (recorded responses): a token that is not a hex string is "Invalid token"; a
+    missing topic, like an unknown or expired token, is "Invalid parameter: Token" (not
+    NotFound); a topic of another region is "Invalid parameter: TopicArn".
+    """
+    arn_parts(TopicArn, "TopicArn")
+    check_region(ctx, TopicArn, "TopicArn")
+    token = str(Token or "")
+    if not _TOKEN.match(token):
+        raise err.InvalidParameterException("Invalid token")
+    topic = db.get_topic(ctx.db, str(TopicArn))
+    if topic is None:
+        raise invalid("Token")
+    sub = db.subscription_by_token(ctx.db, topic["arn"], token)
     if sub is None:
         # The token of an UnsubscribeConfirmation restores the subscription it removed.
-        sub = db.take_unsubscribed(ctx.db, topic["arn"], str(Token or ""),
-                                   ctx.time() - TOKEN_LIFETIME)
+        sub = db.take_unsubscribed(ctx.db, topic["arn"], token, ctx.time() - TOKEN_LIFETIME)
         if sub is not None:
-            sub.update(token=str(Token), token_issued=ctx.time(), confirmed=0)
+            sub.update(token=token, token_issued=ctx.time(), confirmed=0)
             db.insert_subscription(ctx.db, sub)
     if sub is None or (not sub["confirmed"] and (sub["token_issued"] or 0) + TOKEN_LIFETIME
                        <= ctx.time()):
@@ -242,8 +268,23 @@ def confirm_subscription(ctx: Context, *, TopicArn: str, Token: str,
 
 
 def unsubscribe(ctx: Context, *, SubscriptionArn: str) -> dict[str, Any]:
-    """Delete a subscription."""
-    sub = lookup_subscription(ctx, SubscriptionArn)
+    """Delete a subscription; one already removed (or never made) succeeds, as in AWS.
+
+    A malformed ARN is refused as AWS words it (recorded responses): fewer than 6 elements
+    is "... Reason: An ARN must have at least 6 elements, not N", a topic-like ARN without a
+    subscription id is "Invalid parameter: SubscriptionId". Departure: a subscription ARN of
+    another region is refused with "Invalid parameter: SubscriptionArn", by analogy with
+    the topic operations (not recorded).
+    """
+    parts = str(SubscriptionArn or "").split(":")
+    if len(parts) < 6:
+        raise too_few_elements("SubscriptionArn", parts)
+    if len(parts) != 7 or parts[0] != "arn" or parts[2] != "sns" or not parts[6]:
+        raise invalid("SubscriptionId")
+    check_region(ctx, SubscriptionArn, "SubscriptionArn")
+    sub = db.get_subscription(ctx.db, str(SubscriptionArn))
+    if sub is None:
+        return {}
     topic = db.get_topic(ctx.db, sub["topic_arn"])
     db.delete_subscription(ctx.db, sub["arn"])
     if topic is not None and sub["confirmed"] and sub["protocol"] in ("http", "https"):
@@ -284,7 +325,7 @@ def list_subscriptions_by_topic(ctx: Context, *, TopicArn: str,
 
 
 def get_subscription_attributes(ctx: Context, *, SubscriptionArn: str) -> dict[str, Any]:
-    """All attributes of a subscription."""
+    """All attributes of a subscription (FilterPolicyScope only when a FilterPolicy is set)."""
     sub = lookup_subscription(ctx, SubscriptionArn)
     attrs = sub["attributes"]
     out = {
@@ -313,16 +354,21 @@ def get_subscription_attributes(ctx: Context, *, SubscriptionArn: str) -> dict[s
             out[name] = value
     if "FilterPolicy" in out:
         out.setdefault("FilterPolicyScope", "MessageAttributes")
+    else:
+        out.pop("FilterPolicyScope", None)  # AWS shows the scope only beside a policy
     return {"Attributes": out}
 
 
 def set_subscription_attributes(ctx: Context, *, SubscriptionArn: str, AttributeName: str,
                                 AttributeValue: str | None = None) -> dict[str, Any]:
-    """Set one attribute of a subscription (FilterPolicy is validated)."""
+    """Set one attribute of a subscription (FilterPolicy is validated).
+
+    Errors carry no "Attributes Reason: " prefix, unlike Subscribe's, as in AWS.
+    """
     sub = lookup_subscription(ctx, SubscriptionArn)
     topic = db.get_topic(ctx.db, sub["topic_arn"])
     value = _check_sub_attribute(sub["protocol"], AttributeName, AttributeValue,
-                                 bool(topic and topic["fifo"]))
+                                 bool(topic and topic["fifo"]), subscribe=False)
     window = _replay_window(ctx, topic, value) if AttributeName == "ReplayPolicy" else None
     attrs = dict(sub["attributes"])
     if value == "":
@@ -348,3 +394,44 @@ def _replay_window(ctx: Context, topic: Row | None, policy: str | None,
     from awslocal_cli.services.sns import archive
 
     return archive.check_replay_policy(ctx, topic, policy)
+
+
+def pending_confirmations(ctx: Context, subscription_arn: str | None = None) -> list[Row]:
+    """The subscriptions of the region that wait for confirmation (or the one named)."""
+    if subscription_arn is not None:
+        sub = db.get_subscription(ctx.db, subscription_arn)
+        rows = [sub] if sub is not None else []
+    else:
+        rows, after = [], 0
+        while True:
+            page = db.list_subscriptions(ctx.db, ctx.account, ctx.region, after, 100)
+            rows.extend(page)
+            if len(page) < 100:
+                break
+            after = page[-1]["seq"]
+    return [r for r in rows if not r["confirmed"] and r["token"]]
+
+
+def confirm_pending(ctx: Context, *, subscription_arn: str | None = None,
+                    all_pending: bool = False) -> dict[str, Any]:
+    """Confirm pending subscriptions as a click on the confirmation link does (awslocal only).
+
+    The link calls ConfirmSubscription with the topic and the token sent to the endpoint; so
+    does this, through the same service function (an expired token fails as it would).
+    """
+    if subscription_arn is not None:
+        sub = lookup_subscription(ctx, subscription_arn)
+        if sub["confirmed"]:
+            return {"Confirmed": []}
+        if not sub["token"]:
+            raise invalid("SubscriptionArn")
+        rows = [sub]
+    elif all_pending:
+        rows = pending_confirmations(ctx)
+    else:
+        rows = []
+    confirmed = [
+        confirm_subscription(ctx, TopicArn=r["topic_arn"], Token=r["token"])["SubscriptionArn"]
+        for r in rows
+    ]
+    return {"Confirmed": confirmed}

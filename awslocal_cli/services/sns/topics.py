@@ -11,11 +11,13 @@ from awslocal_cli.errors import sns as err
 from awslocal_cli.services.sns.common import (
     PAGE,
     arn_parts,
+    check_region,
     invalid,
     lookup_topic,
     page_token,
     seq_after,
     timestamp,
+    too_few_elements,
     topic_arn,
 )
 from awslocal_cli.services.sns.delivery_policy import DEFAULT_HTTP_POLICY
@@ -151,6 +153,9 @@ def _check_tags(tags: list[dict[str, str]] | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for tag in tags or []:
         key, value = tag.get("Key"), tag.get("Value")
+        if key in out:
+            # Recorded responses: even a repeated identical pair is refused.
+            raise invalid("Duplicated keys are not allowed.")
         if not key or len(key) > 128 or key.startswith("aws:"):
             raise invalid("Tags Reason: Tag key is invalid")
         if value is None or len(value) > 256:
@@ -165,13 +170,8 @@ def create_topic(ctx: Context, *, Name: str, Attributes: dict[str, str] | None =
     """Create a topic; creating it again with the same attributes returns its ARN."""
     attributes = dict(Attributes or {})
     fifo = str(attributes.get("FifoTopic", "false")).lower() == "true"
-    if fifo:
-        if not _FIFO_NAME.match(Name or ""):
-            raise invalid(
-                "Fifo Topic names must end with .fifo and must be made up of only uppercase "
-                "and lowercase ASCII letters, numbers, underscores, and hyphens, and must be "
-                "between 1 and 256 characters long.")
-    elif not _TOPIC_NAME.match(Name or ""):
+    # AWS words every bad name alike, FIFO or not (recorded responses).
+    if not (_FIFO_NAME if fifo else _TOPIC_NAME).match(Name or ""):
         raise invalid("Topic Name")
     if DataProtectionPolicy is not None:
         attributes["DataProtectionPolicy"] = DataProtectionPolicy
@@ -211,8 +211,12 @@ def create_topic(ctx: Context, *, Name: str, Attributes: dict[str, str] | None =
 
 
 def delete_topic(ctx: Context, *, TopicArn: str) -> dict[str, Any]:
-    """Delete a topic and its subscriptions; deleting a missing topic succeeds, as in AWS."""
+    """Delete a topic and its subscriptions; deleting a missing topic succeeds, as in AWS.
+
+    A topic of another region is refused ("Invalid parameter: TopicArn"), never deleted.
+    """
     arn_parts(TopicArn, "TopicArn")
+    check_region(ctx, TopicArn, "TopicArn")
     topic = db.get_topic(ctx.db, TopicArn)
     if topic is not None:
         authorize(ctx, topic, "DeleteTopic")
@@ -263,9 +267,13 @@ def set_topic_attributes(ctx: Context, *, TopicArn: str, AttributeName: str,
 
 
 def _tagged(ctx: Context, arn: str) -> Row:
+    """The topic a tagging request names (ARNs of another region refused, as for topics)."""
     parts = str(arn or "").split(":")
-    if len(parts) < 6 or parts[0] != "arn":
+    if len(parts) < 6:
+        raise too_few_elements("ResourceArn", parts)
+    if parts[0] != "arn":
         raise invalid("ResourceArn")
+    check_region(ctx, arn, "ResourceArn")
     topic = db.get_topic(ctx.db, arn)
     if topic is None:
         raise err.ResourceNotFoundException("Resource does not exist")
@@ -273,7 +281,7 @@ def _tagged(ctx: Context, arn: str) -> Row:
 
 
 def tag_resource(ctx: Context, *, ResourceArn: str, Tags: list[dict[str, str]]) -> dict[str, Any]:
-    """Add or overwrite tags of a topic (at most 50)."""
+    """Add or overwrite tags of a topic (at most 50); a key given twice is refused, as in AWS."""
     topic = _tagged(ctx, ResourceArn)
     tags = _check_tags(Tags)
     current = db.get_tags(ctx.db, topic["arn"])

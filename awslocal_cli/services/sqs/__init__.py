@@ -8,6 +8,7 @@ holds no behaviour; the modules beside it are named for what they hold:
 - lookup.py       the queue row a QueueUrl names, after the lazy time-based work
 - queues.py       CreateQueue, GetQueueUrl, ListQueues, attributes, DeleteQueue, tags
 - attributes.py   settable attributes, their checks and defaults, GetQueueAttributes' answer
+- access.py       the queue-policy check every action makes (Deny, cross-account, services)
 - permissions.py  AddPermission, RemovePermission; the queue-policy check for SNS delivery
 - send.py         SendMessage(Batch), FIFO deduplication, `deliver` for SNS
 - receive.py      ReceiveMessage, long polling, FIFO group order, receive-attempt replays
@@ -24,13 +25,19 @@ The face imports an operation's module on first use, as click's lazy groups do, 
 Time-based work happens lazily against the local clock when an SQS operation runs: retention
 expiry of the queue at hand, and the progress of message move tasks. A command imports
 cryptography only when it seals or opens a body, and KMS (through `services.kms`) only for
-SSE-KMS data keys; the policy evaluator only when another service delivers.
+SSE-KMS data keys; the policy evaluator only for a queue that has a Policy or a caller that
+is not the queue's owner.
 
-Departures from AWS: queue policies are stored and edited (AddPermission, RemovePermission,
-Policy) but not evaluated for callers of the account, since IAM is not modelled (they are for
-service principals such as SNS); a queue of another account is reachable by its URL.
-ApproximateNumber* attributes are exact. Long polling waits in real time but wakes within
-50 ms of another process's send.
+Queue policies are enforced on every action (access.py): an explicit Deny refuses anyone,
+the owner's account included; another account's principal (who names the queue by its URL)
+and a service principal need an Allow; AddPermission, RemovePermission, SetQueueAttributes,
+DeleteQueue and the tag actions stay the owner's. The Policy attribute must be a valid policy
+document (InvalidAttributeValue otherwise).
+
+Departures from AWS: IAM is not modelled, so a principal of the queue's account may do
+whatever the queue policy does not explicitly deny; aws:SecureTransport is always true and
+aws:SourceIp is never known (access.py). ApproximateNumber* attributes are exact. Long
+polling waits in real time but wakes within 50 ms of another process's send.
 """
 
 from __future__ import annotations

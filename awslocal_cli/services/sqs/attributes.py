@@ -6,12 +6,10 @@ KmsMasterKeyId switches a queue to SSE-KMS, and SqsManagedSseEnabled=true switch
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import sqs as err
 from awslocal_cli.services.sqs.dead_letter import check_redrive_allow, check_redrive_policy
-from awslocal_cli.services.sqs.urls import check_name
 from awslocal_cli.store import sqs as db
 
 if TYPE_CHECKING:
@@ -74,9 +72,12 @@ def validate(ctx: Context, given: dict[str, Any], *, fifo: bool, name: str,
     out: dict[str, str] = {}
     for key, raw in given.items():
         value = "" if raw is None else str(raw)
-        if key == "FifoQueue" and creating:
-            _check_fifo_flag(value, fifo, name)
+        if key == "FifoQueue":
+            _check_fifo_flag(value, fifo, creating)
             continue
+        if not fifo and key in ("DeduplicationScope", "FifoThroughputLimit"):
+            raise err.InvalidAttributeName(
+                f"You can specify the {key} only when FifoQueue is set to true.")
         if key not in SETTABLE and not (fifo and key in FIFO_SETTABLE):
             raise err.InvalidAttributeName(f"Unknown Attribute {key}.")
         out[key] = _normalized(ctx, key, value, fifo=fifo, name=name)
@@ -88,11 +89,19 @@ def validate(ctx: Context, given: dict[str, Any], *, fifo: bool, name: str,
     return out
 
 
-def _check_fifo_flag(value: str, fifo: bool, name: str) -> None:
+def _check_fifo_flag(value: str, fifo: bool, creating: bool) -> None:
+    """FifoQueue as AWS takes it (recorded responses).
+
+    A standard queue knows no FifoQueue attribute: `FifoQueue=false` when creating, and either
+    value when setting, is "Unknown Attribute FifoQueue.". On an existing FIFO queue `true`
+    changes nothing and `false` is "Modifying queue type is not supported.".
+    """
     if not is_true(value) and value.lower() != "false":
         raise invalid_value("FifoQueue")
-    if is_true(value) != fifo:
-        check_name(name, True)
+    if not fifo:
+        raise err.InvalidAttributeName("Unknown Attribute FifoQueue.")
+    if not creating and not is_true(value):
+        raise invalid_value("FifoQueue", "Modifying queue type is not supported.")
 
 
 def _normalized(ctx: Context, key: str, value: str, *, fifo: bool, name: str) -> str:
@@ -112,7 +121,7 @@ def _normalized(ctx: Context, key: str, value: str, *, fifo: bool, name: str) ->
         return value
     if key == "Policy":
         if value:
-            _check_json_object(key, value)
+            _check_policy(value)
         return value
     if key == "RedrivePolicy":
         return check_redrive_policy(ctx, value, name, fifo) if value else ""
@@ -121,13 +130,17 @@ def _normalized(ctx: Context, key: str, value: str, *, fifo: bool, name: str) ->
     return value.strip()  # KmsMasterKeyId: resolved through KMS when a message is sent
 
 
-def _check_json_object(name: str, value: str) -> None:
+def _check_policy(value: str) -> None:
+    """A Policy must follow the IAM policy grammar (awslocal_cli.policy, as for SNS and KMS).
+
+    SQS answers any malformed document with one message and no reason.
+    """
+    from awslocal_cli import policy
+
     try:
-        doc = json.loads(value)
-    except ValueError:
-        doc = None
-    if not isinstance(doc, dict):
-        raise invalid_value(name)
+        policy.parse(value)
+    except policy.PolicyError:
+        raise invalid_value("Policy") from None
 
 
 def apply(current: dict[str, str], changes: dict[str, str], fifo: bool) -> dict[str, str]:

@@ -54,6 +54,24 @@ def savepoint(ctx: Context, fn: Callable[..., Any], *args: Any) -> Any:
     return result
 
 
+_INVALID = "One or more parameters are invalid. Reason: "
+_NOT_VALIDATED = "One or more parameters cannot be validated. Reason: "
+
+
+def entry_message(exc: AwsError) -> str:
+    """A failed entry's Message, as AWS words it for batch entries.
+
+    A parameter check that SendMessage words "One or more parameters are invalid. Reason: ..."
+    is "One or more parameters cannot be validated. Reason: ..." in a batch entry (recorded
+    responses: a body over MaximumMessageSize). Other entry failures keep SendMessage's
+    wording; AWS's batch wording for them was not recorded.
+    """
+    text = exc.message
+    if exc.code == err.InvalidParameterValue.code and text.startswith(_INVALID):
+        return _NOT_VALIDATED + text[len(_INVALID):]
+    return text
+
+
 def run_entries(ctx: Context, entries: list[Entry],
                 one: Callable[[Entry], dict[str, Any] | None]) -> dict[str, Any]:
     """{"Successful": [...], "Failed": [...]}: each entry succeeds or fails on its own."""
@@ -64,7 +82,7 @@ def run_entries(ctx: Context, entries: list[Entry],
             result = savepoint(ctx, one, entry)
         except AwsError as exc:
             failed.append({"Id": entry["Id"], "SenderFault": bool(exc.sender_fault),
-                           "Code": exc.code, "Message": exc.message})
+                           "Code": exc.code, "Message": entry_message(exc)})
             continue
         ok.append({"Id": entry["Id"], **(result or {})})
     return {"Successful": ok, "Failed": failed}

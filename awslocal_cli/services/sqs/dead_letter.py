@@ -60,7 +60,11 @@ def check_redrive_policy(ctx: Context, value: str, queue_name: str, fifo: bool) 
         raise err.invalid_parameter("RedrivePolicy", value,
                                     "Invalid value for maxReceiveCount: "
                                     f"{count}, valid values are from 1 to 1000 both inclusive.")
-    dlq = db.get_queue_by_arn(ctx.db, str(target))
+    # A dead-letter queue is in the source queue's account and region (AWS docs, "Using
+    # dead-letter queues"); an ARN elsewhere names no queue this region knows.
+    parts = arn_parts(str(target))
+    dlq = db.get_queue_by_arn(ctx.db, str(target)) \
+        if parts and parts[:2] == (ctx.region, ctx.account) else None
     if dlq is None:
         raise err.invalid_parameter("RedrivePolicy", value, "Dead-letter target does not exist.")
     if bool(dlq["fifo"]) != fifo:
@@ -197,11 +201,22 @@ def _task_handle(source_arn: str) -> str:
     return base64.b64encode(json.dumps(doc, separators=(",", ":")).encode()).decode()
 
 
-def _source_queue(ctx: Context, source_arn: str) -> Row:
-    source = db.get_queue_by_arn(ctx.db, source_arn) if arn_parts(source_arn) else None
+def _in_region(ctx: Context, arn: str) -> Row | None:
+    """The queue an ARN names, if it is in the caller's region (regions are partitions)."""
+    parts = arn_parts(arn)
+    if parts is None or parts[0] != ctx.region:
+        return None
+    return db.get_queue_by_arn(ctx.db, arn)
+
+
+def _source_queue(ctx: Context, source_arn: str, action: str) -> Row:
+    from awslocal_cli.services.sqs.access import authorize
+
+    source = _in_region(ctx, source_arn)
     if source is None:
         raise err.ResourceNotFoundException(
             "The resource that you specified for the SourceArn parameter doesn't exist.")
+    authorize(ctx, source, action)
     return source
 
 
@@ -209,9 +224,8 @@ def start_message_move_task(ctx: Context, *, SourceArn: str, DestinationArn: str
                             MaxNumberOfMessagesPerSecond: int | None = None) -> dict[str, Any]:
     """Move messages from a dead-letter queue back to their sources (or DestinationArn)."""
     advance_tasks(ctx)
-    source = _source_queue(ctx, SourceArn)
-    if DestinationArn is not None and (
-            not arn_parts(DestinationArn) or db.get_queue_by_arn(ctx.db, DestinationArn) is None):
+    source = _source_queue(ctx, SourceArn, "StartMessageMoveTask")
+    if DestinationArn is not None and _in_region(ctx, DestinationArn) is None:
         raise err.ResourceNotFoundException(
             "The resource that you specified for the DestinationArn parameter doesn't exist.")
     rate = MaxNumberOfMessagesPerSecond
@@ -266,7 +280,7 @@ def list_message_move_tasks(ctx: Context, *, SourceArn: str,
     if not 1 <= limit <= 10:
         raise err.invalid_parameter("MaxResults", MaxResults,
                                     "Must be between 1 and 10, if provided.")
-    source = _source_queue(ctx, SourceArn)
+    source = _source_queue(ctx, SourceArn, "ListMessageMoveTasks")
     tasks = db.tasks_for_source(ctx.db, source["account"], source["region"], SourceArn, limit)
     return {"Results": [_task_entry(t) for t in tasks]}
 
@@ -277,5 +291,6 @@ def cancel_message_move_task(ctx: Context, *, TaskHandle: str) -> dict[str, Any]
     task = db.get_task(ctx.db, TaskHandle)
     if task is None or task["status"] != "RUNNING":
         raise err.ResourceNotFoundException("Task does not exist.")
+    _source_queue(ctx, task["source_arn"], "CancelMessageMoveTask")
     db.update_task(ctx.db, TaskHandle, status="CANCELLED")
     return {"ApproximateNumberOfMessagesMoved": task["moved"]}

@@ -80,6 +80,13 @@ def _check_name(name: str, kind: str) -> None:
             "'Amazon.', or be longer than 256 characters.")
 
 
+def _empty_value(name: str, kind: str, base: str) -> err.InvalidParameterValue:
+    """An attribute given with an empty value, as AWS words it (recorded responses)."""
+    return err.InvalidParameterValue(
+        f"Message ({kind}) attribute '{name}' must contain a non-empty value of type "
+        f"'{base}'.")
+
+
 def attributes_size(attributes: Mapping[str, Mapping[str, Any]] | None) -> int:
     """Bytes the attributes count against MaximumMessageSize (name + type + value)."""
     total = 0
@@ -130,14 +137,18 @@ def check_attributes(attributes: Mapping[str, Mapping[str, Any]] | None, *,
                 "BinaryListValues, which are reserved for future use.")
         if base == "Binary":
             blob = value.get("BinaryValue")
-            if blob is None or len(blob) == 0:
+            if blob is not None and len(blob) == 0:
+                raise _empty_value(name, kind, base)
+            if blob is None:
                 raise err.InvalidParameterValue(
                     f"The message attribute '{name}' with type 'Binary' must use field "
                     "'Binary'.")
             clean[name] = {"BinaryValue": bytes(blob), "DataType": data_type}
             continue
         text = value.get("StringValue")
-        if text is None or text == "":
+        if text == "":
+            raise _empty_value(name, kind, base)
+        if text is None:
             raise err.InvalidParameterValue(
                 f"The message attribute '{name}' must contain non-empty message attribute "
                 f"value for message attribute type '{base}'.")

@@ -41,16 +41,24 @@ def _delete_one(ctx: Context, queue: Row, handle: str) -> None:
     message, token = _message_for_handle(ctx, queue, handle)
     if message is None or message["queue_id"] != queue["id"]:
         return  # already deleted: succeeds, as in AWS
+    expired = message["receipt"] != token or message["visible_at"] <= ctx.time()
+    if queue["fifo"] and expired:
+        # A FIFO handle is good only while its receive's visibility timeout lasts (recorded
+        # responses: InvalidParameterValue, not ReceiptHandleIsInvalid).
+        raise err.invalid_parameter("ReceiptHandle", handle, "The receipt handle has expired.")
     if message["receipt"] != token:
-        if queue["fifo"]:
-            raise err.ReceiptHandleIsInvalid("The receipt handle has expired.")
         return  # a stale handle: the request succeeds, the message stays (AWS docs)
     db.delete_message(ctx.db, message["id"])
 
 
 def delete_message(ctx: Context, *, QueueUrl: str, ReceiptHandle: str) -> dict[str, Any]:
-    """Delete the message last received with this receipt handle."""
-    queue = find_queue(ctx, QueueUrl)
+    """Delete the message last received with this receipt handle.
+
+    A standard queue's handle still deletes its message after the visibility timeout, until
+    the message is received again; a FIFO queue's handle expires with the timeout. Departure
+    from AWS: a stale standard-queue handle never deletes the message (AWS may).
+    """
+    queue = find_queue(ctx, QueueUrl, "DeleteMessage")
     _delete_one(ctx, queue, ReceiptHandle)
     return {}
 
@@ -58,7 +66,7 @@ def delete_message(ctx: Context, *, QueueUrl: str, ReceiptHandle: str) -> dict[s
 def delete_message_batch(ctx: Context, *, QueueUrl: str,
                          Entries: list[dict[str, Any]]) -> dict[str, Any]:
     """Delete up to 10 messages; per-entry results."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "DeleteMessageBatch")
     entries = check_entries(Entries, "DeleteMessageBatchRequestEntry")
     return run_entries(ctx, entries,
                        lambda entry: _delete_one(ctx, queue, entry.get("ReceiptHandle", "")))
@@ -66,7 +74,7 @@ def delete_message_batch(ctx: Context, *, QueueUrl: str,
 
 def purge_queue(ctx: Context, *, QueueUrl: str) -> dict[str, Any]:
     """Delete every message; once per 60 seconds."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "PurgeQueue")
     now = ctx.time()
     if queue["last_purge"] is not None and now - queue["last_purge"] < PURGE_INTERVAL:
         raise err.PurgeQueueInProgress(
@@ -85,8 +93,10 @@ def _change_one(ctx: Context, queue: Row, handle: str, timeout: Any) -> None:
                                     "Must be between 0 and 43200, if provided.")
     message, token = _message_for_handle(ctx, queue, handle)
     now = ctx.time()
+    # On a standard queue the handle of the last receive still works once the visibility
+    # timeout has passed (recorded responses): the message becomes invisible again.
     if message is None or message["queue_id"] != queue["id"] or message["receipt"] != token \
-            or message["visible_at"] <= now:
+            or (queue["fifo"] and message["visible_at"] <= now):
         raise err.MessageNotInflight(
             "Message does not exist or is not available for visibility timeout change.")
     if now + int(timeout) - (message["received_at"] or now) > MAX_VISIBILITY:
@@ -99,8 +109,12 @@ def _change_one(ctx: Context, queue: Row, handle: str, timeout: Any) -> None:
 
 def change_message_visibility(ctx: Context, *, QueueUrl: str, ReceiptHandle: str,
                               VisibilityTimeout: int) -> dict[str, Any]:
-    """Set the remaining visibility timeout of an in-flight message (12 hours at most)."""
-    queue = find_queue(ctx, QueueUrl)
+    """Set the remaining visibility timeout of a received message (12 hours at most).
+
+    On a standard queue the last receive's handle works after the timeout passed, as in AWS
+    (the message is hidden again); on a FIFO queue it answers MessageNotInflight.
+    """
+    queue = find_queue(ctx, QueueUrl, "ChangeMessageVisibility")
     _change_one(ctx, queue, ReceiptHandle, VisibilityTimeout)
     return {}
 
@@ -108,7 +122,7 @@ def change_message_visibility(ctx: Context, *, QueueUrl: str, ReceiptHandle: str
 def change_message_visibility_batch(ctx: Context, *, QueueUrl: str,
                                     Entries: list[dict[str, Any]]) -> dict[str, Any]:
     """ChangeMessageVisibility for up to 10 messages; per-entry results."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "ChangeMessageVisibilityBatch")
     entries = check_entries(Entries, "ChangeMessageVisibilityBatchRequestEntry")
     return run_entries(ctx, entries, lambda entry: _change_one(
         ctx, queue, entry.get("ReceiptHandle", ""), entry.get("VisibilityTimeout", 0)))
@@ -122,7 +136,7 @@ def inspect_message(ctx: Context, QueueUrl: str, MessageId: str) -> dict[str, An
 
     Not an AWS operation: `awslocal local inspect-message`.
     """
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, None)
     message = db.find_message(ctx.db, queue["id"], MessageId)
     if message is None:
         raise err.ResourceNotFoundException(

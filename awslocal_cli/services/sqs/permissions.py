@@ -1,9 +1,8 @@
 """Queue policies: AddPermission and RemovePermission edit them; SNS delivery is checked by them.
 
-Departure from AWS: IAM is not modelled, so a queue policy is not evaluated for the account's
-own principals (nor for other accounts, which reach a queue by its URL). It is evaluated for
-service principals delivering on another service's behalf (`check_service_send`), as SNS
-needs: a queue without a policy refuses every service, as in AWS.
+Every request is decided by access.authorize (explicit Deny, cross-account Allow, service
+principals); `check_service_send` is that decision for a service delivering to a queue, with
+a refusal that names the policy, the principal and the source.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from awslocal_cli.errors import sqs as err
+from awslocal_cli.services.sqs.access import authorize
 from awslocal_cli.services.sqs.lookup import find_queue
 from awslocal_cli.store import sqs as db
 
@@ -43,7 +43,7 @@ def _check_permission(label: str, account_ids: list[str], actions: list[str]) ->
 def add_permission(ctx: Context, *, QueueUrl: str, Label: str, AWSAccountIds: list[str],
                    Actions: list[str]) -> dict[str, Any]:
     """Add a statement named Label to the queue's Policy."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "AddPermission")
     _check_permission(Label, AWSAccountIds, Actions)
     policy = json.loads(queue["attributes"].get("Policy") or "null") or {
         "Version": "2012-10-17", "Id": f"{queue['arn']}/SQSDefaultPolicy", "Statement": []}
@@ -66,14 +66,14 @@ def add_permission(ctx: Context, *, QueueUrl: str, Label: str, AWSAccountIds: li
 
 def remove_permission(ctx: Context, *, QueueUrl: str, Label: str) -> dict[str, Any]:
     """Remove the Policy statement named Label."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "RemovePermission")
     policy = json.loads(queue["attributes"].get("Policy") or "null") or {}
     statements = policy.get("Statement") or []
     if isinstance(statements, dict):
         statements = [statements]
     kept = [s for s in statements if s.get("Sid") != Label]
     if len(kept) == len(statements):
-        raise err.invalid_parameter("Label", Label, "can't find label on existing policy.")
+        raise err.invalid_parameter("Label", Label, "can't find label.")
     attrs = dict(queue["attributes"])
     if kept:
         policy["Statement"] = kept
@@ -87,17 +87,13 @@ def remove_permission(ctx: Context, *, QueueUrl: str, Label: str) -> dict[str, A
 def check_service_send(ctx: Context, queue: db.Row) -> None:
     """AccessDenied unless the queue policy lets `ctx.principal` (a service) send for its source.
 
-    The policy must allow sqs:SendMessage with the caller's aws:SourceArn and
-    aws:SourceAccount, as AWS requires of SNS subscriptions to queues.
+    The decision is access.authorize's, as for every other request: the policy must allow
+    sqs:SendMessage with the caller's aws:SourceArn and aws:SourceAccount, as AWS requires of
+    SNS subscriptions to queues. The refusal says why, for `awslocal local deliveries`.
     """
-    from awslocal_cli import policy
-
-    doc = queue["attributes"].get("Policy")
-    context = {"aws:SourceArn": ctx.source_arn or "",
-               "aws:SourceAccount": ctx.source_account or ctx.account}
-    if not doc or policy.evaluate(doc, principal=ctx.principal, action="sqs:SendMessage",
-                                  resource=queue["arn"], context=context,
-                                  account=queue["account"]) != "Allow":
+    try:
+        authorize(ctx, queue, "SendMessage")
+    except err.AccessDenied:
         raise err.AccessDenied(
             f"The queue policy of {queue['arn']} does not allow {ctx.principal} to perform "
-            f"sqs:SendMessage with aws:SourceArn {ctx.source_arn}.")
+            f"sqs:SendMessage with aws:SourceArn {ctx.source_arn}.") from None

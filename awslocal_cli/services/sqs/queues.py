@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import awslocal_cli.services.sqs.attributes as attributes
 from awslocal_cli.errors import sqs as err
+from awslocal_cli.services.sqs.access import authorize
 from awslocal_cli.services.sqs.dead_letter import advance_tasks, source_queues
 from awslocal_cli.services.sqs.lookup import find_queue, in_queue_region
 from awslocal_cli.services.sqs.urls import check_name, queue_arn, queue_url, url_of
@@ -89,6 +90,7 @@ def get_queue_url(ctx: Context, *, QueueName: str,
     queue = db.get_queue(ctx.db, QueueOwnerAWSAccountId or ctx.account, ctx.region, QueueName)
     if queue is None:
         raise err.QueueDoesNotExist("The specified queue does not exist.")
+    authorize(ctx, queue, "GetQueueUrl")
     return {"QueueUrl": url_of(queue)}
 
 
@@ -140,7 +142,7 @@ def list_queues(ctx: Context, *, QueueNamePrefix: str | None = None,
 def list_dead_letter_source_queues(ctx: Context, *, QueueUrl: str, NextToken: str | None = None,
                                    MaxResults: int | None = None) -> dict[str, Any]:
     """Queues whose RedrivePolicy names this queue as dead-letter target."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "ListDeadLetterSourceQueues")
     page = _page(source_queues(ctx, queue), NextToken, MaxResults)
     out: dict[str, Any] = {"queueUrls": page["urls"]}
     if page["token"]:
@@ -154,7 +156,7 @@ def list_dead_letter_source_queues(ctx: Context, *, QueueUrl: str, NextToken: st
 def get_queue_attributes(ctx: Context, *, QueueUrl: str,
                          AttributeNames: list[str] | None = None) -> dict[str, Any]:
     """The requested attributes (`All` for every one the queue has)."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "GetQueueAttributes")
     names = list(AttributeNames or [])
     known = set(attributes.ORDER) | {"All"}
     for name in names:
@@ -170,11 +172,15 @@ def get_queue_attributes(ctx: Context, *, QueueUrl: str,
 
 def set_queue_attributes(ctx: Context, *, QueueUrl: str,
                          Attributes: dict[str, str]) -> dict[str, Any]:
-    """Change settable attributes; SSE changes affect only messages sent afterwards."""
-    queue = find_queue(ctx, QueueUrl)
+    """Change settable attributes; SSE changes affect only messages sent afterwards.
+
+    `FifoQueue=true` on a FIFO queue is accepted and changes nothing, as in AWS; the queue
+    type itself never changes.
+    """
+    queue = find_queue(ctx, QueueUrl, "SetQueueAttributes")
     qctx = in_queue_region(ctx, queue)
     for key in Attributes or {}:
-        if key == "FifoQueue" or key in attributes.READ_ONLY:
+        if key in attributes.READ_ONLY:
             raise err.InvalidAttributeName(f"Unknown Attribute {key}.")
     changes = attributes.validate(qctx.derive(account=queue["account"]),
                                   dict(Attributes or {}), fifo=bool(queue["fifo"]),
@@ -186,7 +192,7 @@ def set_queue_attributes(ctx: Context, *, QueueUrl: str,
 
 def delete_queue(ctx: Context, *, QueueUrl: str) -> dict[str, Any]:
     """Delete a queue and its messages; its name is reusable after 60 seconds."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "DeleteQueue")
     db.delete_queue(ctx.db, queue, ctx.time())
     return {}
 
@@ -196,7 +202,7 @@ def delete_queue(ctx: Context, *, QueueUrl: str) -> dict[str, Any]:
 
 def tag_queue(ctx: Context, *, QueueUrl: str, Tags: dict[str, str]) -> dict[str, Any]:
     """Add or overwrite tags (at most 50 per queue)."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "TagQueue")
     tags = dict(queue["tags"])
     new = {str(k): str(v) for k, v in (Tags or {}).items()}
     _check_tags(new, len(set(tags) - set(new)))
@@ -207,7 +213,7 @@ def tag_queue(ctx: Context, *, QueueUrl: str, Tags: dict[str, str]) -> dict[str,
 
 def untag_queue(ctx: Context, *, QueueUrl: str, TagKeys: list[str]) -> dict[str, Any]:
     """Remove tags by key (absent keys are ignored)."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "UntagQueue")
     tags = {k: v for k, v in queue["tags"].items() if k not in set(TagKeys or [])}
     db.update_queue(ctx.db, queue["id"], tags=tags)
     return {}
@@ -215,5 +221,5 @@ def untag_queue(ctx: Context, *, QueueUrl: str, TagKeys: list[str]) -> dict[str,
 
 def list_queue_tags(ctx: Context, *, QueueUrl: str) -> dict[str, Any]:
     """The queue's tags."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "ListQueueTags")
     return {"Tags": dict(queue["tags"])} if queue["tags"] else {}

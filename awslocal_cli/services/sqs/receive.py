@@ -50,15 +50,19 @@ def _system_names(attribute_names: list[str] | None,
 
 def _select_attributes(attrs: dict[str, dict[str, Any]],
                        names: list[str] | None) -> dict[str, dict[str, Any]]:
-    """The message attributes MessageAttributeNames asks for (`All`, `.*`, `prefix.*`)."""
+    """The message attributes MessageAttributeNames asks for.
+
+    `All`, `*` and `.*` ask for every attribute; `prefix.*` for those whose name starts with
+    the prefix (`Hel.*` matches `Hello`, as in AWS); any other name for itself.
+    """
     if not names or not attrs:
         return {}
-    if "All" in names or ".*" in names:
+    if any(n in ("All", "*", ".*") for n in names):
         return attrs
     out = {}
     for name, value in attrs.items():
         for pattern in names:
-            if pattern == name or (pattern.endswith(".*") and name.startswith(pattern[:-1])):
+            if pattern == name or (pattern.endswith(".*") and name.startswith(pattern[:-2])):
                 out[name] = value
                 break
     return out
@@ -224,7 +228,7 @@ def receive_message(ctx: Context, *, QueueUrl: str, AttributeNames: list[str] | 
                     WaitTimeSeconds: int | None = None,
                     ReceiveRequestAttemptId: str | None = None) -> dict[str, Any]:
     """Receive up to 10 messages, long polling up to WaitTimeSeconds (real time)."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "ReceiveMessage")
     limit = _check_request(MaxNumberOfMessages, VisibilityTimeout, WaitTimeSeconds,
                            (AttributeNames or []) + (MessageSystemAttributeNames or []))
     attempt = ReceiveRequestAttemptId if queue["fifo"] else None  # standard queues ignore it
@@ -243,7 +247,7 @@ def receive_message(ctx: Context, *, QueueUrl: str, AttributeNames: list[str] | 
         if messages or ctx.clock.monotonic() >= deadline:
             break
         _wait_for_change(ctx, queue, deadline)
-        queue = find_queue(ctx, QueueUrl)
+        queue = find_queue(ctx, QueueUrl, "ReceiveMessage")
     if attempt is not None and messages:
         _remember_attempt(ctx, queue, attempt, messages)
     return {"Messages": messages} if messages else {}

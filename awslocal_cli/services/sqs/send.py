@@ -74,8 +74,12 @@ def _checked_content(queue: Row, entry: dict[str, Any]) -> tuple[str, Attributes
 
 
 def _delay(queue: Row, delay: Any) -> int:
-    """The entry's DelaySeconds (standard queues only), or the queue's."""
-    if delay is None:
+    """The entry's DelaySeconds (standard queues only), or the queue's.
+
+    A FIFO queue takes DelaySeconds=0, as AWS does (recorded responses): only a per-message
+    delay other than 0 is refused, and the queue's delay applies.
+    """
+    if delay is None or (queue["fifo"] and str(delay).strip() == "0"):
         return int(queue["attributes"]["DelaySeconds"])
     if queue["fifo"]:
         raise err.invalid_parameter(
@@ -186,7 +190,7 @@ def send_message(ctx: Context, *, QueueUrl: str, MessageBody: str,
                  MessageDeduplicationId: str | None = None,
                  MessageGroupId: str | None = None) -> dict[str, Any]:
     """Send a message; its body is encrypted at rest when the queue has SSE."""
-    queue = find_queue(ctx, QueueUrl)
+    queue = find_queue(ctx, QueueUrl, "SendMessage")
     entry = {"MessageBody": MessageBody, "DelaySeconds": DelaySeconds,
              "MessageAttributes": MessageAttributes,
              "MessageSystemAttributes": MessageSystemAttributes,
@@ -196,8 +200,12 @@ def send_message(ctx: Context, *, QueueUrl: str, MessageBody: str,
 
 def send_message_batch(ctx: Context, *, QueueUrl: str,
                        Entries: list[dict[str, Any]]) -> dict[str, Any]:
-    """Send up to 10 messages; each entry succeeds or fails on its own."""
-    queue = find_queue(ctx, QueueUrl)
+    """Send up to 10 messages; each entry succeeds or fails on its own.
+
+    On a FIFO queue an entry without MessageGroupId, or without MessageDeduplicationId when
+    the queue has no content-based deduplication, fails the whole request, as in AWS.
+    """
+    queue = find_queue(ctx, QueueUrl, "SendMessageBatch")
     entries = check_entries(Entries, "SendMessageBatchRequestEntry")
     total = sum(len(str(e.get("MessageBody") or "").encode("utf-8"))
                 + attributes_size(e.get("MessageAttributes")) for e in entries)
@@ -205,8 +213,27 @@ def send_message_batch(ctx: Context, *, QueueUrl: str,
         raise err.BatchRequestTooLong(
             f"Batch requests cannot be longer than {MAX_BATCH_BYTES} bytes. You have sent "
             f"{total} bytes.")
+    if queue["fifo"]:
+        _check_fifo_entries(queue, entries)
     sender = _sender_id(ctx)
     return run_entries(ctx, entries, lambda entry: _send_one(ctx, queue, entry, sender))
+
+
+def _check_fifo_entries(queue: Row, entries: list[dict[str, Any]]) -> None:
+    """A FIFO batch with an entry lacking its group or deduplication id fails as a whole.
+
+    AWS answers InvalidParameterValue for the request (recorded responses), not a failed entry
+    and not SendMessage's MissingParameter.
+    """
+    content_based = queue["attributes"].get("ContentBasedDeduplication") == "true"
+    for entry in entries:
+        if entry.get("MessageGroupId") is None:
+            raise err.InvalidParameterValue(
+                "The request must contain the parameter MessageGroupId.")
+        if entry.get("MessageDeduplicationId") is None and not content_based:
+            raise err.InvalidParameterValue(
+                "The queue should either have ContentBasedDeduplication enabled or "
+                "MessageDeduplicationId provided explicitly")
 
 
 def deliver(ctx: Context, queue_arn: str, entry: dict[str, Any], sender: str) -> dict[str, Any]:

@@ -54,7 +54,10 @@ def test_create_key_specs(inv, spec, usage, field, value) -> None:
 
 def test_create_key_bad_combinations(inv) -> None:
     with pytest.raises(err.ValidationException, match="not compatible"):
-        make_key(inv, KeySpec="HMAC_256")  # default usage ENCRYPT_DECRYPT
+        make_key(inv, KeySpec="HMAC_256", KeyUsage="ENCRYPT_DECRYPT")
+    # Without KeyUsage AWS asks for one (issue 11, recorded responses).
+    with pytest.raises(err.ValidationException, match="You must specify a KeyUsage value"):
+        make_key(inv, KeySpec="HMAC_256")
     with pytest.raises(err.ValidationException, match="CustomerMasterKeySpec is deprecated"):
         make_key(inv, KeySpec="RSA_2048", CustomerMasterKeySpec="RSA_2048")
     with pytest.raises(err.UnsupportedOperationException):

@@ -150,6 +150,7 @@ def test_multi_region_keys(inv) -> None:
     with pytest.raises(err.UnsupportedOperationException):
         inv(kms.replicate_key, KeyId=make_key(inv)["KeyId"], ReplicaRegion="eu-west-1")
     rep = inv(kms.replicate_key, KeyId=key, ReplicaRegion="eu-west-1", Description="replica")
+    inv.advance(seconds=5)  # the replica is Creating for a moment, as in AWS
     rmd = rep["ReplicaKeyMetadata"]
     assert rmd["Arn"] == f"arn:aws:kms:eu-west-1:123456789012:key/{key}"
     assert rmd["MultiRegionConfiguration"]["MultiRegionKeyType"] == "REPLICA"
