@@ -82,6 +82,9 @@ def state(aws, server, tmp_path_factory):
     key = ok("kms", "create-key", "--description", "compared")["KeyMetadata"]["KeyId"]
     url = ok("sqs", "create-queue", "--queue-name", "compared", "--attributes",
              "VisibilityTimeout=60")["QueueUrl"]
+    # Receives have a queue of their own, holding only the messages sent for them.
+    rurl = ok("sqs", "create-queue", "--queue-name", "compared-receive", "--attributes",
+              "VisibilityTimeout=600")["QueueUrl"]
     topic = ok("sns", "create-topic", "--name", "compared")["TopicArn"]
     queue_arn = ok("sqs", "get-queue-attributes", "--queue-url", url, "--attribute-names",
                    "QueueArn")["Attributes"]["QueueArn"]
@@ -99,8 +102,9 @@ def state(aws, server, tmp_path_factory):
     blob.write_bytes(base64.b64decode(ok("kms", "encrypt", "--key-id", key, "--plaintext",
                                          f"fileb://{plaintext}")["CiphertextBlob"]))
     return {"key": key, "url": url, "topic": topic, "plaintext": str(plaintext),
-            "blob": str(blob), "queue_arn": queue_arn,
-            "aws_url": url.replace(server.endpoint, AWS_URL)}
+            "blob": str(blob), "queue_arn": queue_arn, "rurl": rurl,
+            "aws_url": url.replace(server.endpoint, AWS_URL),
+            "aws_rurl": rurl.replace(server.endpoint, AWS_URL)}
 
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -133,7 +137,7 @@ CASES = [
      ()),
     ("sqs-send-message", ["sqs", "send-message", "--queue-url", "{url}", "--message-body",
                           "hello"], None, ("generated",)),
-    ("sqs-receive-message", ["sqs", "receive-message", "--queue-url", "{url}",
+    ("sqs-receive-message", ["sqs", "receive-message", "--queue-url", "{rurl}",
                              "--attribute-names", "All"], None, ("generated", "send-first")),
     ("sns-create-topic", ["sns", "create-topic", "--name", "compared"], None, ()),
     ("sns-list-topics", ["sns", "list-topics"], None, ()),
@@ -166,7 +170,7 @@ CASES = [
                                      '{{"n": {{"DataType": "Number", "StringValue": "7"}}, '
                                      '"b": {{"DataType": "Binary", "BinaryValue": "AAE="}}}}'],
      None, ("generated",)),
-    ("sqs-receive-message-attributes", ["sqs", "receive-message", "--queue-url", "{url}",
+    ("sqs-receive-message-attributes", ["sqs", "receive-message", "--queue-url", "{rurl}",
                                         "--message-attribute-names", "All",
                                         "--max-number-of-messages", "1"], None,
      ("generated", "send-first")),
@@ -205,7 +209,7 @@ def test_aws_cli_v2_prints_what_awslocal_prints(aws, awslocal, server, state, fm
                                                 aws_argv, local_argv, kinds):
     if "send-first" in kinds:
         for _ in range(2):  # one message for each CLI to receive, alike but for their ids
-            assert awslocal("sqs", "send-message", "--queue-url", state["aws_url"],
+            assert awslocal("sqs", "send-message", "--queue-url", state["aws_rurl"],
                             "--message-body", "same body", "--message-attributes",
                             "k={DataType=String,StringValue=v}").exit_code == 0
     theirs = aws(*_fill(aws_argv, state), "--output", fmt)
