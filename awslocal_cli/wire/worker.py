@@ -89,7 +89,12 @@ class Worker:
         self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Ask the thread to stop and wait for the step it is in (at most `timeout` s)."""
+        """Ask the thread to stop and wait for the step it is in (at most `timeout` s).
+
+        A step still running then (SNS attempts an endpoint for up to 30 s) ends with the
+        process: what it claimed is leased, not taken, so the next run retries it (at least
+        once, as SNS delivers).
+        """
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
