@@ -59,9 +59,12 @@ def normalise(value: Any, timestamp_format: str = "iso8601") -> Any:
     # No datetime can exist unless the datetime module was imported; not importing it here
     # keeps it off the start-up path of commands that return no timestamps.
     dt = sys.modules.get("datetime")
-    if dt is not None and isinstance(value, (dt.datetime, dt.date)):
-        if timestamp_format == "wire" and isinstance(value, dt.datetime):
-            return value.timestamp()
+    if dt is not None and isinstance(value, dt.datetime):
+        # AWS's wire carries milliseconds (epoch seconds with three decimals, or ISO 8601 with
+        # .mmm), so the AWS CLI never prints finer than .mmm000; neither do we.
+        value = value.replace(microsecond=value.microsecond - value.microsecond % 1000)
+        return value.timestamp() if timestamp_format == "wire" else value.isoformat()
+    if dt is not None and isinstance(value, dt.date):
         return value.isoformat()
     return value
 

@@ -105,8 +105,10 @@ def report_service_error(
 def _error_info(exc: AwsError) -> dict[str, Any]:
     """The error as the AWS CLI's structured formats print it (errorhandler.py over botocore's
     parsed error): the JSON protocols (KMS, SQS) parse Message before Code, the query protocol
-    (SNS) Code before Message; then the error shape's modeled members, among them a lowercase
-    `message` (the same text) when the shape has one and is found by the error's code."""
+    (SNS, STS) Code before Message; then, in JSON, the error shape's modeled members, among
+    them a lowercase `message` (the same text) when the shape has one and is found by the
+    error's code. A query error's XML names `Message` only, so botocore finds no `message`
+    there (checked against the AWS CLI v2 through awslocal serve)."""
     service = getattr(exc, "service", None)
     info: dict[str, Any] = {"Code": exc.code, "Message": exc.message}
     if service is None:
@@ -114,8 +116,9 @@ def _error_info(exc: AwsError) -> dict[str, Any]:
     from awslocal_cli import model as models
 
     service_model = models.load(service)
-    if service_model.get("metadata", {}).get("protocol") == "json":
-        info = {"Message": exc.message, "Code": exc.code}
+    if service_model.get("metadata", {}).get("protocol") != "json":
+        return {**info, **exc.fields}
+    info = {"Message": exc.message, "Code": exc.code}
     for name, shape in service_model.get("shapes", {}).items():
         if shape.get("exception") and exc.code in (name, shape.get("error", {}).get("code")):
             if "message" in shape.get("members", {}):

@@ -313,6 +313,14 @@ class Operation:
         except AwsError as exc:
             exc.service = self.service  # type: ignore[attr-defined]  # for the error's format
             raise
+        ref = self.op_model.get("output")
+        if ref:
+            # botocore builds each structure in the model's member order, and the AWS CLI
+            # prints what botocore built.
+            response = in_model_order(self.model, ref["shape"], response)
+            if pager is not None:
+                pager.pages[:] = [in_model_order(self.model, ref["shape"], p)
+                                  for p in pager.pages]
         from awslocal_cli.output import FORMATS
 
         if opts.output not in FORMATS:
@@ -529,3 +537,30 @@ def _debug(message: str) -> None:
 
     stamp = time.strftime("%Y-%m-%d %H:%M:%S")
     sys.stderr.write(f"{stamp} - awslocal - DEBUG - {message}\n")
+
+
+def in_model_order(model: dict[str, Any], shape_name: str, value: Any) -> Any:
+    """`value` with each structure's members in the model's order, as the AWS CLI prints them.
+
+    botocore's parsers build a response structure by walking its shape's members, so the AWS
+    CLI prints them in model order whatever order the endpoint sent; a service function's dict
+    may list them otherwise (SendMessageBatch's entries: Id, MessageId, MD5OfMessageBody).
+    Maps keep their order; members the model does not name stay, after the rest.
+    """
+    shape = model["shapes"].get(shape_name)
+    if shape is None:
+        return value
+    kind = shape.get("type")
+    if kind == "structure" and isinstance(value, dict):
+        members = shape.get("members", {})
+        out = {name: in_model_order(model, members[name]["shape"], value[name])
+               for name in members if name in value}
+        for name, item in value.items():
+            if name not in out:
+                out[name] = item
+        return out
+    if kind == "list" and isinstance(value, list):
+        return [in_model_order(model, shape["member"]["shape"], item) for item in value]
+    if kind == "map" and isinstance(value, dict):
+        return {k: in_model_order(model, shape["value"]["shape"], v) for k, v in value.items()}
+    return value

@@ -105,7 +105,7 @@ class RootGroup(click.Group):
     """`awslocal <service> <operation>`: services load lazily, one per invocation."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [*SERVICES, "local"]
+        return [*SERVICES, "local", "serve"]
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in SERVICES:
@@ -114,6 +114,10 @@ class RootGroup(click.Group):
             from awslocal_cli.cli.local import local
 
             return local
+        if name == "serve":
+            from awslocal_cli.cli.serve import serve
+
+            return serve
         return None
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:

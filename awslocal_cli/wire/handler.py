@@ -41,8 +41,8 @@ _targets: dict[str, str] = {}
 
 def _target_services() -> dict[str, str]:
     if not _targets:
-        for service in JSON_SERVICES:
-            _targets[models.load(service)["metadata"]["targetPrefix"]] = service
+        # Filled in one step: a server's other threads must never see part of the table.
+        _targets.update({models.load(s)["metadata"]["targetPrefix"]: s for s in JSON_SERVICES})
     return _targets
 
 

@@ -21,7 +21,7 @@ def test_the_commands_are_the_modelled_services(awslocal):
     assert result.exit_code == 0, result
     commands = result.stdout.split("\nAVAILABLE SERVICES\n")[1].split("\nEXAMPLES\n")[0]
     listed = [line.split()[1].rstrip(":") for line in commands.splitlines() if line.split()]
-    assert listed == [*SERVICES, "local"]
+    assert listed == [*SERVICES, "local", "serve"]
 
 
 def test_get_caller_identity_json(awslocal):
@@ -368,3 +368,19 @@ def test_bad_query_is_252_before_any_call(awslocal, monkeypatch):
     result = awslocal("sts", "get-caller-identity", "--query", "Account[")
     assert result.exit_code == 252
     assert "Bad value for --query Account[" in result.stderr
+
+
+@pytest.mark.parametrize(("args", "keys"), [
+    (["sqs", "get-queue-url", "--queue-name", "none"], ["Message", "Code"]),
+    (["kms", "describe-key", "--key-id", "alias/none"], ["Message", "Code", "message"]),
+    (["sns", "get-topic-attributes", "--topic-arn", "arn:aws:sns:us-east-1:123456789012:none"],
+     ["Code", "Message"]),
+])
+def test_structured_errors_follow_the_protocols_parsed_order(awslocal, args, keys):
+    # As botocore parses each protocol's errors for the AWS CLI (tests/serve/test_aws_cli_v2.py
+    # compares against it through awslocal serve).
+    import json
+
+    result = awslocal(*args, "--cli-error-format", "json")
+    assert result.exit_code == 254
+    assert list(json.loads(result.stderr)) == keys

@@ -109,3 +109,15 @@ def test_bad_starting_token():
     with pytest.raises(ParamValidationError, match="Bad starting token"):
         decode_token("not-a-token!")
     assert decode_token(encode_token({"Marker": "x"})) == {"Marker": "x"}
+
+
+def test_tokens_name_every_input_token_as_botocore_does():
+    # botocore starts from {"Marker": None} and adds boto_truncate_amount; the AWS CLI prints
+    # that JSON's base64 (seen against `awslocal serve` in tests/serve/test_aws_cli_v2.py).
+    list_keys, _ = kms_like(list(range(5)))
+    out = paginate(list_keys, None, {}, KMS_STYLE, max_items=1)
+    assert out["NextToken"] == "eyJNYXJrZXIiOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ=="
+    assert decode_token(out["NextToken"]) == {"Marker": None, "boto_truncate_amount": 1}
+    # Stopping at a page boundary: the next page's marker.
+    out = paginate(list_keys, None, {}, KMS_STYLE, max_items=3)
+    assert decode_token(out["NextToken"]) == {"Marker": "3"}
