@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from awslocal_cli.clock import Clock
-from awslocal_cli.errors import ConfigurationError, ParamValidationError
+from awslocal_cli.errors import CliError, ConfigurationError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing, pathlib and collections cost start-up time; annotations only
@@ -33,65 +33,12 @@ def _valid_region(region: str) -> bool:
 
 
 def read_profile_region(profile: str, environ: Mapping[str, str]) -> str | None:
-    """The region of a profile in ~/.aws/config (AWS_CONFIG_FILE honoured), if any."""
-    path = os.path.expanduser(environ.get("AWS_CONFIG_FILE") or "~/.aws/config")
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except OSError:
-        return None
-    section = "default" if profile == "default" else f"profile {profile}"
-    found = _plain_config_value(text, section, "region")
-    if found is not False:
-        return found or None
-    import configparser
+    """The region of a profile in the shared config files (AWS_CONFIG_FILE and
+    AWS_SHARED_CREDENTIALS_FILE honoured), if any; a missing profile has none."""
+    from awslocal_cli.cli.config import SharedConfig
 
-    parser = configparser.RawConfigParser()
-    try:
-        parser.read_string(text, source=str(path))
-    except configparser.Error as exc:
-        raise ConfigurationError(f"Unable to parse config file: {path} ({exc})") from exc
-    if parser.has_section(section) and parser.has_option(section, "region"):
-        return parser.get(section, "region").strip() or None
-    return None
-
-
-def _plain_config_value(text: str, section: str, option: str) -> str | bool | None:
-    """`option` of `section` in a plain config file, as configparser reads it; False if unsure.
-
-    configparser costs start-up time on every command once ~/.aws/config exists; this reads
-    the usual file (sections, `key = value` lines, comments) and answers False for anything
-    else (continuation lines, a DEFAULT section, duplicates, lines configparser rejects), so
-    that configparser itself reads those, errors included.
-    """
-    sections: set[str] = set()
-    current: str | None = None
-    seen: set[str] = set()
-    value: str | None = None
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if not line or line[0] in "#;":
-            continue
-        if raw[0] in " \t":
-            return False  # a continuation line (or an indented key): configparser decides
-        if line[0] == "[":
-            name = line[1:-1]
-            if line[-1] != "]" or not name or "]" in name or name == "DEFAULT" or name in sections:
-                return False
-            sections.add(name)
-            current, seen = name, set()
-            continue
-        eq, colon = line.find("="), line.find(":")
-        cut = min(i for i in (eq, colon) if i >= 0) if eq >= 0 or colon >= 0 else -1
-        if cut <= 0 or current is None:
-            return False
-        key = line[:cut].strip().lower()
-        if not key or key in seen:
-            return False
-        seen.add(key)
-        if current == section and key == option:
-            value = line[cut + 1 :].strip()
-    return value
+    value = SharedConfig(environ).profiles().get(profile, {}).get("region")
+    return value.strip() or None if isinstance(value, str) else None
 
 
 def pinned_clock(text: str) -> Clock:
@@ -300,9 +247,16 @@ class Context:
         environ: Mapping[str, str] | None = None,
         clock: Clock | None = None,
     ) -> Context:
-        """Resolve region, account, caller and state directory as ARCHITECTURE.md describes."""
+        """Resolve region, account, caller and state directory as ARCHITECTURE.md describes.
+
+        Departs from AWS: with no region anywhere (option, environment, profile) the region is
+        us-east-1, where the AWS CLI fails with NoRegion; a script that runs under `aws` always
+        has one, so it behaves the same here.
+        """
         env = os.environ if environ is None else environ
-        profile = profile or env.get("AWS_PROFILE") or DEFAULT_PROFILE
+        profile = (
+            profile or env.get("AWS_PROFILE") or env.get("AWS_DEFAULT_PROFILE") or DEFAULT_PROFILE
+        )
         region = (
             region
             or env.get("AWS_REGION")
@@ -311,9 +265,8 @@ class Context:
             or DEFAULT_REGION
         )
         if not _valid_region(region):
-            raise ParamValidationError(
-                f"Provided region_name '{region}' doesn't match a supported format."
-            )
+            # botocore's InvalidRegionError, which the AWS CLI prints bare and exits 255 for.
+            raise CliError(f"Provided region_name '{region}' doesn't match a supported format.")
         account = env.get("AWSLOCAL_ACCOUNT_ID") or DEFAULT_ACCOUNT
         if not (len(account) == 12 and account.isdigit() and account.isascii()):
             raise ConfigurationError(f"AWSLOCAL_ACCOUNT_ID must be 12 digits, not {account!r}.")

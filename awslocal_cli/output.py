@@ -24,6 +24,7 @@ __all__ = [
     "dumps_json",
     "normalise",
     "render",
+    "render_pages",
 ]
 
 FORMATS = ("json", "text", "table", "yaml", "yaml-stream", "off")
@@ -37,17 +38,20 @@ class QueryError(ValueError):
 # -- values ------------------------------------------------------------------------------------
 
 
-def normalise(value: Any) -> Any:
+def normalise(value: Any, timestamp_format: str = "iso8601") -> Any:
     """Return `value` with blobs as base64 text and timestamps as ISO 8601 text, recursively.
 
     This is what the AWS CLI v2 parser hands its formatters: blobs stay base64 (scalarparse
     customization) and timestamps go through `datetime.isoformat()` (cli_timestamp_format
-    iso8601, the v2 default). Containers are copied, so the result shares nothing with `value`.
+    iso8601, the v2 default). With cli_timestamp_format wire a timestamp is what the JSON
+    protocols send, epoch seconds as a number (awslocal does so for every service; SNS's query
+    protocol would send ISO text). Containers are copied, so the result shares nothing with
+    `value`.
     """
     if isinstance(value, dict):
-        return {key: normalise(item) for key, item in value.items()}
+        return {key: normalise(item, timestamp_format) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [normalise(item) for item in value]
+        return [normalise(item, timestamp_format) for item in value]
     if isinstance(value, (bytes, bytearray, memoryview)):
         import base64
 
@@ -55,7 +59,12 @@ def normalise(value: Any) -> Any:
     # No datetime can exist unless the datetime module was imported; not importing it here
     # keeps it off the start-up path of commands that return no timestamps.
     dt = sys.modules.get("datetime")
-    if dt is not None and isinstance(value, (dt.datetime, dt.date)):
+    if dt is not None and isinstance(value, dt.datetime):
+        # AWS's wire carries milliseconds (epoch seconds with three decimals, or ISO 8601 with
+        # .mmm), so the AWS CLI never prints finer than .mmm000; neither do we.
+        value = value.replace(microsecond=value.microsecond - value.microsecond % 1000)
+        return value.timestamp() if timestamp_format == "wire" else value.isoformat()
+    if dt is not None and isinstance(value, dt.date):
         return value.isoformat()
     return value
 
@@ -141,6 +150,7 @@ def render(
     operation_name: str = "",
     stream: TextIO | None = None,
     color: str = "auto",
+    timestamp_format: str = "iso8601",
 ) -> None:
     """Print `response` to `stream` (sys.stdout by default) in the `output` format."""
     if output not in FORMATS:
@@ -151,7 +161,7 @@ def render(
         return
     if stream is None:
         stream = sys.stdout
-    data: Any = normalise(response if response is not None else {})
+    data: Any = normalise(response if response is not None else {}, timestamp_format)
     if isinstance(data, dict):
         data.pop("ResponseMetadata", None)
     if compiled is not None:
@@ -172,6 +182,50 @@ def render(
     else:  # yaml-stream: one list item per page; a response is a single page
         text = "" if data == {} else _yaml([data])
     _write(stream, text)
+
+
+def render_pages(
+    pages: list[dict[str, Any]],
+    result_keys: list[str],
+    resume_token: str | None,
+    *,
+    output: str,
+    query: str | None = None,
+    stream: TextIO | None = None,
+    timestamp_format: str = "iso8601",
+) -> None:
+    """Print a paginated response page by page, as the AWS CLI's text and yaml-stream do.
+
+    text (formatter.TextFormatter): each page's result keys alone (a key the page lacks is
+    None, so an empty SQS listing prints `None`), then `NEXTTOKEN<TAB><token>` when
+    --max-items stopped early; --query applies to each page and to {"NextToken": {"NextToken":
+    token}}. yaml-stream (StreamedYAMLFormatter): each whole page as a one-item list, --query
+    applied per page; no NextToken.
+    """
+    if output not in ("text", "yaml-stream"):
+        raise ValueError(f"Not a page-by-page output: {output}")
+    compiled = compile_query(query) if query is not None else None
+    if stream is None:
+        stream = sys.stdout
+    parts: list[str] = []
+    for page in pages:
+        data: Any = normalise(page, timestamp_format)
+        if output == "text":
+            data = {key: data.get(key) for key in result_keys}
+        else:
+            data.pop("ResponseMetadata", None)
+        if compiled is not None:
+            data = compiled.search(data)
+        if output == "text":
+            _text(data, parts.append)
+        else:
+            parts.append(_yaml([data]))
+    if output == "text" and resume_token is not None:
+        data = {"NextToken": {"NextToken": resume_token}}
+        if compiled is not None:
+            data = compiled.search(data)
+        _text(data, parts.append)
+    _write(stream, "".join(parts))
 
 
 def _write(stream: TextIO, text: str) -> None:

@@ -16,9 +16,9 @@ from awslocal_cli import store
 from awslocal_cli.cli.main import run as run_awslocal
 
 AWS_ENV = (
-    "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_OUTPUT",
+    "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_OUTPUT",
     "AWS_CLI_ERROR_FORMAT", "AWSLOCAL_NOW", "AWSLOCAL_ACCOUNT_ID", "AWSLOCAL_STATE_DIR",
-    "AWS_CONFIG_FILE", "AWSLOCAL_REGEN_GOLDEN",
+    "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWSLOCAL_REGEN_GOLDEN",
 )
 
 
@@ -29,6 +29,7 @@ def isolated_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     state = tmp_path / "state"
     monkeypatch.setenv("AWSLOCAL_STATE_DIR", str(state))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
 
     def no_default() -> Path:
         raise AssertionError("a test reached for the real default state directory")

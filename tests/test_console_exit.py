@@ -15,7 +15,7 @@ def _proc(*argv: str, code: str | None = None) -> subprocess.CompletedProcess:
 
 
 def test_output_is_whole_and_exit_codes_kept(awslocal) -> None:
-    argv = ("kms", "generate-data-key-pair", "--generate-cli-skeleton", "output")
+    argv = ("sqs", "send-message-batch", "--generate-cli-skeleton")
     done = _proc(*argv)
     assert done.returncode == 0, done.stderr
     assert done.stdout == awslocal(*argv).stdout  # the in-process run, same bytes

@@ -468,3 +468,39 @@ def test_dumps_json_matches_the_json_module(value):
     from awslocal_cli.output import dumps_json as _dumps_json
 
     assert _dumps_json(value) == _json.dumps(value, indent=4, ensure_ascii=False)
+
+
+def test_timestamps_print_to_the_millisecond_as_the_aws_cli_receives_them():
+    # AWS's wire carries milliseconds, so the AWS CLI prints .mmm000 (seen against
+    # `awslocal serve` in tests/serve/test_aws_cli_v2.py); a stored microsecond is not shown.
+    from datetime import datetime, timezone
+
+    from awslocal_cli.output import normalise
+
+    value = datetime(2026, 12, 1, 22, 54, 47, 499792, tzinfo=timezone.utc)
+    assert normalise({"T": value}) == {"T": "2026-12-01T22:54:47.499000+00:00"}
+    assert normalise(value.replace(microsecond=0)) == "2026-12-01T22:54:47+00:00"
+
+
+def test_text_output_of_a_paginated_response_goes_page_by_page():
+    # formatter.TextFormatter: each page on its own with --query applied to it, then the
+    # NextToken --max-items left; a page without the result key prints None.
+    import io
+
+    from awslocal_cli.output import render, render_pages
+
+    pages = [{"Keys": [{"KeyId": "a"}], "Truncated": True}, {"Keys": [{"KeyId": "b"}]}, {}]
+    merged = {"Keys": [{"KeyId": "a"}, {"KeyId": "b"}], "NextToken": "tok"}
+    out = io.StringIO()
+    render_pages(pages, ["Keys"], "tok", output="text", query="Keys[].KeyId", stream=out)
+    assert out.getvalue() == "a\nb\nNone\nNone\n"
+    out = io.StringIO()
+    render_pages(pages, ["Keys"], "tok", output="text", stream=out)
+    assert out.getvalue() == "KEYS\ta\nKEYS\tb\nNone\nNEXTTOKEN\ttok\n"
+    out = io.StringIO()  # yaml-stream: each whole page, as a document of its own
+    render_pages(pages, ["Keys"], "tok", output="yaml-stream", stream=out)
+    assert out.getvalue() == (
+        "- Keys:\n  - KeyId: a\n  Truncated: true\n- Keys:\n  - KeyId: b\n- {}\n")
+    out = io.StringIO()
+    render(merged, output="text", query="Keys[].KeyId", stream=out)  # not paginated
+    assert out.getvalue() == "a\tb\n"

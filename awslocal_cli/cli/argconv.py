@@ -381,9 +381,8 @@ def to_cli_input_skeleton(model: dict[str, Any], shape_name: str) -> dict[str, A
     """The `--generate-cli-skeleton input` document (botocore's ArgumentGenerator).
 
     Strings "", numbers 0 or 0.0, booleans true, blobs null, timestamps 1970-01-01T00:00:00,
-    lists of one element, maps {"KeyName": value}; a structure met again inside itself is {}.
-    Departs from AWS: for an enum string the AWS CLI picks a random allowed value; we pick
-    the first, so the output is stable.
+    lists of one element, maps {"KeyName": value}; a structure met again inside itself is {};
+    an enum string its first allowed value (botocore.utils.ArgumentGenerator).
     """
     result = _skeleton(model["shapes"], shape_name, [], False, "")
     return result if isinstance(result, dict) else {}

@@ -476,6 +476,8 @@ def root_page(width: int | None = None) -> str:
         page.add(f"{INDENT}o {name}: {SERVICE_TITLES[name]}")
         page.add()
     page.add(f"{INDENT}o local: awslocal's own commands (clock, info, reset, deliveries, ...)")
+    page.add()
+    page.add(f"{INDENT}o serve: the state over HTTP, for the AWS CLI, SDKs and other tools")
     page.section("EXAMPLES")
     page.add(f"{SUB}{PROG} sts get-caller-identity")
     page.add(f"{SUB}{PROG} sqs send-message help")
@@ -484,14 +486,21 @@ def root_page(width: int | None = None) -> str:
     return page.render()
 
 
-def click_page(path: list[str], width: int | None = None) -> str:
-    """The page of an `awslocal local ...` command or group, from its click definition."""
+def click_page(path: list[str], width: int | None = None, group: str = "local") -> str:
+    """The page of an `awslocal local ...` command or group (or of `awslocal serve`), from
+    its click definition."""
     import click
 
-    from awslocal_cli.cli.local import local
-
     width = width or _width()
-    command: click.Command = local
+    command: click.Command
+    if group == "serve":
+        from awslocal_cli.cli.serve import serve
+
+        command = serve
+    else:
+        from awslocal_cli.cli.local import local
+
+        command = local
     for name in path:
         if not isinstance(command, click.Group):
             break
@@ -503,7 +512,7 @@ def click_page(path: list[str], width: int | None = None) -> str:
             raise UsageError(invalid_choice("operation", name, command.list_commands(
                 click.Context(command))))
         command = sub
-    full = " ".join([PROG, "local", *path[: len(path)]]).strip()
+    full = " ".join([PROG, group, *path[: len(path)]]).strip()
     title = full.split()[-1]
     page = _Page(width)
     page.add(_frame(title, width))
@@ -535,7 +544,8 @@ def click_page(path: list[str], width: int | None = None) -> str:
     if options:
         page.section("OPTIONS")
         for param in options:
-            kind = "boolean" if param.is_flag else "string"
+            kind = "boolean" if param.is_flag else (
+                "integer" if isinstance(param.type, click.types.IntParamType) else "string")
             page.add(f"{INDENT}{param.opts[0]} ({kind}){' [required]' if param.required else ''}")
             if param.help:
                 page.add(_fill(param.help, SUB, width))
@@ -568,8 +578,10 @@ def page_for(words: list[str]) -> str:
     service = words[0]
     if service == "local":
         return click_page(words[1:])
+    if service == "serve":
+        return click_page([], group="serve")
     if service not in SERVICES:
-        raise UsageError(invalid_choice("command", service, [*SERVICES, "local"]))
+        raise UsageError(invalid_choice("command", service, [*SERVICES, "local", "serve"]))
     if len(words) == 1:
         return service_page(service)
     operation = find_operation(service, words[1])

@@ -10,7 +10,14 @@ import os
 import sys
 
 from awslocal_cli import __version__
-from awslocal_cli.cli.options import PROG, SERVICES, USAGE, GlobalOptions, split_globals
+from awslocal_cli.cli.options import (
+    ERROR_FORMATS,
+    PROG,
+    SERVICES,
+    USAGE,
+    GlobalOptions,
+    split_globals,
+)
 from awslocal_cli.errors import (
     AwsError,
     CliError,
@@ -92,13 +99,44 @@ def report_service_error(
         _write_error(stream, message)
         _write_enhanced_details(stream, exc.fields)
     else:
-        _write_structured(stream, {"Code": exc.code, "Message": exc.message, **exc.fields}, opts)
+        _write_structured(stream, _error_info(exc), opts)
+
+
+def _error_info(exc: AwsError) -> dict[str, Any]:
+    """The error as the AWS CLI's structured formats print it (errorhandler.py over botocore's
+    parsed error): the JSON protocols (KMS, SQS) parse Message before Code, the query protocol
+    (SNS, STS) Code before Message; then, in JSON, the error shape's modeled members, among
+    them a lowercase `message` (the same text) when the shape has one and is found by the
+    error's code. A query error's XML names `Message` only, so botocore finds no `message`
+    there (checked against the AWS CLI v2 through awslocal serve)."""
+    service = getattr(exc, "service", None)
+    info: dict[str, Any] = {"Code": exc.code, "Message": exc.message}
+    if service is None:
+        return {**info, **exc.fields}
+    from awslocal_cli import model as models
+
+    service_model = models.load(service)
+    if service_model.get("metadata", {}).get("protocol") != "json":
+        return {**info, **exc.fields}
+    info = {"Message": exc.message, "Code": exc.code}
+    for name, shape in service_model.get("shapes", {}).items():
+        if shape.get("exception") and exc.code in (name, shape.get("error", {}).get("code")):
+            if "message" in shape.get("members", {}):
+                info["message"] = exc.message
+            break
+    return {**info, **exc.fields}
 
 
 def report_cli_error(exc: CliError, opts: GlobalOptions, stream: IO[str]) -> None:
     if isinstance(exc, UsageError) and exc.unknown_options:
         # Unknown options print the usage first, with no structured form (as the AWS CLI).
-        stream.write(f"\nusage: {USAGE}")
+        stream.write(f"\nusage: {USAGE}\n")
+        _write_error(stream, exc.message)
+        return
+    if exc.exit_code == ExitCode.UNEXPECTED:
+        # The AWS CLI's last-resort handler (GeneralExceptionHandler) prints any other failure
+        # as its bare message, in every --cli-error-format: `Invalid base64: "..."`,
+        # `invalid literal for int() ...`, `Invalid endpoint: ...`.
         _write_error(stream, exc.message)
         return
     message = exc.message
@@ -131,12 +169,17 @@ def run(argv: list[str]) -> int:
         except UsageError as exc:
             opts = getattr(exc, "options", None) or opts
             raise
-        if rest[:1] == ["--version"]:
+        if opts.version:
             sys.stdout.write(version_string() + "\n")
             return ExitCode.OK
+        opts.apply_config()
         rest = _help_to_flag(rest)
         if not rest:
             raise UsageError("the following arguments are required: command")
+        if rest[0] == "configure":
+            from awslocal_cli.cli.configure import run_configure
+
+            return run_configure(rest[1:], opts)
         if "--help" in rest:
             from awslocal_cli.cli.help import show
 
@@ -157,6 +200,7 @@ def run(argv: list[str]) -> int:
         report_service_error(exc, getattr(exc, "operation", "") or "", opts, stderr)
         return ExitCode.SERVICE
     except CliError as exc:
+        _config_error_format(opts)
         if opts.debug:
             _print_traceback(stderr)
         report_cli_error(exc, opts, stderr)
@@ -212,6 +256,18 @@ def _not_utf8(exc: BaseException, argv: list[str]) -> str | None:
         if any("\udc80" <= c <= "\udcff" for c in arg):
             return arg
     return None
+
+
+def _config_error_format(opts: GlobalOptions) -> None:
+    """An error met before the config files were read still takes their cli_error_format."""
+    if "--cli-error-format" in opts.given or opts.environ.get("AWS_CLI_ERROR_FORMAT"):
+        return
+    try:
+        value = opts.scoped_config().get("cli_error_format")
+    except CliError:
+        return
+    if isinstance(value, str) and value.lower() in ERROR_FORMATS:
+        opts.cli_error_format = value.lower()
 
 
 def _help_to_flag(rest: list[str]) -> list[str]:

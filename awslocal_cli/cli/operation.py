@@ -167,61 +167,88 @@ class Operation:
 
     # -- parsing -----------------------------------------------------------------------------
 
+    def option_table(self) -> dict[str, tuple[Param, bool]]:
+        """`--name` -> (its Param, negated), in the AWS CLI's order: `--no-x` follows `--x`."""
+        table: dict[str, tuple[Param, bool]] = {}
+        for spec in self.specs.values():
+            table[f"--{spec.option}"] = (spec, False)
+            if spec.kind == "flag":
+                table[f"--no-{spec.option}"] = (spec, True)
+        return table
+
     def parse(self, args: list[str]) -> dict[str, Any]:
-        """The options given, by option name: strings, lists of strings, or booleans."""
+        """The options given, by option name: strings, lists of strings, or booleans.
+
+        As argparse reads them in the AWS CLI (allow_abbrev on): any unique prefix names an
+        option, an ambiguous one fails; a value that looks like an option (`-x`) is not taken
+        as an option's value (`-5` and text with a space are). Errors come in argparse's order:
+        ambiguity, then values (left to right), then missing required options, then unknown ones.
+        """
+        from awslocal_cli.cli.options import parse_optional
+
+        table = self.option_table()
+        end = args.index("--") if "--" in args else len(args)
+        kinds = [parse_optional(token, table) for token in args[:end]] + [None] * (
+            len(args) - end
+        )
         raw: dict[str, Any] = {}
         unknown: list[str] = []
         i = 0
         while i < len(args):
-            token = args[i]
-            if not token.startswith("--"):
-                unknown.append(token)
+            if args[i] == "--":  # argparse: the rest are values, none an option's
+                unknown.extend(args[i + 1 :])
+                break
+            parsed = kinds[i]
+            if parsed is None or parsed[0] is None:
+                unknown.append(args[i])
                 i += 1
                 continue
-            name, eq, inline = token[2:].partition("=")
-            negated = False
-            spec = self.specs.get(name)
-            if spec is None and name.startswith("no-"):
-                spec = self.specs.get(name[3:])
-                negated = spec is not None and spec.kind == "flag"
-                if not negated:
-                    spec = None
-            if spec is None:
-                unknown.append(token)
-                i += 1
-                continue
+            name, explicit = parsed
+            spec, negated = table[name]
             i += 1
             if spec.kind == "flag":
-                if eq:
-                    raise UsageError(f"argument --{name}: ignored explicit argument '{inline}'")
+                if explicit is not None:
+                    raise UsageError(f"argument {name}: ignored explicit argument '{explicit}'")
                 raw[spec.option] = not negated
             elif spec.kind == "list":
-                values = [inline] if eq else []
-                while not eq and i < len(args) and not args[i].startswith("--"):
-                    values.append(args[i])
-                    i += 1
-                raw[spec.option] = values  # like argparse's nargs='*', none is allowed
-            elif eq:
-                raw[spec.option] = inline
-            elif i < len(args) and not args[i].startswith("--"):
+                if explicit is not None:
+                    values = [explicit]
+                else:
+                    values = []
+                    while i < len(args) and kinds[i] is None:
+                        values.append(args[i])
+                        i += 1
+                raw[spec.option] = values  # the AWS CLI accepts none (an empty list)
+            elif explicit is not None:
+                raw[spec.option] = explicit
+            elif i < len(args) and kinds[i] is None:
                 raw[spec.option] = args[i]
                 i += 1
             elif spec.kind == "optional":  # --generate-cli-skeleton alone means input
                 raw[spec.option] = "input"
             else:
-                raise UsageError(f"argument --{name}: expected one argument")
-        if unknown:
-            raise UsageError(f"Unknown options: {', '.join(unknown)}", unknown_options=True)
+                raise UsageError(f"argument {name}: expected one argument")
+            if spec.member is None and spec.option in ("page-size", "max-items"):
+                # PageArgument's type=int: argparse converts it as it reads it.
+                try:
+                    raw[spec.option] = int(raw[spec.option])
+                except ValueError:
+                    raise UsageError(
+                        f"argument {name}: invalid int value: '{raw[spec.option]}'"
+                    ) from None
         skeleton = raw.get("generate-cli-skeleton")
         if skeleton is not None and skeleton not in ("input", "output", "yaml-input"):
-            raise UsageError(f"argument --generate-cli-skeleton: Found invalid choice '{skeleton}'")
-        has_input = any(k in raw for k in INPUT_OPTIONS)
-        if not has_input:
+            raise UsageError(
+                f"argument --generate-cli-skeleton: Found invalid choice '{skeleton}'\n"
+            )
+        if not _overrides_required(args):
             missing = [
                 f"--{s.option}" for s in self.specs.values() if s.required and s.option not in raw
             ]
             if missing:
                 raise UsageError(f"the following arguments are required: {', '.join(missing)}")
+        if unknown:
+            raise UsageError(f"Unknown options: {', '.join(unknown)}", unknown_options=True)
         return raw
 
     # -- running -----------------------------------------------------------------------------
@@ -229,9 +256,14 @@ class Operation:
     def run(self, raw: dict[str, Any], opts: Any) -> None:
         """Build the request, call the service (paginating), and print the response."""
         skeleton = raw.get("generate-cli-skeleton")
-        if skeleton is not None:
+        if skeleton in ("input", "yaml-input"):
             self._print_skeleton(skeleton)
             return
+        # The AWS CLI reads the named profile when it makes its session's client: after the
+        # options are parsed, before they are converted.
+        check_profile = getattr(opts, "check_profile", None)
+        if check_profile is not None:
+            check_profile()
         if opts.query is not None:
             # Compiled before the call, as the AWS CLI does, so a bad --query never consumes
             # a message or changes state.
@@ -239,11 +271,29 @@ class Operation:
 
             compile_query(opts.query)
         request = self._build_request(raw, opts)
+        if skeleton == "output":
+            # The AWS CLI answers from a stubbed client: the request is converted and
+            # validated, then the sample response is printed as --output and --query say.
+            self._print_output_skeleton(opts)
+            return
         paging = self._paging(raw, request, opts)
+        limit_key = (self.paginator or {}).get("limit_key")
+        if paging is not None and paging["page_size"] is not None and limit_key:
+            # botocore validates each page's request, --page-size in the limit member.
+            from awslocal_cli.cli.validate import validate_request
+
+            ref = self.op_model["input"]
+            validate_request(self.model, ref["shape"], {**request, limit_key: paging["page_size"]})
+        from awslocal_cli.cli.options import check_endpoint_transport
+
+        check_endpoint_transport(getattr(opts, "endpoint_url", None))
         from awslocal_cli.context import Context
 
+        resolved = getattr(opts, "resolved_region", None)
         context = Context.from_options(
-            region=opts.region, profile=opts.profile, state_dir=opts.state_dir
+            region=resolved() if resolved is not None else opts.region,
+            profile=getattr(opts, "named_profile", opts.profile),
+            state_dir=opts.state_dir,
         )
         if opts.debug:
             _debug(
@@ -254,39 +304,99 @@ class Operation:
         from awslocal_cli import dispatch
 
         runner = None
+        pager: Any = None
         if paging is not None:
-            from awslocal_cli.cli.paginate import paginate
+            from awslocal_cli.cli.paginate import PageIterator
 
             def runner(function: Any, context: Any, request: dict[str, Any]) -> dict[str, Any]:
-                return paginate(function, context, request, self.paginator, **paging)
+                nonlocal pager
+                pager = PageIterator(function, context, request, self.paginator, **paging)
+                return pager.build_full_result()
 
-        response = dispatch.call(context, self.service, self.operation, request, runner=runner)
+        from awslocal_cli.errors import AwsError
+
+        try:
+            response = dispatch.call(
+                context, self.service, self.operation, request, runner=runner
+            )
+        except AwsError as exc:
+            exc.service = self.service  # type: ignore[attr-defined]  # for the error's format
+            raise
+        ref = self.op_model.get("output")
+        if ref:
+            # botocore builds each structure in the model's member order, and the AWS CLI
+            # prints what botocore built.
+            response = in_model_order(self.model, ref["shape"], response)
+            if pager is not None:
+                pager.pages[:] = [in_model_order(self.model, ref["shape"], p)
+                                  for p in pager.pages]
+        from awslocal_cli.output import FORMATS
+
+        if opts.output not in FORMATS:
+            # As the AWS CLI: the call is made, then no formatter is found (exit 255).
+            dispatch.finish(context)
+            from awslocal_cli.errors import CliError
+
+            raise CliError(f"Unknown output type: {opts.output}")
+        timestamps = getattr(opts, "cli_timestamp_format", "iso8601")
+        if pager is not None and opts.output in ("text", "yaml-stream"):
+            from awslocal_cli.output import render_pages
+
+            render_pages(
+                pager.pages,
+                pager.result_keys,
+                pager.resume_token,
+                output=opts.output,
+                query=opts.query,
+                timestamp_format=timestamps,
+            )
+        else:
+            from awslocal_cli.output import render
+
+            render(
+                response,
+                output=opts.output,
+                query=opts.query,
+                operation_name=self.operation,
+                color=opts.color,
+                timestamp_format=timestamps,
+            )
+        dispatch.finish(context)
+
+    def _print_output_skeleton(self, opts: Any) -> None:
+        from awslocal_cli.cli import argconv
         from awslocal_cli.output import render
 
+        ref = self.op_model.get("output")
+        value = argconv.to_output_skeleton(self.model, ref["shape"]) if ref else {}
+        from awslocal_cli.output import FORMATS
+
+        if opts.output not in FORMATS:
+            from awslocal_cli.errors import CliError
+
+            raise CliError(f"Unknown output type: {opts.output}")
         render(
-            response,
+            value,
             output=opts.output,
             query=opts.query,
             operation_name=self.operation,
             color=opts.color,
         )
-        dispatch.finish(context)
 
     def _print_skeleton(self, kind: str) -> None:
         from awslocal_cli.cli import argconv
         from awslocal_cli.output import dumps_json
 
-        if kind == "output":
-            ref = self.op_model.get("output")
-            value = argconv.to_output_skeleton(self.model, ref["shape"]) if ref else {}
-            print(dumps_json(value))
-            return
         ref = self.op_model.get("input")
         value = argconv.to_cli_input_skeleton(self.model, ref["shape"]) if ref else {}
         if kind == "yaml-input":
-            import yaml
+            from awslocal_cli.cli.yamlskeleton import botocore_docs, yaml_input_skeleton
 
-            print(yaml.safe_dump(value, sort_keys=False, default_flow_style=False), end="")
+            if ref is None:
+                print("{}")
+                return
+            docs = botocore_docs(self.service)
+            print(yaml_input_skeleton(self.model, ref["shape"], docs), end="")
         else:
             print(dumps_json(value))
 
@@ -294,6 +404,8 @@ class Operation:
         request: dict[str, Any] = {}
         ref = self.op_model.get("input")
         shape_name = ref["shape"] if ref else None
+        if "cli-input-json" in raw and "cli-input-yaml" in raw:
+            raise ParamValidationError("Only one --cli-input- parameter may be specified.")
         for option in ("cli-input-json", "cli-input-yaml"):
             if option in raw:
                 request.update(self._read_input(option, raw[option], opts))
@@ -319,9 +431,15 @@ class Operation:
                     converted_input,
                     param_name=spec.option,
                     binary_format=opts.cli_binary_format,
+                    member=spec.member,
                 )
             except argconv.ParamError as exc:
                 raise ParamValidationError(str(exc), exit_code=exc.exit_code) from None
+        from awslocal_cli.cli.options import check_client_options
+
+        # The AWS CLI makes its client here: after converting the options, before botocore
+        # validates the request.
+        check_client_options(opts)
         if shape_name is not None and (request or self.input_shape.get("required")):
             from awslocal_cli.cli.validate import coerce, validate_request
 
@@ -333,7 +451,7 @@ class Operation:
         from awslocal_cli.cli.paramfile import ParamError, load_param_file
 
         try:
-            content = load_param_file(text)
+            content = load_param_file(text, param_name=option)
         except ParamError as exc:
             raise ParamValidationError(str(exc)) from None
         if isinstance(content, bytes):
@@ -344,22 +462,23 @@ class Operation:
 
             try:
                 data = json.loads(document)
-            except ValueError as exc:
+            except ValueError:  # customizations/cliinput.py names it without the dashes
                 raise ParamValidationError(
-                    f"Error parsing parameter '--cli-input-json': Invalid JSON received: {exc}"
+                    "Error parsing parameter 'cli-input-json': Invalid JSON received."
                 ) from None
         else:
             import yaml
 
             try:
                 data = yaml.safe_load(document)
-            except yaml.YAMLError as exc:
+            except yaml.YAMLError:
                 raise ParamValidationError(
-                    f"Error parsing parameter '--cli-input-yaml': Invalid YAML received: {exc}"
+                    "Error parsing parameter 'cli-input-yaml': Invalid YAML received."
                 ) from None
         if not isinstance(data, dict):
             raise ParamValidationError(
-                f"Invalid type for parameter --{option}, value: {data!r}: expected an object"
+                f"Error parsing parameter '--{option}': Invalid type: expecting map, "
+                f"received {type(data)}"
             )
         return data
 
@@ -388,11 +507,30 @@ class Operation:
                     f"invalid literal for int() with base 10: '{raw[option]}'"
                 ) from None
 
+        max_items = positive("max-items")
+        if max_items is not None and max_items <= 0:
+            import sys
+
+            sys.stderr.write(
+                "warning: Non-positive values for --max-items may result in undefined behavior.\n"
+            )
         return {
             "starting_token": raw.get("starting-token"),
             "page_size": positive("page-size"),
-            "max_items": positive("max-items"),
+            "max_items": max_items,
         }
+
+
+def _overrides_required(args: list[str]) -> bool:
+    """Whether required options may be missing: the AWS CLI relaxes them when the exact token
+    `--cli-input-json`, `--cli-input-yaml` or `--generate-cli-skeleton` (not followed by
+    `output`) is on the line (customizations/arguments.py, generatecliskeleton.py)."""
+    if "--cli-input-json" in args or "--cli-input-yaml" in args:
+        return True
+    if "--generate-cli-skeleton" in args:
+        at = args.index("--generate-cli-skeleton")
+        return args[at + 1 : at + 2] != ["output"]
+    return False
 
 
 def _size(value: Any) -> str:
@@ -408,3 +546,30 @@ def _debug(message: str) -> None:
 
     stamp = time.strftime("%Y-%m-%d %H:%M:%S")
     sys.stderr.write(f"{stamp} - awslocal - DEBUG - {message}\n")
+
+
+def in_model_order(model: dict[str, Any], shape_name: str, value: Any) -> Any:
+    """`value` with each structure's members in the model's order, as the AWS CLI prints them.
+
+    botocore's parsers build a response structure by walking its shape's members, so the AWS
+    CLI prints them in model order whatever order the endpoint sent; a service function's dict
+    may list them otherwise (SendMessageBatch's entries: Id, MessageId, MD5OfMessageBody).
+    Maps keep their order; members the model does not name stay, after the rest.
+    """
+    shape = model["shapes"].get(shape_name)
+    if shape is None:
+        return value
+    kind = shape.get("type")
+    if kind == "structure" and isinstance(value, dict):
+        members = shape.get("members", {})
+        out = {name: in_model_order(model, members[name]["shape"], value[name])
+               for name in members if name in value}
+        for name, item in value.items():
+            if name not in out:
+                out[name] = item
+        return out
+    if kind == "list" and isinstance(value, list):
+        return [in_model_order(model, shape["member"]["shape"], item) for item in value]
+    if kind == "map" and isinstance(value, dict):
+        return {k: in_model_order(model, shape["value"]["shape"], v) for k, v in value.items()}
+    return value

@@ -1,12 +1,14 @@
-"""The click command tree: help, shell completion, the `local` group and usage errors.
+"""The click command tree: the `local` group, and usage errors for unknown commands.
 
 Operations themselves are parsed and run by awslocal_cli.cli.operation (without click, for
-start-up time); here each is wrapped as a click command so that help and completion see it.
+start-up time); help pages are awslocal_cli.cli.help and shell completion
+awslocal_cli.cli.complete. Each operation is still wrapped as a click command here so that an
+unknown command or option below a service is reported the way the tree reports it.
 """
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
@@ -103,7 +105,7 @@ class RootGroup(click.Group):
     """`awslocal <service> <operation>`: services load lazily, one per invocation."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [*SERVICES, "local"]
+        return [*SERVICES, "local", "serve"]
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in SERVICES:
@@ -112,6 +114,10 @@ class RootGroup(click.Group):
             from awslocal_cli.cli.local import local
 
             return local
+        if name == "serve":
+            from awslocal_cli.cli.serve import serve
+
+            return serve
         return None
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
@@ -155,11 +161,3 @@ def _click_message(exc: click.UsageError) -> str:
     if isinstance(exc, click.MissingParameter) and exc.param is not None:
         return f"the following arguments are required: {exc.param.human_readable_name}"
     return exc.format_message()
-
-
-def complete() -> NoReturn:
-    """Answer a shell completion request (_AWSLOCAL_COMPLETE=bash_complete etc.)."""
-    import sys
-
-    rv = cli._main_shell_completion({}, PROG, "_AWSLOCAL_COMPLETE")  # exits when it answers
-    sys.exit(rv or 0)

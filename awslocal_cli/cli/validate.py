@@ -1,7 +1,9 @@
 """Client-side checks of a request against the model, as botocore's ParamValidator makes them.
 
 The AWS CLI refuses these before any call (exit 252): missing required members, unknown
-members (from --cli-input-json), wrong types, and values under a shape's minimum.
+members (from --cli-input-json), wrong types, and string lengths, list lengths and numbers
+under a shape's minimum. botocore checks nothing else (no maximum, pattern or enum, and no
+blob length): those reach the service, which answers with AWS's own error (exit 254).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ _TYPES = {
     "float": (float, int),
     "double": (float, int),
     "boolean": (bool,),
-    "blob": (bytes, bytearray),
+    "blob": (bytes, bytearray, str),
     "timestamp": (datetime,),
     "list": (list, tuple),
     "map": (dict,),
@@ -50,17 +52,19 @@ def coerce(model: dict[str, Any], shape_name: str, value: Any, binary_format: st
     if kind == "blob" and isinstance(value, str):
         if binary_format == "raw-in-base64-out":
             return value.encode("utf-8")
+        # As the AWS CLI's Base64DecodeVisitor: characters outside the alphabet are skipped,
+        # and a failure is a plain error (printed bare, exit 255), not a validation error.
         try:
-            return base64.b64decode(value, validate=True)
+            return base64.b64decode(value)
         except (binascii.Error, ValueError):
-            raise ParamValidationError(f'Invalid base64: "{value}"') from None
+            raise ParamValidationError(f'Invalid base64: "{value}"', exit_code=255) from None
     if kind == "timestamp" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
         from awslocal_cli.clock import parse_timestamp
 
         try:
             return parse_timestamp(str(value))
-        except ValueError as exc:
-            raise ParamValidationError(str(exc)) from None
+        except ValueError:
+            return value  # botocore's validator reports it: "valid types: ..., timestamp-string"
     return value
 
 
@@ -71,7 +75,13 @@ def validate_request(model: dict[str, Any], shape_name: str, request: dict[str, 
         raise ParamValidationError("Parameter validation failed:\n" + "\n".join(errors))
 
 
-def _type_names(types: tuple[type, ...]) -> str:
+def _type_names(kind: str, types: tuple[type, ...]) -> str:
+    if kind == "blob":
+        return "<class 'bytes'>, <class 'bytearray'>, file-like object"
+    if kind == "timestamp":
+        return "<class 'datetime.datetime'>, timestamp-string"
+    if kind in ("float", "double"):
+        return "<class 'float'>, <class 'decimal.Decimal'>, <class 'int'>"
     return ", ".join(f"{t}" for t in types)
 
 
@@ -89,9 +99,10 @@ def _check(
     if (isinstance(value, bool) and kind in ("integer", "long", "float", "double")) or (
         not isinstance(value, allowed)
     ):
+        # botocore formats the value with str(), not repr(): `value: 5, type: <class 'str'>`.
         errors.append(
-            f"Invalid type for parameter {path or 'input'}, value: {value!r}, type: "
-            f"{type(value)}, valid types: {_type_names(allowed)}"
+            f"Invalid type for parameter {path or 'input'}, value: {value}, type: "
+            f"{type(value)}, valid types: {_type_names(kind, allowed)}"
         )
         return
     if kind == "structure":
@@ -120,7 +131,7 @@ def _check(
         for key, item in value.items():
             _check(model, shape["key"]["shape"], key, f"{path} (key: {key})", errors)
             _check(model, shape["value"]["shape"], item, f"{path}.{key}", errors)
-    elif kind in ("string", "blob"):
+    elif kind == "string":  # botocore's _validate_blob checks the type only, not the length
         if "min" in shape and len(value) < shape["min"]:
             errors.append(
                 f"Invalid length for parameter {path}, value: {len(value)}, "

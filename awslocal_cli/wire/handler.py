@@ -15,7 +15,12 @@ from awslocal_cli import model as models
 from awslocal_cli.errors import AwsError, ConfigurationError, ParamValidationError
 from awslocal_cli.wire import jsonproto, query
 from awslocal_cli.wire import shapes as sh
-from awslocal_cli.wire.identity import IncompleteSignature, credential, profile_for
+from awslocal_cli.wire.identity import (
+    Credential,
+    IncompleteSignature,
+    credential,
+    profile_for,
+)
 from awslocal_cli.wire.messages import WireRequest, WireResponse
 
 TYPE_CHECKING = False
@@ -41,8 +46,8 @@ _targets: dict[str, str] = {}
 
 def _target_services() -> dict[str, str]:
     if not _targets:
-        for service in JSON_SERVICES:
-            _targets[models.load(service)["metadata"]["targetPrefix"]] = service
+        # Filled in one step: a server's other threads must never see part of the table.
+        _targets.update({models.load(s)["metadata"]["targetPrefix"]: s for s in JSON_SERVICES})
     return _targets
 
 
@@ -152,6 +157,8 @@ def _handle(
         return protocol.error(code, str(exc))
     if protocol.kind == "query":
         protocol.service = _guess_query_service(operation, cred.service if cred else None)
+    if cred is None and protocol.service == "sns" and operation == "ConfirmSubscription":
+        cred = _anonymous_confirmation(params)
     if cred is None:
         if protocol.kind == "json":
             return protocol.error(
@@ -253,6 +260,20 @@ def _validate(service: str, operation: str, members: dict[str, Any]) -> None:
     from awslocal_cli.cli.validate import validate_request
 
     validate_request(models.load(service), ref["shape"], members)
+
+
+def _anonymous_confirmation(params: Mapping[str, str]) -> Credential | None:
+    """ConfirmSubscription as the SubscribeURL calls it: unsigned, as AWS accepts it.
+
+    The region is the topic's (the URL is the topic's regional endpoint); the caller is the
+    state's default profile, since an anonymous confirmation names nobody.
+    """
+    parts = params.get("TopicArn", "").split(":")
+    if len(parts) < 6 or not parts[3]:
+        return None
+    from awslocal_cli.context import DEFAULT_PROFILE
+
+    return Credential(DEFAULT_PROFILE, parts[3], "sns")
 
 
 def _queue_url_from_path(operation: str, members: dict[str, Any], request: WireRequest) -> None:

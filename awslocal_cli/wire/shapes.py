@@ -166,8 +166,11 @@ def _aware(value: datetime) -> datetime:
 
 def epoch(value: Any) -> float | int:
     if isinstance(value, datetime):
-        seconds = _aware(value).timestamp()
-        return int(seconds) if seconds == int(seconds) else round(seconds, 3)
+        # Milliseconds, truncated as iso8601() truncates them (and as the CLI prints them).
+        delta = _aware(value) - datetime(1970, 1, 1, tzinfo=timezone.utc)  # exact, not float
+        millis = (delta.days * 86400 + delta.seconds) * 1000 + delta.microseconds // 1000
+        seconds, rest = divmod(millis, 1000)
+        return seconds if rest == 0 else float(f"{seconds}.{rest:03d}")
     return value
 
 

@@ -56,6 +56,7 @@ def _run_bytes(*args: bytes) -> subprocess.CompletedProcess:
 ])
 def test_argv_that_is_not_utf8_fails_cleanly(args):
     proc = _run_bytes(*args)
-    assert proc.returncode in (252, 254), proc
+    # 255 only where the AWS CLI v2 answers 255 too: a region it cannot use.
+    assert proc.returncode in ((252, 254, 255) if b"--region" in args else (252, 254)), proc
     assert b"Traceback" not in proc.stderr and b"UnicodeEncodeError" not in proc.stderr
     assert b"[ERROR]" in proc.stderr or b"usage:" in proc.stderr

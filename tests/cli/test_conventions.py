@@ -133,7 +133,9 @@ def test_integer_option_errors(awslocal):
 
 @pytest.mark.parametrize("kind", ["input", "yaml-input", "output"])
 def test_generate_cli_skeleton(awslocal, kind):
-    result = awslocal("kms", "encrypt", "--generate-cli-skeleton", kind)
+    # `output` validates the command's inputs first, so it needs the required options.
+    required = ["--key-id", "k", "--plaintext", "aGk="] if kind == "output" else []
+    result = awslocal("kms", "encrypt", "--generate-cli-skeleton", kind, *required)
     assert result.exit_code == 0, result
     doc = yaml.safe_load(result.stdout) if kind == "yaml-input" else json.loads(result.stdout)
     if kind == "output":

@@ -36,7 +36,8 @@ def test_outbox_shows_the_token_and_the_command_that_confirms(awslocal, topic):
     for message in messages:
         assert len(message["Token"]) > 20 and message["Token"] in message["Payload"]
         assert message["ConfirmCommand"] == (
-            f"awslocal sns confirm-subscription --topic-arn {topic} --token {message['Token']}")
+            f"awslocal sns confirm-subscription --topic-arn {topic} --token {message['Token']} "
+            "--region us-east-1")
     email = next(m for m in messages if m["Protocol"] == "email")
     args = shlex.split(email["ConfirmCommand"])
     assert awslocal(*args[1:]).json == {"SubscriptionArn": email["SubscriptionArn"]}

@@ -138,7 +138,7 @@ def test_root_page_lists_services_and_global_options(awslocal):
     text = awslocal("help").stdout
     listed = text.split("\nAVAILABLE SERVICES\n")[1].split("\nEXAMPLES\n")[0]
     names = [line.split()[1].rstrip(":") for line in listed.splitlines() if line.strip()]
-    assert names == [*SERVICES, "local"]
+    assert names == [*SERVICES, "local", "serve"]
     options = text.split("\nGLOBAL OPTIONS\n")[1]
     assert "--output (string)" in options and "o yaml-stream" in options
 

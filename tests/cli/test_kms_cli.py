@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 
 ACCOUNT = "123456789012"
 
@@ -32,7 +33,14 @@ def _policy() -> str:
     })
 
 
+def _profiles(*names):
+    """Named profiles must exist in the config files, as for the AWS CLI."""
+    with open(os.environ["AWS_CONFIG_FILE"], "a") as f:
+        f.writelines(f"[profile {name}]\n" for name in names)
+
+
 def test_key_lifecycle_tutorial(awslocal, tmp_path):
+    _profiles("admin", "app")
     created = awslocal("kms", "create-key", "--description", "Tutorial key", "--policy",
                        _policy(), "--profile", "admin")
     assert created.exit_code == 0, created
@@ -100,6 +108,7 @@ def test_key_lifecycle_tutorial(awslocal, tmp_path):
 
 
 def test_access_denied_for_a_principal_outside_the_policy(awslocal):
+    _profiles("owner", "mallory")
     policy = json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/owner"},
          "Action": "kms:*", "Resource": "*"}]})

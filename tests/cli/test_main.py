@@ -21,7 +21,7 @@ def test_the_commands_are_the_modelled_services(awslocal):
     assert result.exit_code == 0, result
     commands = result.stdout.split("\nAVAILABLE SERVICES\n")[1].split("\nEXAMPLES\n")[0]
     listed = [line.split()[1].rstrip(":") for line in commands.splitlines() if line.split()]
-    assert listed == [*SERVICES, "local"]
+    assert listed == [*SERVICES, "local", "serve"]
 
 
 def test_get_caller_identity_json(awslocal):
@@ -36,7 +36,14 @@ def test_get_caller_identity_json(awslocal):
     assert result.stderr == ""
 
 
+def _profiles(*names):
+    """Named profiles must exist in the config files, as for the AWS CLI."""
+    with open(os.environ["AWS_CONFIG_FILE"], "a") as f:
+        f.writelines(f"[profile {name}]\n" for name in names)
+
+
 def test_profile_and_account_name_the_caller(awslocal, monkeypatch):
+    _profiles("alice", "bob")
     monkeypatch.setenv("AWSLOCAL_ACCOUNT_ID", "111122223333")
     result = awslocal("sts", "get-caller-identity", "--profile", "alice")
     assert result.json["Arn"] == "arn:aws:iam::111122223333:user/alice"
@@ -45,6 +52,7 @@ def test_profile_and_account_name_the_caller(awslocal, monkeypatch):
 
 
 def test_user_id_is_stable_per_principal(awslocal):
+    _profiles("x")
     first = awslocal("sts", "get-caller-identity").json["UserId"]
     assert awslocal("sts", "get-caller-identity").json["UserId"] == first
     assert awslocal("sts", "get-caller-identity", "--profile", "x").json["UserId"] != first
@@ -255,10 +263,14 @@ def test_bad_account_id_is_a_configuration_error(awslocal, monkeypatch):
     assert "AWSLOCAL_ACCOUNT_ID must be 12 digits" in result.stderr
 
 
-def test_bad_region_is_a_parameter_error(awslocal):
+def test_bad_region_fails_as_botocore_fails(awslocal):
+    # botocore's InvalidRegionError: the AWS CLI v2 prints it bare and exits 255.
     result = awslocal("sts", "get-caller-identity", "--region", "Not A Region")
-    assert result.exit_code == 252
-    assert "doesn't match a supported format" in result.stderr
+    assert result.exit_code == 255
+    assert result.stderr == (
+        "\nawslocal: [ERROR]: Provided region_name 'Not A Region' doesn't match a supported "
+        "format.\n"
+    )
 
 
 # -- unexpected errors: 255, one line, traceback only with --debug --------------------------------
@@ -356,3 +368,19 @@ def test_bad_query_is_252_before_any_call(awslocal, monkeypatch):
     result = awslocal("sts", "get-caller-identity", "--query", "Account[")
     assert result.exit_code == 252
     assert "Bad value for --query Account[" in result.stderr
+
+
+@pytest.mark.parametrize(("args", "keys"), [
+    (["sqs", "get-queue-url", "--queue-name", "none"], ["Message", "Code"]),
+    (["kms", "describe-key", "--key-id", "alias/none"], ["Message", "Code", "message"]),
+    (["sns", "get-topic-attributes", "--topic-arn", "arn:aws:sns:us-east-1:123456789012:none"],
+     ["Code", "Message"]),
+])
+def test_structured_errors_follow_the_protocols_parsed_order(awslocal, args, keys):
+    # As botocore parses each protocol's errors for the AWS CLI (tests/serve/test_aws_cli_v2.py
+    # compares against it through awslocal serve).
+    import json
+
+    result = awslocal(*args, "--cli-error-format", "json")
+    assert result.exit_code == 254
+    assert list(json.loads(result.stderr)) == keys

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from awslocal_cli.cli.paginate import decode_token, encode_token, paginate
-from awslocal_cli.errors import ParamValidationError
+from awslocal_cli.errors import CliError, ParamValidationError
 
 KMS_STYLE = {"input_token": "Marker", "output_token": "NextMarker", "limit_key": "Limit",
              "more_results": "Truncated", "result_key": "Keys"}
@@ -91,7 +91,33 @@ def test_walking_with_max_items_visits_every_item_once(n, page, max_items):
 
 
 def test_bad_starting_token():
-    fn, _ = kms_like([1])
+    # As botocore: a token that is not ours goes to the service as its own marker (the
+    # service refuses it: KMS InvalidMarkerException); one with more `___` parts than the
+    # operation has tokens is refused here.
+    seen = []
+
+    def list_keys(ctx, Marker=None):
+        seen.append(Marker)
+        return {"Keys": [], "Truncated": False}
+
+    assert paginate(list_keys, None, {}, KMS_STYLE, starting_token="not-a-token!") == {"Keys": []}
+    assert seen == ["not-a-token!"]
+    assert paginate(list_keys, None, {}, KMS_STYLE, starting_token="m___2") == {"Keys": []}
+    assert seen[-1] == "m"
+    with pytest.raises(CliError, match="Bad starting token: a___b___c"):
+        paginate(list_keys, None, {}, KMS_STYLE, starting_token="a___b___c")
     with pytest.raises(ParamValidationError, match="Bad starting token"):
-        paginate(fn, None, {}, KMS_STYLE, starting_token="not-a-token!")
+        decode_token("not-a-token!")
     assert decode_token(encode_token({"Marker": "x"})) == {"Marker": "x"}
+
+
+def test_tokens_name_every_input_token_as_botocore_does():
+    # botocore starts from {"Marker": None} and adds boto_truncate_amount; the AWS CLI prints
+    # that JSON's base64 (seen against `awslocal serve` in tests/serve/test_aws_cli_v2.py).
+    list_keys, _ = kms_like(list(range(5)))
+    out = paginate(list_keys, None, {}, KMS_STYLE, max_items=1)
+    assert out["NextToken"] == "eyJNYXJrZXIiOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ=="
+    assert decode_token(out["NextToken"]) == {"Marker": None, "boto_truncate_amount": 1}
+    # Stopping at a page boundary: the next page's marker.
+    out = paginate(list_keys, None, {}, KMS_STYLE, max_items=3)
+    assert decode_token(out["NextToken"]) == {"Marker": "3"}

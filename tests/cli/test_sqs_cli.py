@@ -110,3 +110,25 @@ def test_tutorial_sse_kms_walkthrough(awslocal):
     lost = awslocal("sqs", "receive-message", "--queue-url", url)
     assert lost.exit_code == 254
     assert "KMS" in lost.stderr
+
+
+def test_batch_result_entries_print_in_the_models_member_order(awslocal):
+    # botocore builds structures in model order, so the AWS CLI prints Id, MessageId,
+    # MD5OfMessageBody (tests/serve/test_aws_cli_v2.py compares against it).
+    url = awslocal("sqs", "create-queue", "--queue-name", "ordered").json["QueueUrl"]
+    result = awslocal("sqs", "send-message-batch", "--queue-url", url, "--entries",
+                      "Id=a,MessageBody=one")
+    assert result.exit_code == 0, result
+    assert list(result.json) == ["Successful", "Failed"]
+    assert list(result.json["Successful"][0]) == ["Id", "MessageId", "MD5OfMessageBody"]
+
+
+def test_model_order_keeps_maps_and_unmodelled_members():
+    from awslocal_cli import model
+    from awslocal_cli.cli.operation import in_model_order
+
+    sqs = model.load("sqs")
+    value = {"Extra": 1, "Attributes": {"b": "2", "a": "1"}}
+    assert list(in_model_order(sqs, "GetQueueAttributesResult", value)) == ["Attributes", "Extra"]
+    assert list(in_model_order(sqs, "GetQueueAttributesResult", value)["Attributes"]) == [
+        "b", "a"]

@@ -181,6 +181,31 @@ def test_requests_without_credentials_are_refused():
     assert json.loads(bad.body)["__type"] == "IncompleteSignatureException"
 
 
+def test_the_subscribe_url_confirms_without_credentials(awslocal):
+    # AWS accepts the SubscribeURL's GET unsigned; the topic's region comes from its ARN.
+    model = ServiceModel(_botocore_model("sns"), "sns")
+    topic = awslocal("sns", "create-topic", "--name", "t", "--region", "eu-west-1").json[
+        "TopicArn"]
+    assert awslocal("sns", "subscribe", "--topic-arn", topic, "--protocol", "email",
+                    "--notification-endpoint", "a@example.com",
+                    "--region", "eu-west-1").exit_code == 0
+    [sent] = awslocal("local", "outbox", "--protocol", "email", "--region", "eu-west-1").json[
+        "Messages"]
+    assert sent["ConfirmCommand"].endswith(" --region eu-west-1")
+    query = urlencode({"Action": "ConfirmSubscription", "TopicArn": topic,
+                       "Token": sent["Token"]})
+    response = wire.handle(wire.WireRequest("GET", "/", query, {}, b""))
+    assert response.status == 200
+    arn = _parse_query(model, "ConfirmSubscription", response)["SubscriptionArn"]
+    assert arn.startswith(topic + ":")
+    listed = awslocal("sns", "list-subscriptions", "--region", "eu-west-1").json
+    assert [s["SubscriptionArn"] for s in listed["Subscriptions"]] == [arn]
+    # Any other action still needs credentials.
+    other = wire.handle(wire.WireRequest("GET", "/", urlencode(
+        {"Action": "GetTopicAttributes", "TopicArn": topic}), {}, b""))
+    assert other.status == 403
+
+
 def test_json_unknown_operation_malformed_body_and_missing_member():
     def call(target, body, service="kms"):
         response = wire.handle(wire.WireRequest("POST", "/", "", {

@@ -115,10 +115,13 @@ def _what_to_do(row: Row, payload: str) -> dict[str, str]:
                     token = line[len("Token: "):].strip()
         if not token:
             return {}
+        topic_arn = row["topic_arn"]
+        # The topic's region named, so the command works whatever region the shell defaults to.
+        region = str(topic_arn).split(":")[3]
         return {
             "Token": token,
-            "ConfirmCommand": f"awslocal sns confirm-subscription --topic-arn {row['topic_arn']} "
-            f"--token {token}",
+            "ConfirmCommand": f"awslocal sns confirm-subscription --topic-arn {topic_arn} "
+            f"--token {token} --region {region}",
         }
     marker = "verification code is: "
     if protocol == "sms" and not row["topic_arn"] and marker in payload:

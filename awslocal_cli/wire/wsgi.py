@@ -1,0 +1,171 @@
+"""The wire layer as a standard WSGI application (PEP 3333), for any WSGI server to host.
+
+    from awslocal_cli.wire.wsgi import App
+    app = App(state_dir="./state")          # waitress.serve(app), gunicorn, mod_wsgi, ...
+
+Each request is one `awslocal_cli.wire.handle` call: its own Context, Session and store
+connection, so one transaction per request and nothing shared between a server's threads.
+The endpoint the client addressed (`wsgi.url_scheme` and the Host header) is handed down, so
+queue URLs in responses point back at this server. A response's deferred work (SNS's HTTP
+deliveries) runs in the iterable's `close()`, which a server calls once the body is sent.
+
+This module imports no server library; `awslocal serve` (awslocal_cli.cli.serve) runs it on
+waitress.
+"""
+
+from __future__ import annotations
+
+import time
+
+from awslocal_cli import wire
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Mapping
+    from pathlib import Path
+    from typing import Any, TextIO
+
+    from awslocal_cli.clock import Clock
+
+# CGI names that carry request headers without the HTTP_ prefix (PEP 3333).
+_UNPREFIXED = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-length"}
+
+
+def endpoint_of(environ: Mapping[str, Any]) -> str:
+    """`scheme://host[:port]` as the client addressed this server (PEP 3333's URL rebuild)."""
+    scheme = environ.get("wsgi.url_scheme", "http")
+    host = environ.get("HTTP_HOST")
+    if not host:
+        host = environ.get("SERVER_NAME", "localhost")
+        port = str(environ.get("SERVER_PORT", ""))
+        if port and port != ("443" if scheme == "https" else "80"):
+            host = f"{host}:{port}"
+    return f"{scheme}://{host}"
+
+
+def request_of(environ: Mapping[str, Any]) -> wire.WireRequest:
+    """The WireRequest a WSGI environ describes."""
+    headers = {}
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            headers[key[5:].replace("_", "-").lower()] = value
+        elif key in _UNPREFIXED and value:
+            headers[_UNPREFIXED[key]] = value
+    stream = environ.get("wsgi.input")
+    length = environ.get("CONTENT_LENGTH") or ""
+    body = b""
+    if stream is not None:
+        if length.isdigit():
+            body = stream.read(int(length)) if int(length) else b""
+        elif environ.get("wsgi.input_terminated"):
+            body = stream.read()  # a chunked body the server has already de-chunked
+    # PEP 3333 hands PATH_INFO over as latin-1-decoded bytes; SigV4 clients send it encoded.
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    return wire.WireRequest(
+        environ.get("REQUEST_METHOD", "GET"),
+        path or "/",
+        environ.get("QUERY_STRING", ""),
+        headers,
+        body,
+        endpoint=endpoint_of(environ),
+    )
+
+
+class _Body:
+    """The response iterable; `close()` (called by the server after sending) runs `after`."""
+
+    def __init__(self, data: bytes, after: Callable[[], None] | None) -> None:
+        self._data = data
+        self._after = after
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._data
+
+    def close(self) -> None:
+        after, self._after = self._after, None
+        if after is not None:
+            after()
+
+
+def operation_of(request: wire.WireRequest) -> str:
+    """`sqs.SendMessage`-style label for the log: the X-Amz-Target, else the query Action."""
+    target = request.headers.get("x-amz-target")
+    if target:
+        return target
+    from urllib.parse import parse_qs
+
+    for source in (request.query, request.body[:4096].decode("latin-1")):
+        action = parse_qs(source).get("Action")
+        if action:
+            return action[0]
+    return "-"
+
+
+class App:
+    """The WSGI application: every request goes to `awslocal_cli.wire.handle`.
+
+    `log`, when given, gets one line per request (client, method, path, operation, status,
+    milliseconds) and the traceback behind any 500 answer.
+    """
+
+    def __init__(
+        self,
+        state_dir: str | Path | None = None,
+        *,
+        environ: Mapping[str, str] | None = None,
+        clock: Clock | None = None,
+        log: TextIO | None = None,
+    ) -> None:
+        self.state_dir = state_dir
+        self.environ = environ
+        self.clock = clock
+        self.log = log
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> _Body:
+        from http import HTTPStatus
+
+        started = time.perf_counter()
+        request = request_of(environ)
+        response = wire.handle(
+            request, state_dir=self.state_dir, environ=self.environ, clock=self.clock
+        )
+        try:
+            reason = HTTPStatus(response.status).phrase
+        except ValueError:
+            reason = "Unknown"
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
+        headers.append(("Content-Length", str(len(response.body))))
+        start_response(f"{response.status} {reason}", headers)
+        if self.log is not None:
+            self._log(environ, request, response, started)
+        return _Body(response.body, response.after)
+
+    def _log(
+        self,
+        environ: Mapping[str, Any],
+        request: wire.WireRequest,
+        response: wire.WireResponse,
+        started: float,
+    ) -> None:
+        assert self.log is not None
+        elapsed = (time.perf_counter() - started) * 1000
+        line = (
+            f"awslocal serve: {environ.get('REMOTE_ADDR', '-')} {request.method} {request.path} "
+            f"{operation_of(request)} {response.status} {elapsed:.1f} ms\n"
+        )
+        if response.exception is not None:
+            import traceback
+
+            line += "".join(traceback.format_exception(response.exception))
+        try:
+            self.log.write(line)
+            self.log.flush()
+        except (OSError, ValueError):
+            pass  # a closed log stream must not fail the request
+
+
+def app(state_dir: str | Path | None = None, **kwargs: Any) -> App:
+    """`App(state_dir, ...)`: the WSGI callable for a server's configuration."""
+    return App(state_dir, **kwargs)
