@@ -4,7 +4,8 @@ botocore is a test/dev dependency only: at run time awslocal reads these trimmed
 (shapes, operations, errors and paginators, without documentation) so that start-up never
 imports botocore. The serialization traits stay (protocol, jsonVersion, targetPrefix,
 awsQueryCompatible, xmlNamespace, and on shapes locationName, flattened, resultWrapper,
-timestampFormat and the error shapes' `error`): the wire layer speaks the protocols from them. Run: python tools/gen_models.py
+timestampFormat and the error shapes' `error`): the wire layer speaks the protocols from them.
+Run: python tools/gen_models.py
 """
 
 from __future__ import annotations
