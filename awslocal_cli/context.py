@@ -35,7 +35,7 @@ def _valid_region(region: str) -> bool:
 def read_profile_region(profile: str, environ: Mapping[str, str]) -> str | None:
     """The region of a profile in the shared config files (AWS_CONFIG_FILE and
     AWS_SHARED_CREDENTIALS_FILE honoured), if any; a missing profile has none."""
-    from awslocal_cli.cli.config import SharedConfig
+    from awslocal_cli.config import SharedConfig
 
     value = SharedConfig(environ).profiles().get(profile, {}).get("region")
     return value.strip() or None if isinstance(value, str) else None
@@ -49,6 +49,31 @@ def pinned_clock(text: str) -> Clock:
         return Clock.pinned(parse_timestamp(text))
     except ValueError as exc:
         raise ConfigurationError(f"AWSLOCAL_NOW: {exc}") from None
+
+
+def resolve_profile_and_region(
+    profile: str | None, region: str | None, environ: Mapping[str, str]
+) -> tuple[str, str]:
+    """The caller's profile and region, as every front door resolves them.
+
+    Profile: the one named, AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`. Region: the one
+    named, AWS_REGION, AWS_DEFAULT_REGION, the profile's `region` in ~/.aws/config, then
+    us-east-1 (where the AWS CLI would fail with NoRegion).
+    """
+    profile = (
+        profile
+        or environ.get("AWS_PROFILE")
+        or environ.get("AWS_DEFAULT_PROFILE")
+        or DEFAULT_PROFILE
+    )
+    region = (
+        region
+        or environ.get("AWS_REGION")
+        or environ.get("AWS_DEFAULT_REGION")
+        or read_profile_region(profile, environ)
+        or DEFAULT_REGION
+    )
+    return profile, region
 
 
 class Session:
@@ -254,16 +279,7 @@ class Context:
         has one, so it behaves the same here.
         """
         env = os.environ if environ is None else environ
-        profile = (
-            profile or env.get("AWS_PROFILE") or env.get("AWS_DEFAULT_PROFILE") or DEFAULT_PROFILE
-        )
-        region = (
-            region
-            or env.get("AWS_REGION")
-            or env.get("AWS_DEFAULT_REGION")
-            or read_profile_region(profile, env)
-            or DEFAULT_REGION
-        )
+        profile, region = resolve_profile_and_region(profile, region, env)
         if not _valid_region(region):
             # botocore's InvalidRegionError, which the AWS CLI prints bare and exits 255 for.
             raise CliError(f"Provided region_name '{region}' doesn't match a supported format.")

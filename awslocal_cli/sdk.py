@@ -103,17 +103,10 @@ def session(
     """
     import boto3
 
-    from awslocal_cli.context import DEFAULT_PROFILE, DEFAULT_REGION, read_profile_region
+    from awslocal_cli.context import resolve_profile_and_region
 
     env = os.environ if environ is None else environ
-    profile = profile or env.get("AWS_PROFILE") or DEFAULT_PROFILE
-    region = (
-        region
-        or env.get("AWS_REGION")
-        or env.get("AWS_DEFAULT_REGION")
-        or read_profile_region(profile, env)
-        or DEFAULT_REGION
-    )
+    profile, region = resolve_profile_and_region(profile, region, env)
     result = boto3.Session(
         aws_access_key_id=profile,
         aws_secret_access_key=SECRET_ACCESS_KEY,

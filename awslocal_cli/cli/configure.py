@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 import sys
 
-from awslocal_cli.cli.config import ProfileNotFound
 from awslocal_cli.cli.options import invalid_choice
+from awslocal_cli.config import ProfileNotFound
 from awslocal_cli.errors import CliError, ExitCode, UsageError
 
 TYPE_CHECKING = False

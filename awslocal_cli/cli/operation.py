@@ -280,7 +280,7 @@ class Operation:
         limit_key = (self.paginator or {}).get("limit_key")
         if paging is not None and paging["page_size"] is not None and limit_key:
             # botocore validates each page's request, --page-size in the limit member.
-            from awslocal_cli.cli.validate import validate_request
+            from awslocal_cli.validate import validate_request
 
             ref = self.op_model["input"]
             validate_request(self.model, ref["shape"], {**request, limit_key: paging["page_size"]})
@@ -441,7 +441,7 @@ class Operation:
         # validates the request.
         check_client_options(opts)
         if shape_name is not None and (request or self.input_shape.get("required")):
-            from awslocal_cli.cli.validate import coerce, validate_request
+            from awslocal_cli.validate import coerce, validate_request
 
             request = coerce(self.model, shape_name, request, opts.cli_binary_format)
             validate_request(self.model, shape_name, request)

@@ -194,16 +194,16 @@ class GlobalOptions:
 
     @property
     def shared(self) -> Any:
-        """The shared config files (awslocal_cli.cli.config.SharedConfig), read when used."""
+        """The shared config files (awslocal_cli.config.SharedConfig), read when used."""
         if self._shared is None:
-            from awslocal_cli.cli.config import SharedConfig
+            from awslocal_cli.config import SharedConfig
 
             self._shared = SharedConfig(self.environ)
         return self._shared
 
     @property
     def named_profile(self) -> str | None:
-        from awslocal_cli.cli.config import named_profile
+        from awslocal_cli.config import named_profile
 
         return named_profile(self.environ, self.profile)
 
@@ -211,7 +211,7 @@ class GlobalOptions:
         """The profile's settings; {} when the named profile does not exist (checked apart,
         by `check_profile`, where the AWS CLI checks it)."""
         if self._scoped is None:
-            from awslocal_cli.cli.config import ProfileNotFound
+            from awslocal_cli.config import ProfileNotFound
 
             try:
                 self._scoped = self.shared.scoped(self.named_profile)

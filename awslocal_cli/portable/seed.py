@@ -160,8 +160,8 @@ class _Seeding:
              extra: dict[str, Any] | None = None, **request: Any) -> dict[str, Any]:
         """One request: checked against the model as the AWS CLI checks a skeleton's
         (types, required and unknown members: exit 252), then the service function."""
-        from awslocal_cli.cli.validate import validate_request
         from awslocal_cli.model import load
+        from awslocal_cli.validate import validate_request
 
         service = function.__module__.split(".")[2]  # awslocal_cli.services.<service>....
         model = load(service)

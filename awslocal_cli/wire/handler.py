@@ -257,7 +257,7 @@ def _validate(service: str, operation: str, members: dict[str, Any]) -> None:
     ref = models.load(service)["operations"][operation].get("input")
     if ref is None:
         return
-    from awslocal_cli.cli.validate import validate_request
+    from awslocal_cli.validate import validate_request
 
     validate_request(models.load(service), ref["shape"], members)
 

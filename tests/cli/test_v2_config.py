@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from awslocal_cli.cli.config import ConfigParseError, SharedConfig, parse_ini
+from awslocal_cli.config import ConfigParseError, SharedConfig, parse_ini
 
 AWS_V2 = Path(__file__).resolve().parents[2] / ".." / "shared" / "tools" / "aws-v2"
 

@@ -99,6 +99,18 @@ def test_profile_names_the_caller(client):
     assert client("sts").get_caller_identity()["Arn"].endswith(":user/default")
 
 
+def test_profile_and_region_resolve_from_the_environment_as_on_the_cli(tmp_path):
+    from awslocal_cli import sdk
+
+    config = tmp_path / "config"
+    config.write_text("[profile bob]\nregion = eu-west-2\n")
+    env = {"AWS_DEFAULT_PROFILE": "bob", "AWS_CONFIG_FILE": str(config)}
+    session = sdk.session(state_dir=tmp_path / "state", environ=env)
+    assert session.region_name == "eu-west-2"
+    arn = session.client("sts").get_caller_identity()["Arn"]
+    assert arn == "arn:aws:iam::123456789012:user/bob"
+
+
 def test_region_comes_from_the_client(client):
     east = client("sqs", region="us-east-1")
     west = client("sqs", region="eu-west-1")

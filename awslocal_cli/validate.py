@@ -1,6 +1,7 @@
-"""Client-side checks of a request against the model, as botocore's ParamValidator makes them.
+"""Checks of a request against the model, as botocore's ParamValidator makes them.
 
-The AWS CLI refuses these before any call (exit 252): missing required members, unknown
+Shared by the front doors that build requests (the CLI, the wire layer, seed files). The AWS
+CLI refuses these before any call (exit 252): missing required members, unknown
 members (from --cli-input-json), wrong types, and string lengths, list lengths and numbers
 under a shape's minimum. botocore checks nothing else (no maximum, pattern or enum, and no
 blob length): those reach the service, which answers with AWS's own error (exit 254).
