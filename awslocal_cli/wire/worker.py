@@ -27,9 +27,9 @@ INTERVAL = 1.0
 
 def advance_move_tasks(ctx: Context) -> None:
     """SQS: move what the running message move tasks may move by now."""
-    from awslocal_cli.services.sqs.dead_letter import advance_tasks
+    from awslocal_cli.services import sqs
 
-    advance_tasks(ctx)
+    sqs.advance_tasks(ctx)
 
 
 def attempt_due_deliveries(ctx: Context) -> None:

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from awslocal_cli.services.sqs.dead_letter import (
+        advance_tasks,
         cancel_message_move_task,
         list_message_move_tasks,
         start_message_move_task,
@@ -78,6 +79,7 @@ if TYPE_CHECKING:
 # Where each name of the face lives (the module beside this one).
 _HOMES = {
     "add_permission": "permissions",
+    "advance_tasks": "dead_letter",
     "cancel_message_move_task": "dead_letter",
     "change_message_visibility": "messages",
     "change_message_visibility_batch": "messages",
@@ -106,6 +108,7 @@ _HOMES = {
 
 __all__ = [
     "add_permission",
+    "advance_tasks",
     "cancel_message_move_task",
     "change_message_visibility",
     "change_message_visibility_batch",
