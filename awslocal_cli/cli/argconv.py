@@ -419,19 +419,26 @@ def _skeleton(
             return [_skeleton(shapes, member, stack, member_names, member if member_names else "")]
         if kind == "map":
             return {"KeyName": _skeleton(shapes, shape["value"]["shape"], stack, member_names, "")}
-        if kind == "string":
-            if member_names:
-                return label
-            enum = shape.get("enum")
-            return enum[0] if enum else ""
-        if kind in ("integer", "long"):
-            return 0
-        if kind in ("float", "double"):
-            return 0.0
-        if kind == "boolean":
-            return True
+        if kind == "string" and member_names:
+            return label
         if kind == "timestamp":
             return _SKELETON_TIMESTAMP
-        return None  # blob, and any type the generator does not know
+        return skeleton_scalar(shape)  # None for a blob, and any type the generator lacks
     finally:
         stack.pop()
+
+
+def skeleton_scalar(shape: dict[str, Any]) -> Any:
+    """The placeholder botocore's ArgumentGenerator gives a string (its first enum value, or
+    ""), a number (0, 0.0) or a boolean (true); None for any other type."""
+    kind = shape["type"]
+    if kind == "string":
+        enum = shape.get("enum")
+        return enum[0] if enum else ""
+    if kind in ("integer", "long"):
+        return 0
+    if kind in ("float", "double"):
+        return 0.0
+    if kind == "boolean":
+        return True
+    return None

@@ -129,20 +129,13 @@ def _generate(shapes: dict[str, Any], docs: dict[str, Any], name: str, stack: li
             return [_generate(shapes, docs, shape["member"]["shape"], stack)]
         if kind == "map":
             return {"KeyName": _generate(shapes, docs, shape["value"]["shape"], stack)}
-        if kind == "string":
-            enum = shape.get("enum")
-            return enum[0] if enum else ""
-        if kind in ("integer", "long"):
-            return 0
-        if kind in ("float", "double"):
-            return 0.0
-        if kind == "boolean":
-            return True
         if kind == "timestamp":
             return _Timestamp()
         if kind == "blob":
             return _Binary()
-        return None
+        from awslocal_cli.cli.argconv import skeleton_scalar
+
+        return skeleton_scalar(shape)
     finally:
         stack.pop()
 
