@@ -381,6 +381,24 @@ def _check_signing(key: Row, algorithm: str, message: bytes, message_type: str) 
             f"Digest is invalid length for algorithm {algorithm}.")
 
 
+def _signing_key(ctx: Context, audit: _Audit, action: str, key_id: str, message: bytes,
+                 algorithm: str, message_type: str | None, grant_tokens: list[str] | None,
+                 dry_run: bool | None) -> tuple[Row, bytes, str]:
+    """What Sign and Verify check alike, in AWS's order; the key, its private material and the
+    message type."""
+    _check_grant_tokens(grant_tokens)
+    message_type = message_type or "RAW"
+    key = _resolve(ctx, key_id, audit=audit)
+    _authorize(ctx, key, action, grant_tokens=grant_tokens,
+               extra={"kms:SigningAlgorithm": algorithm, "kms:MessageType": message_type})
+    _require_usable(ctx, key)
+    _require_usage(key, "SIGN_VERIFY", action)
+    _check_signing(key, algorithm, message, message_type)
+    _dry_run(dry_run)
+    _, private = _material(ctx, key)
+    return key, private, message_type
+
+
 @_operation("Sign")
 def sign(ctx: Context, audit: _Audit, *, KeyId: str, Message: bytes, SigningAlgorithm: str,
          MessageType: str | None = None, GrantTokens: list[str] | None = None,
@@ -388,17 +406,8 @@ def sign(ctx: Context, audit: _Audit, *, KeyId: str, Message: bytes, SigningAlgo
     """A signature with the private key of a SIGN_VERIFY key pair (RAW ≤ 4096 bytes or DIGEST)."""
     from awslocal_cli import crypto
 
-    _check_grant_tokens(GrantTokens)
-    message_type = MessageType or "RAW"
-    key = _resolve(ctx, KeyId, audit=audit)
-    _authorize(ctx, key, "Sign", grant_tokens=GrantTokens,
-               extra={"kms:SigningAlgorithm": SigningAlgorithm,
-                      "kms:MessageType": message_type})
-    _require_usable(ctx, key)
-    _require_usage(key, "SIGN_VERIFY", "Sign")
-    _check_signing(key, SigningAlgorithm, Message, message_type)
-    _dry_run(DryRun)
-    _, private = _material(ctx, key)
+    key, private, message_type = _signing_key(
+        ctx, audit, "Sign", KeyId, Message, SigningAlgorithm, MessageType, GrantTokens, DryRun)
     try:
         signature = crypto.sign(private, SigningAlgorithm, Message, message_type)
     except crypto.Unsupported:
@@ -414,17 +423,8 @@ def verify(ctx: Context, audit: _Audit, *, KeyId: str, Message: bytes, Signature
     """SignatureValid true, or KMSInvalidSignatureException (as AWS answers a bad signature)."""
     from awslocal_cli import crypto
 
-    _check_grant_tokens(GrantTokens)
-    message_type = MessageType or "RAW"
-    key = _resolve(ctx, KeyId, audit=audit)
-    _authorize(ctx, key, "Verify", grant_tokens=GrantTokens,
-               extra={"kms:SigningAlgorithm": SigningAlgorithm,
-                      "kms:MessageType": message_type})
-    _require_usable(ctx, key)
-    _require_usage(key, "SIGN_VERIFY", "Verify")
-    _check_signing(key, SigningAlgorithm, Message, message_type)
-    _dry_run(DryRun)
-    _, private = _material(ctx, key)
+    key, private, message_type = _signing_key(
+        ctx, audit, "Verify", KeyId, Message, SigningAlgorithm, MessageType, GrantTokens, DryRun)
     try:
         valid = crypto.verify(private, SigningAlgorithm, Message, Signature, message_type)
     except crypto.Unsupported:
