@@ -272,18 +272,54 @@ def test_sign_verify_property(pair: tuple[str, str], message: bytes) -> None:
 
 def test_envelope_aesgcm_is_the_public_class() -> None:
     # envelope.py takes AESGCM from cryptography's binding to skip the `ciphers` package at
-    # start-up; it must be the very class the public module exports.
+    # start-up; on every release in the tested range it must pass the known-answer check and be
+    # the very class the public module exports.
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     from awslocal_cli.crypto import envelope
 
+    assert envelope.BINDING_AESGCM is AESGCM
     assert envelope.AESGCM is AESGCM
 
 
 def test_keys_der_loader_is_the_public_function() -> None:
     # keys.py takes the DER private-key loader from the binding to skip the serialization
     # package (SSH, dataclasses) when signing; it must be the function serialization exports.
+    from awslocal_cli.crypto import keys
+
+    assert keys.binding_der_loader() is serialization.load_der_private_key
+    assert keys._load_der_private_key() is serialization.load_der_private_key
+
+
+def test_a_binding_that_answers_wrongly_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A release whose private binding moved or changed takes the public import: the checks
+    look at what the binding does, not at the version number."""
+    from cryptography.hazmat.bindings._rust import openssl
+
     from awslocal_cli.crypto import envelope, keys
 
-    expected = serialization.load_der_private_key if envelope.BINDING_CHECKED else None
-    assert keys._load_der_private_key is expected
+    class WrongGCM:
+        def __init__(self, key: bytes) -> None:
+            pass
+
+        def encrypt(self, nonce: bytes, data: bytes, aad: bytes | None) -> bytes:
+            return bytes(len(data) + 16)
+
+    monkeypatch.setattr(openssl.aead, "AESGCM", WrongGCM)
+    assert envelope._binding_aesgcm() is None
+    monkeypatch.delattr(openssl.aead, "AESGCM")
+    assert envelope._binding_aesgcm() is None
+
+    def wrong_loader(data: bytes, password: bytes | None, **kwargs: object) -> object:
+        return serialization.load_der_private_key(_other_p256_key(), password=None)
+
+    monkeypatch.setattr(openssl.keys, "load_der_private_key", wrong_loader)
+    assert keys.binding_der_loader() is None
+    monkeypatch.delattr(openssl.keys, "load_der_private_key")
+    assert keys.binding_der_loader() is None
+
+
+def _other_p256_key() -> bytes:
+    key = ec.derive_private_key(2, ec.SECP256R1())
+    return key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())

@@ -30,8 +30,6 @@ from __future__ import annotations
 import os
 import struct
 
-import cryptography
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -39,18 +37,29 @@ if TYPE_CHECKING:
 # AESGCM is a class of cryptography's compiled binding; its public home,
 # cryptography.hazmat.primitives.ciphers.aead, first imports the `ciphers` package (the Python
 # cipher classes, cryptography.utils, typing, enum), which costs start-up time on every SSE
-# send, receive and KMS call. The binding is not a public API, so it is used only for the
-# releases it was checked against (AESGCM is the public class itself: tests/test_crypto.py),
-# and any other release takes the public import.
-BINDING_CHECKED = cryptography.__version__.split(".")[0] in ("44", "45", "46", "47", "48", "49",
-                                                             "50")
-if BINDING_CHECKED:
+# send, receive and KMS call. The binding is not a public API, so it is not trusted by version:
+# it is used when it is there and answers a published AES-256-GCM vector (NIST's GCM test case
+# 14: zero key, zero nonce, one zero block), and any release that moves, renames or changes it
+# takes the public import instead. tests/test_crypto.py holds the class to the public one.
+_GCM_VECTOR = bytes.fromhex("cea7403d4d606b6e074ec5d3baf39d18d0d1c8a799996bf0265b98b5d48ab919")
+
+
+def _binding_aesgcm() -> type | None:
+    """The binding's AESGCM if it encrypts the known vector correctly, else None."""
     try:
         from cryptography.hazmat.bindings._rust import openssl as _rust_openssl
 
-        AESGCM = _rust_openssl.aead.AESGCM
-    except (ImportError, AttributeError):
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+        cls = _rust_openssl.aead.AESGCM
+        if cls(bytes(32)).encrypt(bytes(12), bytes(16), None) == _GCM_VECTOR:
+            return cls
+    except (ImportError, AttributeError, TypeError, ValueError):
+        pass
+    return None
+
+
+BINDING_AESGCM = _binding_aesgcm()
+if BINDING_AESGCM is not None:
+    AESGCM = BINDING_AESGCM
 else:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as _chmac
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, utils
 
-from awslocal_cli.crypto.envelope import BINDING_CHECKED, SYMMETRIC_KEY_BYTES, InvalidCiphertext
+from awslocal_cli.crypto.envelope import SYMMETRIC_KEY_BYTES, InvalidCiphertext
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; annotations only
@@ -52,16 +52,40 @@ def _keywrap() -> Any:
 serialization: Any = _Deferred(_serialization)
 keywrap: Any = _Deferred(_keywrap)
 
-# serialization.load_der_private_key is this function of the compiled binding (a test holds them
-# to the same object); taken from there for the releases envelope.py checked.
-_load_der_private_key: Any = None
-if BINDING_CHECKED:
+# serialization.load_der_private_key is a function of the compiled binding (a test holds them to
+# the same object). Taking it from there skips the serialization package when signing. Not a
+# public API, so it is checked by what it does, not by version: on first use it must load a
+# known PKCS#8 key (P-256, private value 1, so its public point is the curve's base point);
+# otherwise the public loader serves.
+_P256_ONE = bytes.fromhex(
+    "308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b0201010420" + "00" * 31
+    + "01a144034200046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2964fe342e2fe"
+      "1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5")
+_P256_GX = 0x6B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296
+_der_loader: Any = None
+
+
+def binding_der_loader() -> Any:
+    """The binding's DER private-key loader if it loads the known key correctly, else None."""
     try:
         from cryptography.hazmat.bindings._rust import openssl as _rust_openssl
 
-        _load_der_private_key = _rust_openssl.keys.load_der_private_key
-    except (ImportError, AttributeError):
-        _load_der_private_key = None
+        load = _rust_openssl.keys.load_der_private_key
+        key = load(_P256_ONE, password=None, unsafe_skip_rsa_key_validation=True)
+        if (isinstance(key, ec.EllipticCurvePrivateKey)
+                and key.private_numbers().private_value == 1
+                and key.public_key().public_numbers().x == _P256_GX):
+            return load
+    except (ImportError, AttributeError, TypeError, ValueError):
+        pass
+    return None
+
+
+def _load_der_private_key() -> Any:
+    global _der_loader
+    if _der_loader is None:
+        _der_loader = binding_der_loader() or serialization.load_der_private_key
+    return _der_loader
 
 
 class Unsupported(Exception):
@@ -128,8 +152,7 @@ def _private(der: bytes) -> Any:
     # Our own key material comes out of an authenticated (AES-GCM) wrapping, so OpenSSL's RSA
     # consistency check, which costs ~0.5 s for a 4096-bit key, buys nothing here. Imported
     # material is checked in full by material_matches().
-    load = _load_der_private_key or serialization.load_der_private_key
-    return load(der, password=None, unsafe_skip_rsa_key_validation=True)
+    return _load_der_private_key()(der, password=None, unsafe_skip_rsa_key_validation=True)
 
 
 def _public(der: bytes) -> Any:
