@@ -1,7 +1,8 @@
 """Receiving: ReceiveMessage, long polling, FIFO group order and receive-attempt replays.
 
-Receive reads the (queue, visible_at) index and never scans a queue; a FIFO queue hands out
-the head of one message group at a time while a message of that group is in flight. A message
+Receive reads the (queue, visible_at) index and never scans a queue; a FIFO queue fills a batch
+from its unblocked message groups, each in order, and holds back a group while a message of it
+is in flight. A message
 received maxReceiveCount times goes to the dead-letter queue instead (dead_letter.redrive).
 Bodies are opened through sse.py, which decrypts a message's data key through KMS unless a
 fresh cached one serves.
@@ -70,7 +71,12 @@ def _select_attributes(attrs: dict[str, dict[str, Any]],
 
 
 def _candidates(ctx: Context, queue: Row, now: float, limit: int) -> list[Row]:
-    """Visible messages to hand out, oldest first; on a FIFO queue, from one unblocked group."""
+    """Visible messages to hand out, oldest first.
+
+    On a FIFO queue the batch takes as many as it can from the oldest unblocked group, then
+    from the next unblocked groups, each group in order (AWS knowledge center,
+    sqs-fifo-messages-not-returned). A group with a message in flight is skipped whole.
+    """
     if not queue["fifo"]:
         return db.visible(ctx.db, queue["id"], now, limit)
     out: list[Row] = []
@@ -84,9 +90,6 @@ def _candidates(ctx: Context, queue: Row, now: float, limit: int) -> list[Row]:
             if m["visible_at"] > now:
                 break
             out.append(m)
-        # One group per receive keeps strict order simple (AWS may return several groups).
-        if out:
-            break
     return out
 
 

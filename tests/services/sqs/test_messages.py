@@ -251,6 +251,21 @@ def test_fifo_order_dedup_and_group_blocking(inv):
     assert int(again["SequenceNumber"]) > seqs[-1]
 
 
+def test_fifo_receive_fills_the_batch_from_several_groups_each_in_order(inv):
+    url = _fifo(inv, ContentBasedDeduplication="true")
+    for body, group in (("1a", "1"), ("2a", "2"), ("1b", "1"), ("3a", "3"), ("2b", "2")):
+        inv(sqs.send_message, QueueUrl=url, MessageBody=body, MessageGroupId=group)
+    got = inv(sqs.receive_message, QueueUrl=url, MaxNumberOfMessages=3)["Messages"]
+    assert [m["Body"] for m in got] == ["1a", "1b", "2a"]
+    # Groups 1 and 2 are in flight now: only group 3 is served, though 2b is waiting.
+    assert [m["Body"] for m in inv(sqs.receive_message, QueueUrl=url,
+                                   MaxNumberOfMessages=10)["Messages"]] == ["3a"]
+    inv.advance(seconds=30)
+    assert [m["Body"] for m in inv(sqs.receive_message, QueueUrl=url,
+                                   MaxNumberOfMessages=10)["Messages"]] == ["1a", "1b", "2a",
+                                                                            "2b", "3a"]
+
+
 def test_fifo_dedup_scope_message_group(inv):
     url = _fifo(inv, DeduplicationScope="messageGroup", FifoThroughputLimit="perMessageGroupId")
     one = inv(sqs.send_message, QueueUrl=url, MessageBody="x", MessageGroupId="A",

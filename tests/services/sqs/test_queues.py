@@ -93,7 +93,29 @@ def test_urls_of_other_endpoints(inv):
         inv(sqs.get_queue_attributes, QueueUrl=URL + "missing")
     assert exc.value.code == "AWS.SimpleQueueService.NonExistentQueue"
     with pytest.raises(err.InvalidAddress):
-        inv(sqs.get_queue_attributes, QueueUrl="q")
+        inv(sqs.get_queue_attributes, QueueUrl="ftp://localhost/123456789012/q")
+
+
+def test_a_bare_name_is_the_callers_queue_in_its_region(inv):
+    inv(sqs.create_queue, QueueName="q")
+    inv(sqs.create_queue, QueueName="q", region="eu-west-1",
+        Attributes={"DelaySeconds": "5"})
+    assert inv(sqs.get_queue_attributes, QueueUrl="q", AttributeNames=["QueueArn"]) == {
+        "Attributes": {"QueueArn": "arn:aws:sqs:us-east-1:123456789012:q"}}
+    assert inv(sqs.get_queue_attributes, QueueUrl="q", region="eu-west-1",
+               AttributeNames=["DelaySeconds"]) == {"Attributes": {"DelaySeconds": "5"}}
+    with pytest.raises(err.QueueDoesNotExist):
+        inv(sqs.get_queue_attributes, QueueUrl="other")
+
+
+@pytest.mark.parametrize("url", ["http://whatever-incorrect-queue-address",
+                                 "https://sqs.us-east-1.amazonaws.com/",
+                                 "https://sqs.us-east-1.amazonaws.com/q", ""])
+def test_an_url_naming_no_queue_is_a_missing_queue(inv, url):
+    with pytest.raises(err.QueueDoesNotExist) as exc:
+        inv(sqs.get_queue_attributes, QueueUrl=url)
+    assert exc.value.code == "AWS.SimpleQueueService.NonExistentQueue"
+    assert exc.value.message == "The specified queue does not exist."
 
 
 def test_regions_are_separate(inv):
