@@ -14,13 +14,17 @@ processes can send, and a cheap `PRAGMA data_version` check every 50 ms notices 
 
 from __future__ import annotations
 
-from awslocal_cli import ids
 from awslocal_cli.errors import sqs as err
 from awslocal_cli.services.sqs.attributes import MAX_VISIBILITY, ORDER
 from awslocal_cli.services.sqs.dead_letter import redrive
 from awslocal_cli.services.sqs.lookup import find_queue, in_queue_region
 from awslocal_cli.services.sqs.md5 import md5_of_attributes
-from awslocal_cli.services.sqs.rows import load_attributes, parse_receipt_handle, receipt_handle
+from awslocal_cli.services.sqs.rows import (
+    load_attributes,
+    next_token,
+    parse_receipt_handle,
+    receipt_handle,
+)
 from awslocal_cli.services.sqs.sse import open_body
 from awslocal_cli.store import sqs as db
 
@@ -147,7 +151,7 @@ def _receive_once(ctx: Context, queue: Row, limit: int, visibility: int, system:
                 moved = True
                 continue
             body = open_body(qctx, message, keys)
-            token = ids.uuid4_hex()
+            token = next_token(message["receipt"])
             message["receive_count"] += 1
             message["first_receive_at"] = message["first_receive_at"] or now
             db.update_message(ctx.db, message["id"], receive_count=message["receive_count"],
