@@ -190,6 +190,22 @@ def test_permissions_edit_policy(inv):
         inv(sqs.remove_permission, QueueUrl=url, Label="l1")
 
 
+def test_add_permission_takes_seven_actions_at_most(inv):
+    url = inv(sqs.create_queue, QueueName="q")["QueueUrl"]
+    seven = ["SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility",
+             "GetQueueAttributes", "GetQueueUrl", "PurgeQueue"]
+    inv(sqs.add_permission, QueueUrl=url, Label="seven", AWSAccountIds=["111122223333"],
+        Actions=seven)
+    with pytest.raises(err.OverLimit) as exc:
+        inv(sqs.add_permission, QueueUrl=url, Label="eight", AWSAccountIds=["111122223333"],
+            Actions=[*seven, "ListQueueTags"])
+    assert (exc.value.code, exc.value.message) == (
+        "OverLimit", "8 Actions were found, maximum allowed is 7.")
+    policy = json.loads(inv(sqs.get_queue_attributes, QueueUrl=url,
+                            AttributeNames=["Policy"])["Attributes"]["Policy"])
+    assert [s["Sid"] for s in policy["Statement"]] == ["seven"]
+
+
 def test_counts(inv):
     url = inv(sqs.create_queue, QueueName="q")["QueueUrl"]
     inv(sqs.send_message, QueueUrl=url, MessageBody="a")
