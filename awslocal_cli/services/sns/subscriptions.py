@@ -363,9 +363,16 @@ def get_subscription_attributes(ctx: Context, *, SubscriptionArn: str) -> dict[s
     return {"Attributes": out}
 
 
+def _is_empty_object(text: str) -> bool:
+    try:
+        return json.loads(text) == {}
+    except ValueError:
+        return False
+
+
 def set_subscription_attributes(ctx: Context, *, SubscriptionArn: str, AttributeName: str,
                                 AttributeValue: str | None = None) -> dict[str, Any]:
-    """Set one attribute of a subscription (FilterPolicy is validated).
+    """Set one attribute of a subscription (FilterPolicy is validated; "{}" removes it).
 
     Errors carry no "Attributes Reason: " prefix, unlike Subscribe's, as in AWS.
     """
@@ -374,6 +381,8 @@ def set_subscription_attributes(ctx: Context, *, SubscriptionArn: str, Attribute
     value = _check_sub_attribute(sub["protocol"], AttributeName, AttributeValue,
                                  bool(topic and topic["fifo"]), subscribe=False)
     window = _replay_window(ctx, topic, value) if AttributeName == "ReplayPolicy" else None
+    if AttributeName == "FilterPolicy" and _is_empty_object(value):
+        value = ""  # "{}" is how the SNS Developer Guide says to remove a filter policy
     attrs = dict(sub["attributes"])
     if value == "":
         attrs.pop(AttributeName, None)
