@@ -67,9 +67,12 @@ def _check_endpoint(protocol: str, endpoint: str | None) -> str:
         if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
             raise invalid("Email address")
     elif protocol == "sms":
-        # AWS words this one without "Invalid parameter: " and refuses "+15--551234567"
-        # (recorded responses); single dashes between digits are taken as separators.
-        if "--" in value or not re.match(r"^\+?[0-9]{5,15}$", value.replace("-", "")):
+        # AWS words this one without "Invalid parameter: ", accepts "+15/55-123.4567" and
+        # refuses "+15--551234567", "+15551234567." and "/+15551234567" (recorded responses;
+        # moto's test_subscribe_sms and test_subscribe_bad_sms): single `/`, `-` or `.`
+        # between digits are separators.
+        if re.search(r"[./-]{2}|^[./-]|[./-]$", value) \
+                or not re.match(r"^\+?[0-9]{5,15}$", re.sub(r"[./-]", "", value)):
             raise err.InvalidParameterException(f"Invalid SMS endpoint: {value}")
     elif protocol in ("lambda", "firehose", "application"):
         parts = value.split(":")
