@@ -175,7 +175,7 @@ def test_fifo_handles_expire_with_their_receive(inv):
     with pytest.raises(err.MessageNotInflight):
         inv(sqs.change_message_visibility, QueueUrl=url, ReceiptHandle=first["ReceiptHandle"],
             VisibilityTimeout=10)
-    with pytest.raises(err.InvalidParameterValue, match="The receipt handle has expired."):
+    with pytest.raises(err.InvalidParameterValue, match="The receipt handle has expired"):
         inv(sqs.delete_message, QueueUrl=url, ReceiptHandle=first["ReceiptHandle"])
 
 
