@@ -128,3 +128,24 @@ def test_create_alias_refuses_a_colon(aws, request):
     name = f"alias/{request.node.callspec.id}:x"
     assert _error(kms.create_alias, AliasName=name, TargetKeyId=key) == (
         "ValidationException", f"{name} contains invalid characters for an alias")
+
+
+def test_errors_aws_sends_without_a_message(aws):
+    kms = aws("kms")
+    rsa = kms.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+    assert _error(kms.rotate_key_on_demand, KeyId=rsa) == ("UnsupportedOperationException", "")
+    ecc = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="KEY_AGREEMENT")["KeyMetadata"][
+        "KeyId"]
+    assert _error(kms.derive_shared_secret, KeyId=ecc, KeyAgreementAlgorithm="ECDH",
+                  PublicKey=b"junk") == ("ValidationException", "")
+
+
+def test_replicate_key_leaves_out_replica_tags_when_none(aws):
+    kms = aws("kms")
+    key = kms.create_key(MultiRegion=True)["KeyMetadata"]["KeyId"]
+    out = kms.replicate_key(KeyId=key, ReplicaRegion="eu-west-1")
+    assert "ReplicaTags" not in out and out["ReplicaKeyMetadata"]["KeyId"] == key
+    tagged = kms.create_key(MultiRegion=True)["KeyMetadata"]["KeyId"]
+    out = kms.replicate_key(KeyId=tagged, ReplicaRegion="eu-west-1",
+                            Tags=[{"TagKey": "k", "TagValue": "v"}])
+    assert out["ReplicaTags"] == [{"TagKey": "k", "TagValue": "v"}]
