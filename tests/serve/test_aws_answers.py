@@ -149,3 +149,36 @@ def test_replicate_key_leaves_out_replica_tags_when_none(aws):
     out = kms.replicate_key(KeyId=tagged, ReplicaRegion="eu-west-1",
                             Tags=[{"TagKey": "k", "TagValue": "v"}])
     assert out["ReplicaTags"] == [{"TagKey": "k", "TagValue": "v"}]
+
+
+def test_import_parameters_for_ecc_material_under_rsaes_oaep(aws):
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, padding
+
+    kms = aws("kms")
+    key = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY", Origin="EXTERNAL")[
+        "KeyMetadata"]["KeyId"]
+    params = kms.get_parameters_for_import(KeyId=key, WrappingAlgorithm="RSAES_OAEP_SHA_256",
+                                           WrappingKeySpec="RSA_2048")
+    wrapping = serialization.load_der_public_key(params["PublicKey"])
+    oaep = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
+
+    def wrap(material):
+        return wrapping.encrypt(material, oaep)
+
+    other = ec.generate_private_key(ec.SECP384R1()).private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption())
+    code, _ = _error(kms.import_key_material, KeyId=key, ImportToken=params["ImportToken"],
+                     EncryptedKeyMaterial=wrap(other),
+                     ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")
+    assert code == "IncorrectKeyMaterialException"
+    private = ec.generate_private_key(ec.SECP256R1())
+    material = private.private_bytes(serialization.Encoding.DER,
+                                     serialization.PrivateFormat.PKCS8,
+                                     serialization.NoEncryption())
+    kms.import_key_material(KeyId=key, ImportToken=params["ImportToken"],
+                            EncryptedKeyMaterial=wrap(material),
+                            ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")
+    signature = kms.sign(KeyId=key, Message=b"m", SigningAlgorithm="ECDSA_SHA_256")["Signature"]
+    private.public_key().verify(signature, b"m", ec.ECDSA(hashes.SHA256()))
