@@ -93,6 +93,7 @@ class MessageNotInflight(AwsError):
 
 class OverLimit(AwsError):
     code = "OverLimit"
+    http_status = 403  # the Smithy model's httpError for OverLimit
 
 
 class PurgeQueueInProgress(AwsError):

@@ -130,7 +130,8 @@ def error_response(
         headers["x-amzn-query-error"] = f"{code};{fault}"
     else:
         body["__type"] = code
-    body["message"] = message
+    if message:
+        body["message"] = message  # AWS sends none where its error has no message
     for key, value in (fields or {}).items():
         body.setdefault(key, value)
     if status is None:

@@ -122,3 +122,15 @@ def test_access_denied_for_a_principal_outside_the_policy(awslocal):
         in denied.stderr
     assert awslocal("kms", "encrypt", "--key-id", key, "--plaintext", "aGk=",
                     "--profile", "owner").exit_code == 0
+
+
+def test_an_error_without_a_message_prints_as_the_aws_cli_prints_it(awslocal):
+    # botocore's ClientError ends in "operation: " and the AWS CLI v2 strips the line
+    # (awscli/errorformat.py format_error_message).
+    r = awslocal("kms", "create-key", "--key-spec", "RSA_2048", "--key-usage", "SIGN_VERIFY",
+                 "--query", "KeyMetadata.KeyId", "--output", "text")
+    assert r.exit_code == 0, r
+    r = awslocal("kms", "rotate-key-on-demand", "--key-id", r.stdout.strip())
+    assert r.exit_code == 254
+    assert r.stderr.endswith("An error occurred (UnsupportedOperationException) when calling "
+                             "the RotateKeyOnDemand operation:\n")

@@ -39,6 +39,26 @@ def test_errors_print_query_codes(awslocal):
     assert "(InvalidAttributeValue)" in r.stderr
 
 
+def test_a_bare_queue_name_serves_as_queue_url(awslocal):
+    assert awslocal("sqs", "create-queue", "--queue-name", "byname").exit_code == 0
+    r = awslocal("sqs", "send-message", "--queue-url", "byname", "--message-body", "hi")
+    assert r.exit_code == 0, r
+    r = awslocal("sqs", "receive-message", "--queue-url", "byname")
+    assert r.exit_code == 0, r
+    assert [m["Body"] for m in r.json["Messages"]] == ["hi"]
+    r = awslocal("sqs", "delete-message", "--queue-url", "byname", "--receipt-handle",
+                 r.json["Messages"][0]["ReceiptHandle"])
+    assert (r.exit_code, r.stdout) == (0, "")
+    r = awslocal("sqs", "get-queue-attributes", "--queue-url", "nosuchqueue")
+    assert r.exit_code == 254
+    assert r.stderr.endswith("An error occurred (AWS.SimpleQueueService.NonExistentQueue) when "
+                             "calling the GetQueueAttributes operation: The specified queue does "
+                             "not exist.\n")
+    r = awslocal("sqs", "get-queue-attributes", "--queue-url",
+                 "http://whatever-incorrect-queue-address")
+    assert r.exit_code == 254 and "(AWS.SimpleQueueService.NonExistentQueue)" in r.stderr
+
+
 def test_tutorial_customer_managed_key(awslocal):
     key = awslocal("kms", "create-key", "--description", "ADGU Nova Key").json[
         "KeyMetadata"]["KeyId"]

@@ -37,6 +37,10 @@ def create_alias(ctx: Context, audit: _Audit, *, AliasName: str,
                  TargetKeyId: str) -> dict[str, Any]:
     """A new alias (alias/..., not alias/aws/...) for a customer managed key."""
     _check_alias_name(AliasName)
+    if ":" in AliasName:
+        # The model's pattern lets ":" through; AliasName's documented character set does not,
+        # and AWS refuses it in these words (moto's test, run against AWS).
+        raise err.ValidationException(f"{AliasName} contains invalid characters for an alias")
     key = _resolve(ctx, TargetKeyId, aliases=False, audit=audit)
     _authorize(ctx, key, "CreateAlias")
     _require_customer_managed(key, "CreateAlias")

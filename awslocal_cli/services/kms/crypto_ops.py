@@ -498,9 +498,8 @@ def derive_shared_secret(ctx: Context, audit: _Audit, *, KeyId: str,
     try:
         secret = crypto.derive_shared_secret(private, PublicKey)
     except ValueError:
-        raise err.ValidationException(
-            "PublicKey is not a valid DER-encoded SubjectPublicKeyInfo for the key's curve "
-            f"({key['key_spec']}).") from None
+        # AWS's ValidationException here carries no message (recorded as empty).
+        raise err.ValidationException("") from None
     return {"KeyId": key["arn"], "SharedSecret": secret,
             "KeyAgreementAlgorithm": KeyAgreementAlgorithm, "KeyOrigin": key["origin"]}
 

@@ -48,11 +48,10 @@ def get_parameters_for_import(ctx: Context, audit: _Audit, *, KeyId: str,
     if WrappingAlgorithm == "RSAES_PKCS1_V1_5":
         raise err.UnsupportedOperationException(
             "The RSAES_PKCS1_V1_5 wrapping algorithm is no longer supported.")
-    if WrappingAlgorithm.startswith("RSAES_OAEP") and key["key_spec"] != "SYMMETRIC_DEFAULT" \
-            and not key["key_spec"].startswith("HMAC_"):
-        raise err.ValidationException(
-            f"Wrapping algorithm {WrappingAlgorithm} cannot wrap key material of key spec "
-            f"{key['key_spec']}: use RSA_AES_KEY_WRAP_SHA_1 or RSA_AES_KEY_WRAP_SHA_256.")
+    # Any wrapping algorithm is answered whatever the key spec, as AWS answers it (recorded:
+    # RSAES_OAEP_SHA_256 for an ECC_NIST_P256 key). RSAES_OAEP wraps ECC material; material it
+    # cannot carry (an RSA private key) or that does not fit the key spec is refused at
+    # ImportKeyMaterial.
     private = crypto.generate_wrapping_key(WrappingKeySpec)
     token = b"\x01" + os.urandom(63)
     token_hash = hashlib.sha256(token).hexdigest()

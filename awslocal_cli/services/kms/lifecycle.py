@@ -175,6 +175,9 @@ def rotate_key_on_demand(ctx: Context, audit: _Audit, *, KeyId: str) -> dict[str
     _authorize(ctx, key, "RotateKeyOnDemand")
     _require_customer_managed(key, "RotateKeyOnDemand")
     _require_usable(ctx, key)
+    if key["key_spec"] != "SYMMETRIC_DEFAULT":
+        # AWS refuses an asymmetric or HMAC key with no message (recorded as empty).
+        raise err.UnsupportedOperationException("")
     _require_rotatable(key, "RotateKeyOnDemand")
     if key["origin"] == "EXTERNAL":
         raise err.UnsupportedOperationException(

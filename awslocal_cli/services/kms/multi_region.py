@@ -77,8 +77,11 @@ def replicate_key(ctx: Context, audit: _Audit, *, KeyId: str, ReplicaRegion: str
     replica = db.get_key(ctx.db, key["account"], ReplicaRegion, key["key_id"])
     assert replica is not None
     audit.key(replica_arn)
-    return {"ReplicaKeyMetadata": _metadata(ctx, replica), "ReplicaPolicy": replica["policy"],
-            "ReplicaTags": _tags(ctx, replica)}
+    out = {"ReplicaKeyMetadata": _metadata(ctx, replica), "ReplicaPolicy": replica["policy"]}
+    tags = _tags(ctx, replica)
+    if tags:  # AWS leaves ReplicaTags out when the replica has none (recorded)
+        out["ReplicaTags"] = tags
+    return out
 
 
 @_operation("UpdatePrimaryRegion")

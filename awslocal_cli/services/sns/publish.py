@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 Row = dict[str, "Any"]
 
 MAX_MESSAGE_BYTES = 262144
+MAX_SMS_CHARACTERS = 1600  # one SMS Publish, split by SNS into messages of 140-160 characters
 DEDUP_WINDOW = 300
 MAX_BATCH = 10
 
@@ -276,6 +277,11 @@ def _publish_direct(ctx: Context, protocol: str, target: str,
         payload = platform.publish_to_endpoint(ctx, target, message, structure)
     else:
         payload = message_for(structure, message, "sms")
+        if len(payload) > MAX_SMS_CHARACTERS:
+            # Publish's documentation: "The total size limit for a single SMS Publish action
+            # is 1,600 characters." AWS's wording of the refusal is unrecorded; this is its
+            # wording for a message over the 256 KB limit.
+            raise invalid("Message too long")
         reason = sms.check_phone_publish(ctx, target)
         if reason is not None:
             # AWS accepts the request and answers with a MessageId; the SMS then fails.

@@ -67,9 +67,12 @@ def _check_endpoint(protocol: str, endpoint: str | None) -> str:
         if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
             raise invalid("Email address")
     elif protocol == "sms":
-        # AWS words this one without "Invalid parameter: " and refuses "+15--551234567"
-        # (recorded responses); single dashes between digits are taken as separators.
-        if "--" in value or not re.match(r"^\+?[0-9]{5,15}$", value.replace("-", "")):
+        # AWS words this one without "Invalid parameter: ", accepts "+15/55-123.4567" and
+        # refuses "+15--551234567", "+15551234567." and "/+15551234567" (recorded responses;
+        # moto's test_subscribe_sms and test_subscribe_bad_sms): single `/`, `-` or `.`
+        # between digits are separators.
+        if re.search(r"[./-]{2}|^[./-]|[./-]$", value) \
+                or not re.match(r"^\+?[0-9]{5,15}$", re.sub(r"[./-]", "", value)):
             raise err.InvalidParameterException(f"Invalid SMS endpoint: {value}")
     elif protocol in ("lambda", "firehose", "application"):
         parts = value.split(":")
@@ -363,9 +366,16 @@ def get_subscription_attributes(ctx: Context, *, SubscriptionArn: str) -> dict[s
     return {"Attributes": out}
 
 
+def _is_empty_object(text: str) -> bool:
+    try:
+        return json.loads(text) == {}
+    except ValueError:
+        return False
+
+
 def set_subscription_attributes(ctx: Context, *, SubscriptionArn: str, AttributeName: str,
                                 AttributeValue: str | None = None) -> dict[str, Any]:
-    """Set one attribute of a subscription (FilterPolicy is validated).
+    """Set one attribute of a subscription (FilterPolicy is validated; "{}" removes it).
 
     Errors carry no "Attributes Reason: " prefix, unlike Subscribe's, as in AWS.
     """
@@ -374,6 +384,8 @@ def set_subscription_attributes(ctx: Context, *, SubscriptionArn: str, Attribute
     value = _check_sub_attribute(sub["protocol"], AttributeName, AttributeValue,
                                  bool(topic and topic["fifo"]), subscribe=False)
     window = _replay_window(ctx, topic, value) if AttributeName == "ReplayPolicy" else None
+    if AttributeName == "FilterPolicy" and _is_empty_object(value):
+        value = ""  # "{}" is how the SNS Developer Guide says to remove a filter policy
     attrs = dict(sub["attributes"])
     if value == "":
         attrs.pop(AttributeName, None)

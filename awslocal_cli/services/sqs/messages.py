@@ -1,8 +1,10 @@
 """Messages already in a queue: delete, change visibility, purge, and what is stored for one.
 
-A receipt handle is valid until the message is received again. As in AWS, deleting with a
-stale handle succeeds and leaves the message (FIFO queues: ReceiptHandleIsInvalid), and
-deleting a message that is gone succeeds.
+On a standard queue every receipt handle a message was received with keeps naming it: an
+earlier handle of a message received again still deletes it and changes its visibility, as in
+AWS (moto #4655, its tests run against AWS; DeleteMessage's documentation says only that the
+message "might not be deleted"). A FIFO queue's handle is good only while its receive's
+visibility timeout lasts. Deleting a message that is gone succeeds.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from awslocal_cli.errors import sqs as err
 from awslocal_cli.services.sqs.attributes import MAX_VISIBILITY
 from awslocal_cli.services.sqs.batch import check_entries, run_entries
 from awslocal_cli.services.sqs.lookup import find_queue
-from awslocal_cli.services.sqs.rows import load_attributes, parse_receipt_handle
+from awslocal_cli.services.sqs.rows import issued_for, load_attributes, parse_receipt_handle
 from awslocal_cli.services.sqs.sse import NONE, describe
 from awslocal_cli.services.sqs.urls import url_of
 from awslocal_cli.store import sqs as db
@@ -40,24 +42,22 @@ def _message_for_handle(ctx: Context, queue: Row, handle: str) -> tuple[Row | No
 
 def _delete_one(ctx: Context, queue: Row, handle: str) -> None:
     message, token = _message_for_handle(ctx, queue, handle)
-    if message is None or message["queue_id"] != queue["id"]:
-        return  # already deleted: succeeds, as in AWS
+    if message is None or message["queue_id"] != queue["id"] \
+            or not issued_for(message["receipt"], token):
+        return  # already deleted (its row may hold another message now): succeeds, as in AWS
     expired = message["receipt"] != token or message["visible_at"] <= ctx.time()
     if queue["fifo"] and expired:
         # A FIFO handle is good only while its receive's visibility timeout lasts (recorded
         # responses: InvalidParameterValue, not ReceiptHandleIsInvalid).
         raise err.invalid_parameter("ReceiptHandle", handle, "The receipt handle has expired.")
-    if message["receipt"] != token:
-        return  # a stale handle: the request succeeds, the message stays (AWS docs)
     db.delete_message(ctx.db, message["id"])
 
 
 def delete_message(ctx: Context, *, QueueUrl: str, ReceiptHandle: str) -> dict[str, Any]:
-    """Delete the message last received with this receipt handle.
+    """Delete the message received with this receipt handle.
 
-    A standard queue's handle still deletes its message after the visibility timeout, until
-    the message is received again; a FIFO queue's handle expires with the timeout. Departure
-    from AWS: a stale standard-queue handle never deletes the message (AWS may).
+    On a standard queue any handle the message was received with deletes it, even while
+    another consumer holds it; a FIFO queue's handle expires with the visibility timeout.
     """
     queue = find_queue(ctx, QueueUrl, "DeleteMessage")
     _delete_one(ctx, queue, ReceiptHandle)
@@ -94,10 +94,11 @@ def _change_one(ctx: Context, queue: Row, handle: str, timeout: Any) -> None:
                                     "Must be between 0 and 43200, if provided.")
     message, token = _message_for_handle(ctx, queue, handle)
     now = ctx.time()
-    # On a standard queue the handle of the last receive still works once the visibility
-    # timeout has passed (recorded responses): the message becomes invisible again.
-    if message is None or message["queue_id"] != queue["id"] or message["receipt"] != token \
-            or (queue["fifo"] and message["visible_at"] <= now):
+    # On a standard queue any handle of the message works, an earlier receive's too, and once
+    # the visibility timeout has passed (recorded responses) the message is hidden again.
+    if message is None or message["queue_id"] != queue["id"] \
+            or not issued_for(message["receipt"], token) \
+            or (queue["fifo"] and (message["receipt"] != token or message["visible_at"] <= now)):
         raise err.MessageNotInflight(
             "Message does not exist or is not available for visibility timeout change.")
     if now + int(timeout) - (message["received_at"] or now) > MAX_VISIBILITY:
@@ -112,8 +113,9 @@ def change_message_visibility(ctx: Context, *, QueueUrl: str, ReceiptHandle: str
                               VisibilityTimeout: int) -> dict[str, Any]:
     """Set the remaining visibility timeout of a received message (12 hours at most).
 
-    On a standard queue the last receive's handle works after the timeout passed, as in AWS
-    (the message is hidden again); on a FIFO queue it answers MessageNotInflight.
+    On a standard queue any receive's handle of the message works, after the timeout passed
+    too, as in AWS (the message is hidden again); on a FIFO queue only the last receive's
+    handle, while the message is in flight (else MessageNotInflight).
     """
     queue = find_queue(ctx, QueueUrl, "ChangeMessageVisibility")
     _change_one(ctx, queue, ReceiptHandle, VisibilityTimeout)

@@ -36,6 +36,10 @@ def _check_permission(label: str, account_ids: list[str], actions: list[str]) ->
         raise err.MissingParameter("The request must contain the parameter AWSAccountIds.")
     if not actions:
         raise err.MissingParameter("The request must contain the parameter Actions.")
+    if len(actions) > 7:
+        # "An Amazon SQS policy can have a maximum of seven actions per statement" (AddPermission
+        # documentation); AWS's words for it, as moto records them (run against AWS).
+        raise err.OverLimit(f"{len(actions)} Actions were found, maximum allowed is 7.")
     for action in actions:
         if action not in _PERMISSION_ACTIONS:
             raise err.invalid_parameter("Actions", action,

@@ -1,7 +1,8 @@
 """Receiving: ReceiveMessage, long polling, FIFO group order and receive-attempt replays.
 
-Receive reads the (queue, visible_at) index and never scans a queue; a FIFO queue hands out
-the head of one message group at a time while a message of that group is in flight. A message
+Receive reads the (queue, visible_at) index and never scans a queue; a FIFO queue fills a batch
+from its unblocked message groups, each in order, and holds back a group while a message of it
+is in flight. A message
 received maxReceiveCount times goes to the dead-letter queue instead (dead_letter.redrive).
 Bodies are opened through sse.py, which decrypts a message's data key through KMS unless a
 fresh cached one serves.
@@ -13,13 +14,17 @@ processes can send, and a cheap `PRAGMA data_version` check every 50 ms notices 
 
 from __future__ import annotations
 
-from awslocal_cli import ids
 from awslocal_cli.errors import sqs as err
 from awslocal_cli.services.sqs.attributes import MAX_VISIBILITY, ORDER
 from awslocal_cli.services.sqs.dead_letter import redrive
 from awslocal_cli.services.sqs.lookup import find_queue, in_queue_region
 from awslocal_cli.services.sqs.md5 import md5_of_attributes
-from awslocal_cli.services.sqs.rows import load_attributes, parse_receipt_handle, receipt_handle
+from awslocal_cli.services.sqs.rows import (
+    load_attributes,
+    next_token,
+    parse_receipt_handle,
+    receipt_handle,
+)
 from awslocal_cli.services.sqs.sse import open_body
 from awslocal_cli.store import sqs as db
 
@@ -70,7 +75,12 @@ def _select_attributes(attrs: dict[str, dict[str, Any]],
 
 
 def _candidates(ctx: Context, queue: Row, now: float, limit: int) -> list[Row]:
-    """Visible messages to hand out, oldest first; on a FIFO queue, from one unblocked group."""
+    """Visible messages to hand out, oldest first.
+
+    On a FIFO queue the batch takes as many as it can from the oldest unblocked group, then
+    from the next unblocked groups, each group in order (AWS knowledge center,
+    sqs-fifo-messages-not-returned). A group with a message in flight is skipped whole.
+    """
     if not queue["fifo"]:
         return db.visible(ctx.db, queue["id"], now, limit)
     out: list[Row] = []
@@ -84,9 +94,6 @@ def _candidates(ctx: Context, queue: Row, now: float, limit: int) -> list[Row]:
             if m["visible_at"] > now:
                 break
             out.append(m)
-        # One group per receive keeps strict order simple (AWS may return several groups).
-        if out:
-            break
     return out
 
 
@@ -144,7 +151,7 @@ def _receive_once(ctx: Context, queue: Row, limit: int, visibility: int, system:
                 moved = True
                 continue
             body = open_body(qctx, message, keys)
-            token = ids.uuid4_hex()
+            token = next_token(message["receipt"])
             message["receive_count"] += 1
             message["first_receive_at"] = message["first_receive_at"] or now
             db.update_message(ctx.db, message["id"], receive_count=message["receive_count"],

@@ -2,7 +2,8 @@
 
 Queues are found by URL: `https://sqs.<region>.amazonaws.com/<account>/<name>`, and, for
 scripts written against other endpoints, any URL whose path ends in `/<account>/<name>` (the
-legacy `https://queue.amazonaws.com/...`, `http://localhost:4566/...`).
+legacy `https://queue.amazonaws.com/...`, `http://localhost:4566/...`), or by a bare queue
+name, as AWS accepts it.
 """
 
 from __future__ import annotations
@@ -30,15 +31,25 @@ def url_of(queue: dict[str, Any]) -> str:
 
 
 def parse_queue_url(ctx: Context, url: str) -> tuple[str, str, str]:
-    """(region, account, name) named by a queue URL."""
+    """(region, account, name) named by a queue URL, or by a bare queue name.
+
+    AWS resolves a bare name (`orders`) to the caller's queue of that name in the region the
+    request went to (moto #5073 records the change). An http(s) URL that names no queue
+    (`http://whatever-incorrect-queue-address`) is a queue that does not exist, not an invalid
+    address (moto #3657, run against AWS).
+    """
     text = (url or "").strip()
     scheme, sep, rest = text.partition("://")
-    if not sep or scheme.lower() not in ("http", "https"):
+    if not sep:
+        if not text or "/" in text:
+            raise err.QueueDoesNotExist("The specified queue does not exist.")
+        return ctx.region, ctx.account, text
+    if scheme.lower() not in ("http", "https"):
         raise err.InvalidAddress(f"The address {url} is not valid for this endpoint.")
     host, _, path = rest.partition("/")
     parts = [p for p in path.split("?")[0].split("/") if p]
     if len(parts) < 2 or not (len(parts[-2]) == 12 and parts[-2].isdigit()):
-        raise err.InvalidAddress(f"The address {url} is not valid for this endpoint.")
+        raise err.QueueDoesNotExist("The specified queue does not exist.")
     return _region_of_host(host, ctx.region), parts[-2], parts[-1]
 
 

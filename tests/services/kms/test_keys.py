@@ -281,3 +281,11 @@ def test_describe_and_list_do_not_import_cryptography(inv) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=str(__import__("pathlib").Path(kms.__file__).parents[3]))
     assert out.stdout.strip() == "False"
+
+
+def test_create_alias_refuses_a_colon(inv) -> None:
+    key = make_key(inv)["KeyId"]
+    with pytest.raises(err.ValidationException) as e:
+        inv(kms.create_alias, AliasName="alias/my:alias", TargetKeyId=key)
+    assert e.value.message == "alias/my:alias contains invalid characters for an alias"
+    assert inv(kms.list_aliases, KeyId=key)["Aliases"] == []

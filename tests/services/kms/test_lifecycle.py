@@ -330,3 +330,12 @@ def test_cloudtrail_shows_service_on_behalf_of_user(inv) -> None:
     assert record["userIdentity"]["arn"] == "arn:aws:iam::123456789012:user/alice"
     assert record["sourceIPAddress"] == "sqs.amazonaws.com"
     assert record["requestParameters"] == {"keyId": "alias/aws/sqs", "keySpec": "AES_256"}
+
+
+@pytest.mark.parametrize("spec,usage", [("RSA_2048", "SIGN_VERIFY"),
+                                        ("HMAC_256", "GENERATE_VERIFY_MAC")])
+def test_rotate_key_on_demand_refuses_a_non_symmetric_key_with_no_message(inv, spec, usage):
+    key = make_key(inv, KeySpec=spec, KeyUsage=usage)["KeyId"]
+    with pytest.raises(err.UnsupportedOperationException) as exc:
+        inv(kms.rotate_key_on_demand, KeyId=key)
+    assert exc.value.message == ""

@@ -312,8 +312,30 @@ def test_fifo_batch_entries_without_ids_or_a_default_fail_the_request(inv):
     assert len(got) == 1
 
 
+@pytest.mark.parametrize("number", ["+15/55-123.4567", "+1.555.123.4567", "1-555-123-4567",
+                                    "+15551234567"])
+def test_sms_endpoints_take_single_slash_dash_and_dot_separators(inv, number):
+    topic = inv(sns.create_topic, Name="t")["TopicArn"]
+    arn = inv(sns.subscribe, TopicArn=topic, Protocol="sms", Endpoint=number)["SubscriptionArn"]
+    listed = inv(sns.list_subscriptions_by_topic, TopicArn=topic)["Subscriptions"]
+    assert [(s["SubscriptionArn"], s["Endpoint"]) for s in listed] == [(arn, number)]
+
+
+def test_an_sms_publish_takes_1600_characters_at_most(inv):
+    assert inv(sns.publish, PhoneNumber="+15555550100", Message="x" * 1600)["MessageId"]
+    assert _error(inv, sns.publish, PhoneNumber="+15555550100", Message="é" * 1601) == (
+        "InvalidParameter", "Invalid parameter: Message too long")
+    # The limit is on the SMS's own text when MessageStructure gives one.
+    assert inv(sns.publish, PhoneNumber="+15555550100", MessageStructure="json",
+               Message=json.dumps({"default": "x" * 2000, "sms": "short"}))["MessageId"]
+    assert _error(inv, sns.publish, PhoneNumber="+15555550100", MessageStructure="json",
+                  Message=json.dumps({"default": "short", "sms": "x" * 1601})) == (
+        "InvalidParameter", "Invalid parameter: Message too long")
+
+
 @pytest.mark.parametrize("number", ["+15--551234567", "NAA+15551234567", "+15551234567.",
-                                    "/+15551234567", "invalid-number"])
+                                    "/+15551234567", "invalid-number", "+1555/.1234567",
+                                    "+15551234567-"])
 def test_bad_sms_endpoints(inv, number):
     topic = inv(sns.create_topic, Name="t")["TopicArn"]
     assert _error(inv, sns.subscribe, TopicArn=topic, Protocol="sms", Endpoint=number) == (

@@ -201,6 +201,28 @@ def test_filter_policy_quota(inv, monkeypatch):
         AttributeValue=policy)
 
 
+@pytest.mark.parametrize("empty", ["{}", " { } "])
+def test_an_empty_filter_policy_removes_the_policy(inv, empty):
+    from awslocal_cli.services import sqs
+    from tests.services.sns.util import topic_queue
+
+    topic = inv(sns.create_topic, Name="unfiltered")["TopicArn"]
+    url, arn = topic_queue(inv, "q", topic)
+    sub = inv(sns.subscribe, TopicArn=topic, Protocol="sqs", Endpoint=arn,
+              Attributes={"FilterPolicy": json.dumps({"color": ["red"]}),
+                          "FilterPolicyScope": "MessageBody",
+                          "RawMessageDelivery": "true"})["SubscriptionArn"]
+    inv(sns.publish, TopicArn=topic, Message=json.dumps({"color": "blue"}))
+    assert inv(sqs.receive_message, QueueUrl=url) == {}
+    assert inv(sns.set_subscription_attributes, SubscriptionArn=sub,
+               AttributeName="FilterPolicy", AttributeValue=empty) == {}
+    attrs = inv(sns.get_subscription_attributes, SubscriptionArn=sub)["Attributes"]
+    assert "FilterPolicy" not in attrs and "FilterPolicyScope" not in attrs
+    inv(sns.publish, TopicArn=topic, Message="not even JSON")
+    assert [m["Body"] for m in inv(sqs.receive_message, QueueUrl=url)["Messages"]] == [
+        "not even JSON"]
+
+
 def test_filter_policy_error_wording_by_operation(inv):
     topic = inv(sns.create_topic, Name="words")["TopicArn"]
     bad = json.dumps({"color": []})

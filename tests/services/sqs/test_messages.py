@@ -124,15 +124,59 @@ def test_visibility_timeout_and_receipt_handles(inv, url):
         "Messages"][0]
     assert second["ReceiptHandle"] != first["ReceiptHandle"]
     assert second["Attributes"] == {"ApproximateReceiveCount": "2"}
-    # A stale handle: the request succeeds, the message stays.
+    # An earlier receive's handle still deletes the message (as AWS does: moto #4655), though
+    # another consumer holds it now; deleting again succeeds.
     inv(sqs.delete_message, QueueUrl=url, ReceiptHandle=first["ReceiptHandle"])
-    inv.advance(seconds=30)
-    third = inv(sqs.receive_message, QueueUrl=url)["Messages"][0]
-    inv(sqs.delete_message, QueueUrl=url, ReceiptHandle=third["ReceiptHandle"])
     inv.advance(seconds=60)
     assert inv(sqs.receive_message, QueueUrl=url) == {}
+    inv(sqs.delete_message, QueueUrl=url, ReceiptHandle=second["ReceiptHandle"])
     with pytest.raises(err.ReceiptHandleIsInvalid):
         inv(sqs.delete_message, QueueUrl=url, ReceiptHandle="garbage")
+
+
+def test_a_handle_of_a_deleted_message_never_reaches_the_next_one_in_its_row(inv, url):
+    inv(sqs.send_message, QueueUrl=url, MessageBody="old")
+    handle = inv(sqs.receive_message, QueueUrl=url)["Messages"][0]["ReceiptHandle"]
+    inv(sqs.delete_message, QueueUrl=url, ReceiptHandle=handle)
+    inv(sqs.send_message, QueueUrl=url, MessageBody="new")  # SQLite may reuse the row id
+    inv(sqs.receive_message, QueueUrl=url, VisibilityTimeout=0)
+    inv(sqs.delete_message, QueueUrl=url, ReceiptHandle=handle)
+    with pytest.raises(err.MessageNotInflight):
+        inv(sqs.change_message_visibility, QueueUrl=url, ReceiptHandle=handle,
+            VisibilityTimeout=60)
+    assert [m["Body"] for m in inv(sqs.receive_message, QueueUrl=url)["Messages"]] == ["new"]
+
+
+def test_an_earlier_handle_changes_the_visibility_of_a_message_received_again(inv, url):
+    inv(sqs.send_message, QueueUrl=url, MessageBody="m")
+    first = inv(sqs.receive_message, QueueUrl=url, VisibilityTimeout=0)["Messages"][0]
+    second = inv(sqs.receive_message, QueueUrl=url, VisibilityTimeout=0)["Messages"][0]
+    assert first["ReceiptHandle"] != second["ReceiptHandle"]
+    inv(sqs.change_message_visibility, QueueUrl=url, ReceiptHandle=first["ReceiptHandle"],
+        VisibilityTimeout=100)
+    assert inv(sqs.receive_message, QueueUrl=url) == {}
+    inv.advance(seconds=100)
+    third = inv(sqs.receive_message, QueueUrl=url, VisibilityTimeout=0)["Messages"][0]
+    batch = inv(sqs.change_message_visibility_batch, QueueUrl=url, Entries=[
+        {"Id": "a", "ReceiptHandle": first["ReceiptHandle"], "VisibilityTimeout": 50},
+        {"Id": "b", "ReceiptHandle": second["ReceiptHandle"], "VisibilityTimeout": 50}])
+    assert batch == {"Successful": [{"Id": "a"}, {"Id": "b"}], "Failed": []}
+    assert inv(sqs.receive_message, QueueUrl=url) == {}
+    inv.advance(seconds=50)
+    assert inv(sqs.receive_message, QueueUrl=url)["Messages"][0]["Body"] == "m"
+    assert third["ReceiptHandle"] not in (first["ReceiptHandle"], second["ReceiptHandle"])
+
+
+def test_fifo_handles_expire_with_their_receive(inv):
+    url = _fifo(inv, ContentBasedDeduplication="true")
+    inv(sqs.send_message, QueueUrl=url, MessageBody="m", MessageGroupId="g")
+    first = inv(sqs.receive_message, QueueUrl=url, VisibilityTimeout=0)["Messages"][0]
+    inv(sqs.receive_message, QueueUrl=url)
+    with pytest.raises(err.MessageNotInflight):
+        inv(sqs.change_message_visibility, QueueUrl=url, ReceiptHandle=first["ReceiptHandle"],
+            VisibilityTimeout=10)
+    with pytest.raises(err.InvalidParameterValue, match="The receipt handle has expired"):
+        inv(sqs.delete_message, QueueUrl=url, ReceiptHandle=first["ReceiptHandle"])
 
 
 def test_delay_and_retention(inv):
@@ -164,7 +208,8 @@ def test_change_visibility_limits(inv, url):
         inv(sqs.change_message_visibility, QueueUrl=url, ReceiptHandle=handle,
             VisibilityTimeout=43200)
     inv(sqs.change_message_visibility, QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=0)
-    assert inv(sqs.receive_message, QueueUrl=url)["Messages"]
+    latest = inv(sqs.receive_message, QueueUrl=url)["Messages"][0]["ReceiptHandle"]
+    inv(sqs.delete_message, QueueUrl=url, ReceiptHandle=latest)
     with pytest.raises(err.MessageNotInflight) as exc:
         inv(sqs.change_message_visibility, QueueUrl=url, ReceiptHandle=handle,
             VisibilityTimeout=10)
@@ -249,6 +294,21 @@ def test_fifo_order_dedup_and_group_blocking(inv):
     inv.advance(seconds=301)
     again = inv(sqs.send_message, QueueUrl=url, MessageBody="a1", MessageGroupId="C")
     assert int(again["SequenceNumber"]) > seqs[-1]
+
+
+def test_fifo_receive_fills_the_batch_from_several_groups_each_in_order(inv):
+    url = _fifo(inv, ContentBasedDeduplication="true")
+    for body, group in (("1a", "1"), ("2a", "2"), ("1b", "1"), ("3a", "3"), ("2b", "2")):
+        inv(sqs.send_message, QueueUrl=url, MessageBody=body, MessageGroupId=group)
+    got = inv(sqs.receive_message, QueueUrl=url, MaxNumberOfMessages=3)["Messages"]
+    assert [m["Body"] for m in got] == ["1a", "1b", "2a"]
+    # Groups 1 and 2 are in flight now: only group 3 is served, though 2b is waiting.
+    assert [m["Body"] for m in inv(sqs.receive_message, QueueUrl=url,
+                                   MaxNumberOfMessages=10)["Messages"]] == ["3a"]
+    inv.advance(seconds=30)
+    assert [m["Body"] for m in inv(sqs.receive_message, QueueUrl=url,
+                                   MaxNumberOfMessages=10)["Messages"]] == ["1a", "1b", "2a",
+                                                                            "2b", "3a"]
 
 
 def test_fifo_dedup_scope_message_group(inv):

@@ -93,7 +93,29 @@ def test_urls_of_other_endpoints(inv):
         inv(sqs.get_queue_attributes, QueueUrl=URL + "missing")
     assert exc.value.code == "AWS.SimpleQueueService.NonExistentQueue"
     with pytest.raises(err.InvalidAddress):
-        inv(sqs.get_queue_attributes, QueueUrl="q")
+        inv(sqs.get_queue_attributes, QueueUrl="ftp://localhost/123456789012/q")
+
+
+def test_a_bare_name_is_the_callers_queue_in_its_region(inv):
+    inv(sqs.create_queue, QueueName="q")
+    inv(sqs.create_queue, QueueName="q", region="eu-west-1",
+        Attributes={"DelaySeconds": "5"})
+    assert inv(sqs.get_queue_attributes, QueueUrl="q", AttributeNames=["QueueArn"]) == {
+        "Attributes": {"QueueArn": "arn:aws:sqs:us-east-1:123456789012:q"}}
+    assert inv(sqs.get_queue_attributes, QueueUrl="q", region="eu-west-1",
+               AttributeNames=["DelaySeconds"]) == {"Attributes": {"DelaySeconds": "5"}}
+    with pytest.raises(err.QueueDoesNotExist):
+        inv(sqs.get_queue_attributes, QueueUrl="other")
+
+
+@pytest.mark.parametrize("url", ["http://whatever-incorrect-queue-address",
+                                 "https://sqs.us-east-1.amazonaws.com/",
+                                 "https://sqs.us-east-1.amazonaws.com/q", ""])
+def test_an_url_naming_no_queue_is_a_missing_queue(inv, url):
+    with pytest.raises(err.QueueDoesNotExist) as exc:
+        inv(sqs.get_queue_attributes, QueueUrl=url)
+    assert exc.value.code == "AWS.SimpleQueueService.NonExistentQueue"
+    assert exc.value.message == "The specified queue does not exist."
 
 
 def test_regions_are_separate(inv):
@@ -166,6 +188,22 @@ def test_permissions_edit_policy(inv):
     assert inv(sqs.get_queue_attributes, QueueUrl=url, AttributeNames=["Policy"]) == {}
     with pytest.raises(err.InvalidParameterValue):
         inv(sqs.remove_permission, QueueUrl=url, Label="l1")
+
+
+def test_add_permission_takes_seven_actions_at_most(inv):
+    url = inv(sqs.create_queue, QueueName="q")["QueueUrl"]
+    seven = ["SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility",
+             "GetQueueAttributes", "GetQueueUrl", "PurgeQueue"]
+    inv(sqs.add_permission, QueueUrl=url, Label="seven", AWSAccountIds=["111122223333"],
+        Actions=seven)
+    with pytest.raises(err.OverLimit) as exc:
+        inv(sqs.add_permission, QueueUrl=url, Label="eight", AWSAccountIds=["111122223333"],
+            Actions=[*seven, "ListQueueTags"])
+    assert (exc.value.code, exc.value.message) == (
+        "OverLimit", "8 Actions were found, maximum allowed is 7.")
+    policy = json.loads(inv(sqs.get_queue_attributes, QueueUrl=url,
+                            AttributeNames=["Policy"])["Attributes"]["Policy"])
+    assert [s["Sid"] for s in policy["Statement"]] == ["seven"]
 
 
 def test_counts(inv):
