@@ -10,12 +10,26 @@ AWS's. The session's credentials are static placeholders whose access key id is 
 name, which the wire layer maps back to the caller `arn:aws:iam::<account>:user/<profile>`
 (awslocal_cli.wire: a profile of the shared credentials file with that access key id wins).
 
-boto3 is an optional dependency (`pip install 'awslocal-cli[sdk]'`); the CLI never imports this.
+boto3 is an optional dependency (the `sdk` extra); the CLI never imports this. Without it,
+importing this module raises an ImportError that says how to install the extra.
 """
 
 from __future__ import annotations
 
 import os
+from importlib.util import find_spec
+
+try:  # boto3 itself is imported when a session is made
+    _missing = find_spec("boto3") is None
+except ValueError:  # sys.modules["boto3"] is None: blocked on purpose
+    _missing = True
+if _missing:
+    from awslocal_cli.install import pip_command
+
+    raise ImportError(
+        f"awslocal_cli.sdk needs boto3, the 'sdk' extra of awslocal-cli: {pip_command('sdk')}",
+        name="boto3",
+    )
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -1,6 +1,7 @@
 """Start-up cost of every common command against the bare interpreter, in paired runs.
 
     python benchmarks/startup.py [--pairs N] [--only SUBSTRING] [--no-imports] [--command SCRIPT]
+                                 [--python VENV_PYTHON ...]
 
 Each command is a fresh process, as users run it (the installed `awslocal` script when it sits
 beside this interpreter or on PATH, else `python -m awslocal_cli`; --command names another
@@ -9,6 +10,10 @@ are run back to back: `python -c pass`, then the command (A B A B ...); the figu
 median of the per-pair ratios, so load from other processes on a shared machine hits both
 halves of a pair alike. Everything runs twice: without a config file, and with a
 ~/.aws/config holding a profile that the command uses (a temporary HOME, AWS_PROFILE set).
+With --python (repeatable), every command runs under each of those interpreters in the same run
+(each a virtual environment with awslocal installed, e.g. one resolved to the newest releases and
+one to tests/constraints-oldest.txt), each against its own `python -c pass`, and the table has a
+column per interpreter and setup, headed by its cryptography release.
 The target (issue 13) is every ratio at most 2.5x. The CPU-time ratio (user + system, from
 the children's rusage) is shown beside it: it moves less when other processes load the machine.
 
@@ -59,12 +64,20 @@ output = json
 """
 
 
-def awslocal_command() -> list[str]:
-    beside = os.path.join(os.path.dirname(sys.executable), "awslocal")
+def awslocal_command(python: str = sys.executable) -> list[str]:
+    beside = os.path.join(os.path.dirname(python), "awslocal")
     if os.path.exists(beside):
-        return [sys.executable, beside]
-    exe = shutil.which("awslocal")
-    return [sys.executable, exe] if exe else [sys.executable, "-m", "awslocal_cli"]
+        return [python, beside]
+    exe = shutil.which("awslocal") if python == sys.executable else None
+    return [python, exe] if exe else [python, "-m", "awslocal_cli"]
+
+
+def cryptography_release(python: str) -> str:
+    proc = subprocess.run(
+        [python, "-c", "from importlib.metadata import version; print(version('cryptography'))"],
+        capture_output=True, text=True,
+    )
+    return proc.stdout.strip() or "?"
 
 
 def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -184,7 +197,7 @@ def measure(cases: dict[str, object], cli: list[str], env: dict[str, str],
             pairs: int) -> dict[str, tuple[float, float, float, float]]:
     """name -> (median ms of the command, median ms of python -c pass, median pair ratio of
     wall times, median pair ratio of CPU times)."""
-    base_cmd = [sys.executable, "-c", "pass"]
+    base_cmd = [cli[0], "-c", "pass"]
     results = {}
     for name, argv in cases.items():
         make = argv if callable(argv) else (lambda argv=argv: argv)
@@ -210,6 +223,8 @@ def main() -> None:
     parser.add_argument("--only", default="", help="only commands whose name holds this")
     parser.add_argument("--no-imports", action="store_true", help="skip the import listing")
     parser.add_argument("--command", help="the awslocal script to run (with this interpreter)")
+    parser.add_argument("--python", action="append", default=[],
+                        help="an interpreter with awslocal installed (repeat to compare)")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="awslocal-startup-")
     try:
@@ -230,22 +245,37 @@ def main() -> None:
             "~/.aws/config, AWS_PROFILE=bench": dict(base_env, HOME=home_config,
                                                      AWS_PROFILE="bench"),
         }
-        cli = [sys.executable, args.command] if args.command else awslocal_command()
+        if args.python:
+            clis = {f"cryptography {cryptography_release(py)}": awslocal_command(py)
+                    for py in args.python}
+        else:
+            cli = [sys.executable, args.command] if args.command else awslocal_command()
+            clis = {"": cli}
+        cli = next(iter(clis.values()))
         fixture = Fixture(cli, setups["no config file"])
         cases = {n: a for n, a in commands(fixture).items() if args.only in n}
-        fixture.seed((args.pairs + 1) * len(setups) + 5)
-        results = {label: measure(cases, cli, env, args.pairs) for label, env in setups.items()}
+        fixture.seed((args.pairs + 1) * len(setups) * len(clis) + 5)
+        results = {}
+        for tree, tree_cli in clis.items():
+            for label, env in setups.items():
+                results[f"{tree}, {label}" if tree else label] = measure(
+                    cases, tree_cli, env, args.pairs)
         imports = {}
         if not args.no_imports:
             env = setups["no config file"]
             for name, argv in cases.items():
-                imports[name] = notable_imports([*cli, *(argv() if callable(argv) else argv)],
-                                                env)
-        labels = list(setups)
+                seen = []
+                for tree_cli in clis.values():
+                    argv_now = argv() if callable(argv) else argv
+                    seen.append(", ".join(notable_imports([*tree_cli, *argv_now], env)) or "-")
+                imports[name] = " / ".join(dict.fromkeys(seen))
+        labels = list(results)
         print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, Python "
               f"{sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
               f"{os.getloadavg()[0]:.1f}; {args.pairs} pairs per command and setup")
-        print(f"command: {' '.join(os.path.basename(c) for c in cli)} ...")
+        for tree, tree_cli in clis.items():
+            print(f"command{' (' + tree + ')' if tree else ''}: "
+                  f"{' '.join(tree_cli)} ...")
         bases = [r[1] for res in results.values() for r in res.values()]
         print(f"python -c pass: median {statistics.median(bases):.1f} ms\n")
         header = "| command | " + " | ".join(f"{lab}: ms, x pass (cpu x)" for lab in labels)
@@ -262,7 +292,7 @@ def main() -> None:
                     over.append(f"{name} ({label})")
             row = f"| `{name}` | " + " | ".join(cells)
             if imports:
-                row += " | " + (", ".join(imports[name]) or "-")
+                row += " | " + imports[name]
             print(row + " |")
         print(f"\nwall-time ratio above {TARGET}x: {len(over)} of {len(cases) * len(labels)}"
               + (f" ({'; '.join(over)})" if over else ""))

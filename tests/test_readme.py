@@ -1,4 +1,5 @@
-"""Every shell snippet of README.md runs, twice in a row, on one temporary state.
+"""Every shell snippet of README.md runs, twice in a row, on one temporary state; and each one
+also runs alone, on a fresh state of its own, as a reader who jumps to a section runs it.
 
 How blocks are picked (keep this in mind when adding README sections):
 - a fenced block whose info string is `sh` is run, in order, each one twice in a row, with
@@ -11,7 +12,8 @@ How blocks are picked (keep this in mind when adding README sections):
   use it for what installs packages, edits shell start-up files, needs the network (HTTPS
   endpoints) or runs this suite. Other fences (`json`, `python`, `console`, `text`) are never
   run.
-So a snippet must be idempotent (names that CreateQueue/CreateTopic accept twice, or an explicit
+So a snippet must be self-sufficient (it makes the queues, keys and topics it uses, or says
+what it needs), idempotent (names that CreateQueue/CreateTopic accept twice, or an explicit
 `awslocal local reset --yes` where it says so) and must not fail: where a command is meant to
 be refused, the snippet says what happens (`|| echo ...`).
 """
@@ -74,7 +76,8 @@ def test_the_extractor_sees_indented_and_skipped_blocks():
     assert len(snippets()) >= 6
 
 
-def test_readme_snippets_run_twice(tmp_path):
+def _sandbox(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A working directory that looks like the checkout, and an environment on a fresh state."""
     if shutil.which("awslocal", path=str(BIN)) is None:
         pytest.skip("no awslocal console script beside this interpreter")
     work = tmp_path / "work"
@@ -91,11 +94,26 @@ def test_readme_snippets_run_twice(tmp_path):
         HOME=str(tmp_path),
         AWS_PAGER="",
     )
+    return work, env
+
+
+def _run(line: int, body: str, work: Path, env: dict[str, str], what: str) -> None:
+    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", body], cwd=work,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, (
+        f"README.md line {line}, {what} failed ({done.returncode}):\n{body}\n"
+        f"stdout:\n{done.stdout[-2000:]}\nstderr:\n{done.stderr[-2000:]}"
+    )
+
+
+def test_readme_snippets_run_twice(tmp_path):
+    work, env = _sandbox(tmp_path)
     for line, body in snippets():
         for attempt in (1, 2):
-            done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", body], cwd=work,
-                                  env=env, capture_output=True, text=True, timeout=300)
-            assert done.returncode == 0, (
-                f"README.md line {line}, run {attempt} failed ({done.returncode}):\n{body}\n"
-                f"stdout:\n{done.stdout[-2000:]}\nstderr:\n{done.stderr[-2000:]}"
-            )
+            _run(line, body, work, env, f"run {attempt}")
+
+
+@pytest.mark.parametrize(("line", "body"), snippets(), ids=lambda v: str(v)[:20])
+def test_each_readme_snippet_runs_alone_on_a_fresh_state(tmp_path, line, body):
+    work, env = _sandbox(tmp_path)
+    _run(line, body, work, env, "alone on a fresh state")

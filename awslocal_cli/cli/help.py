@@ -29,10 +29,16 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-DOCS_HINT = (
-    "The full AWS documentation for this page is read from botocore when it is installed: "
-    "pip install 'awslocal-cli[docs]'"
-)
+DOCS_HINT = "The full AWS documentation for this page is read from botocore when it is installed"
+
+
+def _add_docs_hint(page: Any, width: int) -> None:
+    """DOCS_HINT, then the command that installs the docs extra into this installation, on a
+    line of its own so that it pastes whole."""
+    from awslocal_cli.install import pip_command
+
+    page.add(_fill(DOCS_HINT + ":", INDENT, width))
+    page.add(f"{INDENT}  {pip_command('docs')}")
 INDENT = " " * 7
 SUB = " " * 10
 
@@ -343,7 +349,7 @@ def operation_page(service: str, operation_name: str, width: int | None = None) 
         page.add(_fill(f"Calls the {operation_name} operation of {SERVICE_TITLES[service]}.",
                        INDENT, width))
         page.add()
-        page.add(_fill(DOCS_HINT, INDENT, width))
+        _add_docs_hint(page, width)
     page.section("SYNOPSIS")
     page.add(f"{SUB}{op.name}")
     for spec in op.specs.values():
@@ -430,7 +436,7 @@ def service_page(service: str, width: int | None = None) -> str:
                                                                  INDENT, width))
     if not doc:
         page.add()
-        page.add(_fill(DOCS_HINT, INDENT, width))
+        _add_docs_hint(page, width)
     page.section("SYNOPSIS")
     page.add(f"{SUB}{PROG} {service} <command> [parameters]")
     page.add()

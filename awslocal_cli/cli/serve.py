@@ -62,8 +62,10 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     try:
         from waitress.server import create_server
     except ImportError:
+        from awslocal_cli.install import pip_command
+
         raise ConfigurationError(
-            "awslocal serve needs waitress: pip install 'awslocal-cli[serve]'"
+            f"awslocal serve needs waitress: {pip_command('serve')}"
         ) from None
     from awslocal_cli.context import Context
     from awslocal_cli.wire.worker import Worker
