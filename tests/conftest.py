@@ -11,9 +11,58 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
 
 from awslocal_cli import store
 from awslocal_cli.cli.main import run as run_awslocal
+
+# Property tests run on shared 2-core machines, CI included, where one example may take a second
+# under load: no per-example deadline, and slow data generation is not a failure. What a property
+# finds is reported with the blob that reproduces it.
+SLOW_MACHINE = [HealthCheck.too_slow]
+settings.register_profile("awslocal", deadline=None, suppress_health_check=SLOW_MACHINE,
+                          print_blob=True)
+settings.load_profile("awslocal")
+
+# The reference AWS CLI v2 and its source (see the developers' guide). Tests marked
+# `needs_aws_v2` compare with them: they skip where they are absent, except in CI (CI=true),
+# where their absence fails them.
+AWS_V2 = Path(__file__).resolve().parent.parent.parent / "shared" / "tools" / "aws-v2"
+AWS_V2_SOURCE = AWS_V2.parent / "aws-cli-v2"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "needs_aws_v2: compares with the reference AWS CLI v2 at ../shared/tools/aws-v2"
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("needs_aws_v2"):
+        missing = [str(p) for p in (AWS_V2, AWS_V2_SOURCE) if not p.exists()]
+        if missing and in_ci():
+            pytest.fail(f"CI=true but the reference AWS CLI v2 is missing: {', '.join(missing)}",
+                        pytrace=False)
+        if missing:
+            pytest.skip(f"the reference AWS CLI v2 is not at {', '.join(missing)}")
+        _warm_aws_v2()
+
+
+_warmed: list[bool] = []
+
+
+def _warm_aws_v2() -> None:
+    """Run the reference once before any test compares with it: its first run builds its
+    virtual environment and prints pip's notes on stderr, which no comparison expects."""
+    if not _warmed:
+        _warmed.append(True)
+        subprocess.run([str(AWS_V2), "--version"], capture_output=True, timeout=900)
+
 
 AWS_ENV = (
     "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_OUTPUT",

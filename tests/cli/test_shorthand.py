@@ -425,7 +425,7 @@ def _aws_cli_parser() -> Any:
 aws = _aws_cli_parser()
 
 
-@pytest.mark.skipif(aws is None, reason=f"the AWS CLI v2 source is not at {AWS_CLI_SOURCE}")
+@pytest.mark.needs_aws_v2
 @settings(max_examples=500)
 @given(
     st.lists(

@@ -59,7 +59,8 @@ def test_a_bare_queue_name_serves_as_queue_url(awslocal):
     assert r.exit_code == 254 and "(AWS.SimpleQueueService.NonExistentQueue)" in r.stderr
 
 
-def test_tutorial_customer_managed_key(awslocal):
+def test_tutorial_customer_managed_key(awslocal, monkeypatch):
+    advance = _pin_clock(monkeypatch)
     key = awslocal("kms", "create-key", "--description", "ADGU Nova Key").json[
         "KeyMetadata"]["KeyId"]
     url = awslocal("sqs", "create-queue", "--queue-name", "ADGU-Queue", "--attributes",
@@ -70,13 +71,32 @@ def test_tutorial_customer_managed_key(awslocal):
     got = awslocal("sqs", "receive-message", "--queue-url", url).json["Messages"][0]
     assert got["Body"] == "hi"
     assert awslocal("kms", "disable-key", "--key-id", key).exit_code == 0
-    assert awslocal("local", "clock", "advance", "301s").exit_code == 0
+    r = awslocal("sqs", "send-message", "--queue-url", url, "--message-body", "cached key")
+    assert r.exit_code == 0, r  # the data key is reused for 300 s
+    advance(301)
     r = awslocal("sqs", "send-message", "--queue-url", url, "--message-body", "x")
     assert r.exit_code == 254 and "(KMS.DisabledException)" in r.stderr
 
 
-def test_tutorial_sse_kms_walkthrough(awslocal):
-    """Seeds 000 and 002, line by line: a customer managed key protecting a queue."""
+def _pin_clock(monkeypatch, start: str = "2030-01-01T00:00:00"):
+    """Pin the local clock (AWSLOCAL_NOW), so that a reuse period never lapses on its own while
+    a loaded machine runs the steps; the returned function moves it, as `clock advance` would."""
+    from datetime import datetime, timedelta
+
+    now = [datetime.fromisoformat(start)]
+    monkeypatch.setenv("AWSLOCAL_NOW", now[0].isoformat() + "Z")
+
+    def advance(seconds: float) -> None:
+        now[0] += timedelta(seconds=seconds)
+        monkeypatch.setenv("AWSLOCAL_NOW", now[0].isoformat() + "Z")
+
+    return advance
+
+
+def test_tutorial_sse_kms_walkthrough(awslocal, monkeypatch):
+    """Seeds 000 and 002, line by line: a customer managed key protecting a queue. The clock is
+    pinned: the data key's reuse period ends when the test moves the clock, not on its own."""
+    advance = _pin_clock(monkeypatch)
     key = awslocal("kms", "create-key", "--description", "queue key").json["KeyMetadata"]
     assert awslocal("kms", "create-alias", "--alias-name", "alias/queue-key",
                     "--target-key-id", key["KeyId"]).exit_code == 0
@@ -118,7 +138,7 @@ def test_tutorial_sse_kms_walkthrough(awslocal):
     assert awslocal("kms", "disable-key", "--key-id", key["KeyId"]).exit_code == 0
     assert awslocal("sqs", "send-message", "--queue-url", url, "--message-body",
                     "still fine").exit_code == 0
-    awslocal("local", "clock", "advance", "61s")
+    advance(61)
     refused = awslocal("sqs", "send-message", "--queue-url", url, "--message-body", "no")
     assert refused.exit_code == 254
     assert "(KMS.DisabledException)" in refused.stderr
@@ -126,7 +146,7 @@ def test_tutorial_sse_kms_walkthrough(awslocal):
     # Schedule deletion, let the window pass: the stored messages can never be read again.
     assert awslocal("kms", "schedule-key-deletion", "--key-id", key["KeyId"],
                     "--pending-window-in-days", "7").exit_code == 0
-    awslocal("local", "clock", "advance", "8d")
+    advance(8 * 86400)
     lost = awslocal("sqs", "receive-message", "--queue-url", url)
     assert lost.exit_code == 254
     assert "KMS" in lost.stderr

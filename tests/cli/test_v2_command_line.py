@@ -264,7 +264,7 @@ V2_SAME = [
 ]
 
 
-@pytest.mark.skipif(not AWS_V2.exists(), reason="the AWS CLI v2 is not at ../shared/tools")
+@pytest.mark.needs_aws_v2
 @pytest.mark.parametrize("args", V2_SAME, ids=" ".join)
 def test_same_as_the_aws_cli_v2(awslocal, args, tmp_path):
     env = {**os.environ, "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y",
@@ -396,7 +396,7 @@ def test_yaml_input_skeleton_carries_comments_and_binary_placeholders(awslocal):
     assert yaml.safe_load(result.stdout)["Plaintext"] == b""
 
 
-@pytest.mark.skipif(not AWS_V2.exists(), reason="the AWS CLI v2 is not at ../shared/tools")
+@pytest.mark.needs_aws_v2
 @pytest.mark.parametrize("args", [["sqs", "send-message"], ["sns", "publish-batch"],
                                   ["cloudtrail", "lookup-events"], ["kms", "create-alias"]],
                          ids=" ".join)

@@ -267,7 +267,7 @@ def test_configure_usage_errors(awslocal):
     assert "argument subcommand: Found invalid choice 'bogus'" in result.stderr
 
 
-@pytest.mark.skipif(not AWS_V2.exists(), reason="the AWS CLI v2 is not at ../shared/tools")
+@pytest.mark.needs_aws_v2
 def test_configure_writes_what_the_aws_cli_v2_writes(awslocal, tmp_path):
     steps = [
         ("AKIAEXAMPLE1234\nsecret123\neu-west-1\njson\n", ["configure"]),
@@ -299,7 +299,7 @@ def test_configure_writes_what_the_aws_cli_v2_writes(awslocal, tmp_path):
     assert outputs["awslocal"] == outputs["aws"]
 
 
-@pytest.mark.skipif(not AWS_V2.exists(), reason="the AWS CLI v2 is not at ../shared/tools")
+@pytest.mark.needs_aws_v2
 def test_configure_set_edits_an_existing_file_as_the_aws_cli_v2(awslocal, tmp_path):
     original = ("# top\n[default]\nregion = eu-west-1\ns3 =\n    max_concurrent_requests = 10\n\n"
                 "; c\n[profile dev]\noutput = json\n\n\n[profile other]\nregion=x")

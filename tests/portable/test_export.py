@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import stat
 from pathlib import Path
 
@@ -269,12 +268,11 @@ def test_not_an_export(awslocal, tmp_path):
 # -- the golden export: what release 1 of the format wrote, imported by every later release --
 
 GOLDEN_PASSPHRASE = "golden export passphrase"
-REGENERATE = bool(os.environ.get("AWSLOCAL_REGEN_GOLDEN"))  # read before the fixtures clear it
 
 
 def test_golden_export_still_imports(awslocal, tmp_path, monkeypatch):
-    if REGENERATE:
-        _regenerate(awslocal, tmp_path)
+    """Only compares, whatever the environment says: `python tools/regen_golden.py --export`
+    writes the golden files (when the format changes version)."""
     facts = json.loads((GOLDEN / "v1.facts.json").read_text())
     # The local time of the export, a minute on: the messages' retention and the keys'
     # schedules in the golden file are dates of that clock, not of today's.
@@ -302,9 +300,10 @@ def test_golden_export_still_imports(awslocal, tmp_path, monkeypatch):
     assert [s["SubscriptionArn"] for s in subs] == facts["Subscriptions"]
 
 
-def _regenerate(awslocal, tmp_path: Path) -> None:
-    """AWSLOCAL_REGEN_GOLDEN=1: write tests/golden/export/ anew (only when the format changes
-    version: a new golden file beside the old ones, which must keep importing)."""
+def regenerate(awslocal, tmp_path: Path) -> None:
+    """Write tests/golden/export/ anew; tools/regen_golden.py --export calls this (only when
+    the format changes version: a new golden file beside the old ones, which must keep
+    importing)."""
     source = tmp_path / "golden-source"
     made = _build(awslocal, source)
     passphrase = tmp_path / "golden-pass.txt"

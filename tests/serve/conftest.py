@@ -21,6 +21,13 @@ pytest.importorskip("boto3")
 ACCOUNT = "123456789012"
 
 
+def _default_sigint() -> None:
+    """In the child before exec: Ctrl-C as a terminal delivers it. A pytest started with SIGINT
+    ignored (`nohup pytest &`, a CI runner's background job) would hand the server an ignored
+    SIGINT, and Python installs no KeyboardInterrupt handler for a signal ignored at start-up."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Server:
     """A running `awslocal serve --port 0 --debug`; `stop()` sends Ctrl-C (SIGINT)."""
 
@@ -32,6 +39,7 @@ class Server:
                 [sys.executable, "-m", "awslocal_cli", "--state-dir", str(state_dir), "--debug",
                  "serve", "--port", "0", *extra],
                 stdout=subprocess.PIPE, stderr=log, text=True, env=env,
+                preexec_fn=_default_sigint,
             )
         self.startup_line = self.proc.stdout.readline().strip()
         if not self.startup_line.startswith("awslocal serve: listening on http://"):

@@ -58,7 +58,7 @@ def test_encrypt_size_limits(inv) -> None:
 
 
 @settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(plaintext=st.binary(min_size=1, max_size=4096),
        context=st.dictionaries(st.text(min_size=1, max_size=5), st.text(max_size=5),
                                max_size=3))

@@ -51,7 +51,7 @@ def test_every_flipped_byte_of_every_kind_of_blob_is_invalid_ciphertext(inv) -> 
 
 
 @settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_tampered_blobs_fail_one_way_through_decrypt_and_re_encrypt(inv, data) -> None:
     if not hasattr(inv, "_blobs"):
