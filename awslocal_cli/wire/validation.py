@@ -17,9 +17,11 @@ Each service has its dialect, recorded from AWS's endpoints:
 - STS: the same sentences under the code `ValidationError`.
 - CloudTrail: required members in those words (`ValidationException`); its limits and enums
   are the service's own errors (InvalidMaxResultsException, ...).
-- SQS, both protocols: the first required member missing is `MissingParameter` "The request
-  must contain the parameter MessageBody." SQS checks no enum of the model (ReceiveMessage takes
-  `SenderId` among AttributeNames, outside QueueAttributeName); the service answers for values.
+- SQS, both protocols: the first required member of the request missing is `MissingParameter`
+  "The request must contain the parameter MessageBody." (recorded); SQS checks no enum of the
+  model (ReceiveMessage takes `SenderId` among AttributeNames, outside QueueAttributeName) and
+  answers a member missing inside a batch entry or a message attribute as an empty one, entry by
+  entry: the service answers for those.
 - SNS: a required list, map or structure missing, or a required member inside one, is
   `ValidationError` "1 validation error detected: Value null at 'attributes' ..."; then the first
   required scalar of the request missing is `InvalidParameter` "Invalid parameter:
@@ -161,48 +163,23 @@ def _json_type_error(model: Mapping[str, Any], shape_name: str, value: Any) -> s
 
 
 def _first_missing(model: Mapping[str, Any], shape_name: str, value: Mapping[str, Any],
-                   json_protocol: bool, prefix: str = "") -> str | None:
-    """The name of the first required member missing, nested ones as `Entry.Id` (no index,
-    as SQS writes `Attribute.Name`): JSON member names, or the query protocol's names."""
+                   json_protocol: bool) -> str | None:
+    """The name of the first required member of the request missing, as the client names it
+    (the query protocol's `Attribute` for the JSON `Attributes`). Inside batch entries and
+    message attributes SQS answers a missing member as an empty one, entry by entry: the
+    service does."""
     shape = model["shapes"][shape_name]
     members = shape.get("members", {})
     for name in shape.get("required", []):
         if value.get(name) is None and name in members:
-            return prefix + _wire_name(members[name], name, json_protocol)
-    for name, member in members.items():
-        item = value.get(name)
-        if item is None:
-            continue
-        target = model["shapes"][member["shape"]]
-        label = prefix + _wire_name(member, name, json_protocol)
-        if target["type"] == "structure" and isinstance(item, dict):
-            found = _first_missing(model, member["shape"], item, json_protocol, label + ".")
-        elif target["type"] == "list" and isinstance(item, list):
-            element = target["member"]
-            if model["shapes"][element["shape"]]["type"] != "structure":
-                continue
-            if not json_protocol:
-                label = prefix + _list_element_name(member["shape"], name)
-            found = next((f for f in (
-                _first_missing(model, element["shape"], entry, json_protocol, label + ".")
-                for entry in item if isinstance(entry, dict)) if f is not None), None)
-        else:
-            continue
-        if found is not None:
-            return found
+            return name if json_protocol else _query_name(members[name], name)
     return None
 
 
-def _wire_name(member: Mapping[str, Any], name: str, json_protocol: bool) -> str:
-    if json_protocol:
-        return name
-    from awslocal_cli.wire.shapes import SQS_QUERY_MAP_NAMES
+def _query_name(member: Mapping[str, Any], name: str) -> str:
+    from awslocal_cli.wire.shapes import SQS_QUERY_LIST_NAMES, SQS_QUERY_MAP_NAMES
 
     names = SQS_QUERY_MAP_NAMES.get(member["shape"])
-    return names[0] if names else str(member.get("locationName", name))
-
-
-def _list_element_name(shape_name: str, default: str) -> str:
-    from awslocal_cli.wire.shapes import SQS_QUERY_LIST_NAMES
-
-    return SQS_QUERY_LIST_NAMES.get(shape_name, default)
+    if names:
+        return names[0]
+    return SQS_QUERY_LIST_NAMES.get(member["shape"], name)

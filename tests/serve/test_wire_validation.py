@@ -161,9 +161,12 @@ def test_sqs_answers_a_missing_member_as_missing_parameter(aws, request):
         "The request must contain the parameter MessageBody.")
     assert _error(sqs.receive_message)["Message"] == (
         "The request must contain the parameter QueueUrl.")
-    error = _error(sqs.send_message_batch, QueueUrl=url, Entries=[{"Id": "a"}])
-    assert (error["Code"], error["Message"]) == (
-        "MissingParameter", "The request must contain the parameter Entries.MessageBody.")
+    assert _error(sqs.tag_queue, QueueUrl=url)["Message"] == (
+        "The request must contain the parameter Tags.")
+    # Inside a batch, a missing member is an empty one, answered entry by entry.
+    failed = sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": "a"}])["Failed"]
+    assert [(f["Id"], f["Code"], f["Message"]) for f in failed] == [
+        ("a", "MissingParameter", "The request must contain the parameter MessageBody.")]
     # SQS checks no enum of the model: SenderId is no QueueAttributeName, and AWS takes it.
     sqs.send_message(QueueUrl=url, MessageBody="m")
     got = sqs.receive_message(QueueUrl=url, AttributeNames=["SenderId"])["Messages"]
@@ -190,11 +193,11 @@ def test_sqs_query_protocol_in_its_own_words(raw):
         "__type": "com.amazonaws.sqs#MissingRequiredParameterException",
         "message": "The request must contain the parameter QueueName."}
     assert headers["x-amzn-query-error"] == "MissingParameter;Sender"
-    status, _, text = raw("sqs", {"Action": "SendMessageBatch", "Version": "2012-11-05",
-                                  "QueueUrl": "no-such-queue",
-                                  "SendMessageBatchRequestEntry.1.Id": "a"})
-    assert ("<Message>The request must contain the parameter "
-            "SendMessageBatchRequestEntry.MessageBody.</Message>") in text
+    status, _, text = raw("sqs", {"Action": "AddPermission", "Version": "2012-11-05",
+                                  "QueueUrl": "no-such-queue", "Label": "l",
+                                  "ActionName.1": "SendMessage"})
+    assert ("<Message>The request must contain the parameter AWSAccountId.</Message>"
+            in text)
 
 
 # -- SNS: InvalidParameter for its own members, ValidationError for the framework's -----------
