@@ -167,6 +167,12 @@ def test_sqs_answers_a_missing_member_as_missing_parameter(aws, request):
     failed = sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": "a"}])["Failed"]
     assert [(f["Id"], f["Code"], f["Message"]) for f in failed] == [
         ("a", "MissingParameter", "The request must contain the parameter MessageBody.")]
+    # The service's own checks carry the recorded JSON error type too.
+    assert _error(sqs.receive_message, QueueUrl=url, MaxNumberOfMessages=11) == {
+        "Code": "InvalidParameterValue", "Type": "Sender",
+        "QueryErrorCode": "InvalidParameterValueException",
+        "Message": "Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be "
+                   "between 1 and 10, if provided."}
     # SQS checks no enum of the model: SenderId is no QueueAttributeName, and AWS takes it.
     sqs.send_message(QueueUrl=url, MessageBody="m")
     got = sqs.receive_message(QueueUrl=url, AttributeNames=["SenderId"])["Messages"]
