@@ -10,6 +10,10 @@ operation, runs it through awslocal_cli.dispatch exactly as the CLI does, and re
   `x-amzn-query-error` header) and the query protocol (`Action=...`, XML) of older SDKs.
 - SNS and STS: the query protocol, XML responses, `ErrorResponse` errors.
 
+A request that breaks the model (a required member missing, a value out of range, too long, not
+in the enum, not matching the pattern, of the wrong JSON type) gets what AWS's endpoint answers,
+in each service's words (awslocal_cli.wire.validation), never botocore's client-side text.
+
 Identity: the SigV4 `Authorization` header (or a presigned URL's `X-Amz-Credential`) is parsed,
 not verified. Its credential scope gives the region, and its access key id names the caller the
 way `--profile` does on the CLI: the profile of the shared credentials file

@@ -13,7 +13,7 @@ import os
 from awslocal_cli import dispatch
 from awslocal_cli import model as models
 from awslocal_cli.errors import AwsError, ConfigurationError, ParamValidationError
-from awslocal_cli.wire import jsonproto, query
+from awslocal_cli.wire import jsonproto, query, validation
 from awslocal_cli.wire import shapes as sh
 from awslocal_cli.wire.identity import (
     Credential,
@@ -188,7 +188,7 @@ def _handle(
             if service == "sqs":
                 _queue_url_from_path(operation, members, request)
     except sh.WireValueError as exc:
-        if protocol.kind == "json" and service != "sqs":
+        if protocol.kind == "json":  # SQS's JSON answers so too (recorded)
             return protocol.error("SerializationException", str(exc))
         return protocol.error(VALIDATION_CODES[service], str(exc))
 
@@ -206,13 +206,9 @@ def _handle(
         return protocol.error(VALIDATION_CODES[service], exc.message)
     except ConfigurationError as exc:
         return protocol.error("InternalFailure", exc.message, status=500, sender_fault=False)
-    try:
-        _validate(service, operation, members)
-    except ParamValidationError as exc:
-        code = VALIDATION_CODES[service]
-        if service == "sqs" and "Missing required parameter" in exc.message:
-            code = "MissingParameter"
-        return protocol.error(code, exc.message)
+    invalid = validation.check(service, operation, members, json_protocol=protocol.kind == "json")
+    if invalid is not None:
+        return protocol.error(invalid.code, invalid.message)
 
     def after() -> None:
         try:
@@ -251,15 +247,6 @@ def _guess_query_service(operation: str, scope_service: str | None) -> str | Non
         if operation and _implemented(service, operation):
             return service
     return None
-
-
-def _validate(service: str, operation: str, members: dict[str, Any]) -> None:
-    ref = models.load(service)["operations"][operation].get("input")
-    if ref is None:
-        return
-    from awslocal_cli.validate import validate_request
-
-    validate_request(models.load(service), ref["shape"], members)
 
 
 def _anonymous_confirmation(params: Mapping[str, str]) -> Credential | None:

@@ -14,10 +14,19 @@ import json
 
 from awslocal_cli import model as models
 from awslocal_cli.wire import shapes as sh
+from awslocal_cli.wire.validation import json_type_message
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+
+# The type names SQS's JSON errors carry for its query codes that have no shape in the model
+# (recorded from AWS: botocore shows them as QueryErrorCode).
+_UNMODELED_TYPES = {
+    "InvalidParameterValue": "InvalidParameterValueException",
+    "MissingParameter": "MissingRequiredParameterException",
+}
 
 
 def content_type(service: str) -> str:
@@ -51,7 +60,7 @@ def _from_json(model: dict[str, Any], shape_name: str, value: Any) -> Any:
         return None
     if kind == "structure":
         if not isinstance(value, dict):
-            raise sh.WireValueError(f"expected an object for {shape_name}")
+            raise sh.WireValueError(json_type_message(value, "structure"))
         members = shape.get("members", {})
         out = {}
         for name, item in value.items():
@@ -61,11 +70,11 @@ def _from_json(model: dict[str, Any], shape_name: str, value: Any) -> Any:
         return out
     if kind == "list":
         if not isinstance(value, list):
-            raise sh.WireValueError(f"expected a list for {shape_name}")
+            raise sh.WireValueError(json_type_message(value, "list"))
         return [_from_json(model, shape["member"]["shape"], v) for v in value]
     if kind == "map":
         if not isinstance(value, dict):
-            raise sh.WireValueError(f"expected an object for {shape_name}")
+            raise sh.WireValueError(json_type_message(value, "map"))
         return {k: _from_json(model, shape["value"]["shape"], v) for k, v in value.items()}
     if kind == "blob":
         return sh.decode_blob(value)
@@ -124,7 +133,7 @@ def error_response(
     headers = {"content-type": content_type(service) if service else "application/x-amz-json-1.1"}
     body: dict[str, Any] = {}
     if "awsQueryCompatible" in metadata:
-        name = found[0] if found else code
+        name = found[0] if found else _UNMODELED_TYPES.get(code, code)
         body["__type"] = f"com.amazonaws.{metadata['endpointPrefix']}#{name}"
         fault = "Sender" if sender_fault else "Receiver"
         headers["x-amzn-query-error"] = f"{code};{fault}"

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 _MISSING = object()
+_NO_QUEUE = "The specified queue does not exist."
+_NO_QUEUE_QUERY = "The specified queue does not exist for this wsdl version."
 
 
 def parse_params(text: str) -> dict[str, str]:
@@ -239,6 +241,9 @@ def error_response(
     fields: dict[str, Any] | None = None,
 ) -> tuple[int, dict[str, str], bytes]:
     """(status, headers, body) of a query protocol error."""
+    if service == "sqs" and message == _NO_QUEUE:
+        # SQS's query protocol words its missing queue so (recorded); its JSON protocol does not.
+        message = _NO_QUEUE_QUERY
     shape = None
     namespace = ""
     if service:

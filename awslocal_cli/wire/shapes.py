@@ -143,12 +143,15 @@ def parse_timestamp(value: Any) -> datetime:
     if isinstance(value, bool):
         raise WireValueError("expected a timestamp")
     if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value, tz=timezone.utc)
+        try:
+            return datetime.fromtimestamp(value, tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):  # beyond the years a datetime holds
+            raise WireValueError(f"timestamp out of range: {value}") from None
     if isinstance(value, str):
         text = value.strip()
         try:
             return datetime.fromtimestamp(float(text), tz=timezone.utc)
-        except ValueError:
+        except (ValueError, OverflowError, OSError):
             pass
         from awslocal_cli.clock import parse_timestamp as parse_text
 

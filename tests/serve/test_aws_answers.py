@@ -182,3 +182,38 @@ def test_import_parameters_for_ecc_material_under_rsaes_oaep(aws):
                             ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")
     signature = kms.sign(KeyId=key, Message=b"m", SigningAlgorithm="ECDSA_SHA_256")["Signature"]
     private.public_key().verify(signature, b"m", ec.ECDSA(hashes.SHA256()))
+
+
+def test_list_aliases_shows_the_predefined_aws_aliases(aws, request):
+    kms = aws("kms")
+    # The serve fixture shares one state across tests: look at the predefined ones only.
+    listed = {a["AliasName"]: a for a in kms.get_paginator("list_aliases").paginate()
+              .build_full_result()["Aliases"]}
+    predefined = [name for name in listed if name.startswith("alias/aws/")]
+    assert {"alias/aws/acm", "alias/aws/dynamodb", "alias/aws/ebs", "alias/aws/lambda",
+            "alias/aws/rds", "alias/aws/s3", "alias/aws/secretsmanager",
+            "alias/aws/ssm"} <= set(predefined)
+    assert predefined == sorted(predefined)
+    entry = listed["alias/aws/ebs"]
+    assert entry["AliasArn"].endswith(":alias/aws/ebs")
+    if "TargetKeyId" not in entry:
+        assert "CreationDate" not in entry
+    # DescribeKey on a predefined alias creates its AWS managed key, which ListAliases then names.
+    managed = kms.describe_key(KeyId="alias/aws/ebs")["KeyMetadata"]
+    assert managed["KeyManager"] == "AWS"
+    again = {a["AliasName"]: a for a in kms.list_aliases(Limit=100)["Aliases"]}
+    assert again["alias/aws/ebs"]["TargetKeyId"] == managed["KeyId"]
+    # alias/aws/sqs is the queue's managed key, created on first use, as before.
+    sqs = aws("sqs")
+    url = sqs.create_queue(QueueName=f"managed-{request.node.callspec.id}",
+                           Attributes={"KmsMasterKeyId": "alias/aws/sqs"})["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="sealed")
+    assert sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"] == "sealed"
+    sqs_alias = {a["AliasName"]: a for a in kms.list_aliases(Limit=100)["Aliases"]}["alias/aws/sqs"]
+    assert sqs_alias["TargetKeyId"]
+    # One page after another covers the list once, the predefined ones included.
+    first = kms.list_aliases(Limit=3)
+    assert first["Truncated"] and len(first["Aliases"]) == 3
+    rest = kms.list_aliases(Marker=first["NextMarker"], Limit=100)["Aliases"]
+    names = [a["AliasName"] for a in first["Aliases"] + rest]
+    assert len(names) == len(set(names)) and set(names) == set(again) | {"alias/aws/sqs"}

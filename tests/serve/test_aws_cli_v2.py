@@ -128,6 +128,7 @@ CASES = [
     ("kms-create-key", ["kms", "create-key", "--description", "new"], None, ("generated",)),
     ("kms-describe-key", ["kms", "describe-key", "--key-id", "{key}"], None, ()),
     ("kms-list-keys", ["kms", "list-keys"], None, ()),
+    ("kms-list-aliases-all", ["kms", "list-aliases"], None, ("generated",)),
     ("kms-encrypt", ["kms", "encrypt", "--key-id", "{key}", "--plaintext",
                      "fileb://{plaintext}"], None, ("generated",)),
     ("sqs-create-queue", ["sqs", "create-queue", "--queue-name", "compared", "--attributes",
@@ -248,6 +249,11 @@ ERRORS = [
     ["kms", "describe-key", "--key-id", "alias/no-such-key"],
     ["sns", "get-topic-attributes", "--topic-arn",
      "arn:aws:sns:us-east-1:123456789012:no-such-topic"],
+    # Past botocore's checks, the model's constraints in AWS's words (issue 20).
+    pytest.param(["kms", "generate-random", "--number-of-bytes", "2048"], id="kms over max"),
+    pytest.param(["kms", "create-key", "--key-spec", "RSA_1024"], id="kms enum"),
+    # botocore's own check, before any request (exit 252).
+    pytest.param(["kms", "generate-random", "--number-of-bytes", "0"], id="kms under min"),
 ]
 
 

@@ -22,9 +22,10 @@ checks and audit trail as a user's request):
   `KeyId` may be a key id, key ARN, alias name or alias ARN; `alias/aws/<service>` names the
   AWS managed key, which is created on first use whenever the caller is a service (a Context
   made by `via()` or `as_service()`), or by DescribeKey, as in AWS (for the services in
-  MANAGED_SERVICES). Errors are the `awslocal_cli.errors.kms` classes (AccessDeniedException,
-  DisabledException, KMSInvalidStateException, NotFoundException, ...); SQS/SNS map them to
-  their own KMS.* errors as AWS does.
+  MANAGED_SERVICES). ListAliases also names the aliases AWS predefines (PREDEFINED_ALIASES),
+  without TargetKeyId until their key exists. Errors are the `awslocal_cli.errors.kms`
+  classes (AccessDeniedException, DisabledException, KMSInvalidStateException,
+  NotFoundException, ...); SQS/SNS map them to their own KMS.* errors as AWS does.
 - `resolve_key_arn(ctx, key_id, create_managed=True) -> str`: the key ARN a KmsMasterKeyId
   names (for queue/topic attributes), creating an `alias/aws/<service>` key if needed. Raises
   NotFoundException like the operations do. Makes no policy check and logs no event.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from awslocal_cli.errors import kms as err
 from awslocal_cli.services.kms.access import _authorize
 from awslocal_cli.services.kms.audit import _operation
-from awslocal_cli.services.kms.lookup import _not_found_alias, _resolve
+from awslocal_cli.services.kms.lookup import PREDEFINED_ALIASES, _not_found_alias, _resolve
 from awslocal_cli.services.kms.names import _dt, alias_arn
 from awslocal_cli.services.kms.shapes import _page
 from awslocal_cli.services.kms.states import _require_customer_managed, _require_not
@@ -102,11 +102,23 @@ def list_aliases(ctx: Context, audit: _Audit, *, KeyId: str | None = None,
         key = _resolve(ctx, KeyId, aliases=False, audit=audit)
         key_id = key["key_id"]
     rows = db.list_aliases(ctx.db, ctx.account, ctx.region, key_id)
+    if key_id is None:
+        # The predefined AWS aliases of every account and region, listed without TargetKeyId
+        # until their AWS managed key exists (botocore's ListAliases documentation).
+        present = {r["alias_name"] for r in rows}
+        rows = sorted(rows + [{"alias_name": name} for name in PREDEFINED_ALIASES
+                              if name not in present], key=lambda r: r["alias_name"])
     page, tail = _page(rows, lambda r: r["alias_name"], Limit, Marker, default=50)
-    return {"Aliases": [{
-        "AliasName": r["alias_name"],
-        "AliasArn": alias_arn(ctx.region, ctx.account, r["alias_name"]),
-        "TargetKeyId": r["key_id"],
-        "CreationDate": _dt(r["creation_date"]),
-        "LastUpdatedDate": _dt(r["last_updated"]),
-    } for r in page], **tail}
+    return {"Aliases": [_alias_entry(ctx, r) for r in page], **tail}
+
+
+def _alias_entry(ctx: Context, row: dict[str, Any]) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "AliasName": row["alias_name"],
+        "AliasArn": alias_arn(ctx.region, ctx.account, row["alias_name"]),
+    }
+    if "key_id" in row:
+        entry["TargetKeyId"] = row["key_id"]
+        entry["CreationDate"] = _dt(row["creation_date"])
+        entry["LastUpdatedDate"] = _dt(row["last_updated"])
+    return entry

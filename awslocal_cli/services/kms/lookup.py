@@ -99,7 +99,16 @@ MANAGED_SERVICES = frozenset({
     "sqs", "sns", "s3", "ebs", "rds", "lambda", "dynamodb", "secretsmanager", "ssm", "kinesis",
     "logs", "glue", "backup", "elasticfilesystem", "redshift", "es", "acm", "codecommit",
     "kafka", "timestream", "fsx", "cloud9", "connect", "lightsail", "xray", "events",
+    "kinesisvideo",
 })
+# The aliases AWS predefines in every account and region: ListAliases shows them without a
+# TargetKeyId until the AWS managed key exists, and DescribeKey on one creates that key
+# (botocore's ListAliases and DescribeKey documentation). Other alias/aws/<service> names
+# (alias/aws/sqs, alias/aws/sns, ...) appear once their key is created on first use.
+PREDEFINED_ALIASES = tuple(f"alias/aws/{service}" for service in (
+    "acm", "dynamodb", "ebs", "elasticfilesystem", "es", "glue", "kinesisvideo", "lambda",
+    "rds", "redshift", "s3", "secretsmanager", "ssm", "xray",
+))
 
 
 def resolve_key_arn(ctx: Context, key_id: str, create_managed: bool = True) -> str:

@@ -180,7 +180,7 @@ def test_tutorial_lifecycle(inv) -> None:
     with pytest.raises(err.AccessDeniedException, match="does not exist"):
         inv(kms.decrypt, CiphertextBlob=ct)
     assert inv(kms.list_keys)["Keys"] == []
-    assert inv(kms.list_aliases)["Aliases"] == []
+    assert all("TargetKeyId" not in a for a in inv(kms.list_aliases)["Aliases"])
     # Nothing of the key is left: no material, no alias.
     assert inv.sql("SELECT count(*) FROM kms_key_material")[0][0] == 0
     names = [r[0] for r in inv.sql("SELECT event_name FROM events WHERE principal = ?",
@@ -203,7 +203,7 @@ def test_aliases(inv) -> None:
     with pytest.raises(err.ValidationException, match="pattern"):
         inv(kms.create_alias, AliasName="alias/sp ace", TargetKeyId=a)
     inv(kms.create_alias, AliasName="alias/two", TargetKeyId=a)
-    listed = inv(kms.list_aliases)["Aliases"]
+    listed = [a for a in inv(kms.list_aliases)["Aliases"] if "TargetKeyId" in a]
     assert [x["AliasName"] for x in listed] == ["alias/one", "alias/two"]
     assert listed[0]["AliasArn"] == "arn:aws:kms:us-east-1:123456789012:alias/one"
     assert listed[0]["TargetKeyId"] == a
@@ -216,7 +216,7 @@ def test_aliases(inv) -> None:
     inv(kms.delete_alias, AliasName="alias/one")
     with pytest.raises(err.NotFoundException):
         inv(kms.delete_alias, AliasName="alias/one")
-    page = inv(kms.list_aliases, Limit=1)
+    page = inv(kms.list_aliases, KeyId=a, Limit=1)
     assert page["Truncated"] is False and len(page["Aliases"]) == 1
 
 
@@ -289,3 +289,20 @@ def test_create_alias_refuses_a_colon(inv) -> None:
         inv(kms.create_alias, AliasName="alias/my:alias", TargetKeyId=key)
     assert e.value.message == "alias/my:alias contains invalid characters for an alias"
     assert inv(kms.list_aliases, KeyId=key)["Aliases"] == []
+
+
+def test_a_fresh_account_lists_the_predefined_aws_aliases(inv) -> None:
+    listed = inv(kms.list_aliases)["Aliases"]
+    assert [a["AliasName"] for a in listed] == [
+        f"alias/aws/{s}" for s in ("acm", "dynamodb", "ebs", "elasticfilesystem", "es", "glue",
+                                   "kinesisvideo", "lambda", "rds", "redshift", "s3",
+                                   "secretsmanager", "ssm", "xray")]
+    assert listed[0] == {"AliasName": "alias/aws/acm",
+                         "AliasArn": "arn:aws:kms:us-east-1:123456789012:alias/aws/acm"}
+    key = make_key(inv)["KeyId"]
+    inv(kms.create_alias, AliasName="alias/mine", TargetKeyId=key)
+    assert [a["AliasName"] for a in inv(kms.list_aliases, KeyId=key)["Aliases"]] == ["alias/mine"]
+    s3 = inv(kms.describe_key, KeyId="alias/aws/s3")["KeyMetadata"]
+    by_name = {a["AliasName"]: a for a in inv(kms.list_aliases)["Aliases"]}
+    assert by_name["alias/aws/s3"]["TargetKeyId"] == s3["KeyId"]
+    assert len(by_name) == 15 and "TargetKeyId" not in by_name["alias/aws/ssm"]
