@@ -317,7 +317,7 @@ def inspect_message(ctx: click.Context, queue_url: str, message_id: str) -> None
 @local.command("deliveries", context_settings=SETTINGS)
 @click.option("--topic-arn", help="Only deliveries of this topic.")
 @click.option("--status", type=click.Choice(["delivered", "refused", "dead-lettered", "retrying",
-                                             "failed", "outbox", "audit"]),
+                                             "failed", "outbox", "audit", "filtered"]),
               help="Only deliveries with this status.")
 @click.option("--message-id", help="Only deliveries of this message.")
 @click.pass_context
