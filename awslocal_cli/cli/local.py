@@ -621,3 +621,12 @@ def confirm_subscription(ctx: click.Context, subscription_arn: str | None,
 
     _run(ctx, lambda c: sns.confirm_pending(c, subscription_arn=subscription_arn,
                                             all_pending=all_pending), "ConfirmSubscription")
+
+
+def _add_console() -> None:
+    from awslocal_cli.cli.console import console
+
+    local.add_command(console)
+
+
+_add_console()

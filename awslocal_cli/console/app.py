@@ -123,7 +123,11 @@ class ConsoleApp:
             page = self._answer(path[len(PREFIX):] or "/", query)
         body = page.body
         if page.template is not None:
-            body = self._render(page, path, query, live)
+            try:
+                body = self._render(page, path, query, live)
+            except ImportError:
+                page = Page(503, content_type="text/plain; charset=utf-8")
+                body = b"The awslocal console needs jinja2: pip install 'awslocal-cli[serve]'\n"
         headers = [("Content-Type", page.content_type), ("Content-Length", str(len(body))),
                    *SECURITY_HEADERS]
         if page.status == 405:
