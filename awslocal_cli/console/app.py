@@ -13,9 +13,11 @@ same browser cannot reach the console through a DNS name it controls (DNS rebind
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mimetypes
 import os
+import sys
 import time
 from urllib.parse import parse_qs, quote
 
@@ -128,6 +130,11 @@ class ConsoleApp:
             except ImportError:
                 page = Page(503, content_type="text/plain; charset=utf-8")
                 body = b"The awslocal console needs jinja2: pip install 'awslocal-cli[serve]'\n"
+            except Exception as exc:  # a template that fails: one line, the traceback logged
+                self._trace(exc)
+                page = Page(500, content_type="text/plain; charset=utf-8")
+                body = (f"The console failed to show this page ({type(exc).__name__}); "
+                        "`awslocal serve --debug` logs why.\n").encode()
         headers = [("Content-Type", page.content_type), ("Content-Length", str(len(body))),
                    *SECURITY_HEADERS]
         if page.status == 405:
@@ -136,6 +143,14 @@ class ConsoleApp:
         if self.log is not None:
             self._log(environ, path, page.status, started)
         return [b"" if method == "HEAD" else body]
+
+    def _trace(self, exc: BaseException) -> None:
+        import traceback
+
+        stream = self.log or sys.stderr
+        with contextlib.suppress(OSError, ValueError):
+            stream.write("awslocal serve: console: "
+                         + "".join(traceback.format_exception(exc)))
 
     def _log(self, environ: Mapping[str, Any], path: str, status: int, started: float) -> None:
         elapsed = (time.perf_counter() - started) * 1000
@@ -202,10 +217,7 @@ class ConsoleApp:
         except AwsError as exc:
             return self._missing(f"{exc.code}: {exc.message}", status=400)
         except Exception as exc:  # a page must not take the server down or show a traceback
-            if self.log is not None:
-                import traceback
-
-                self.log.write("".join(traceback.format_exception(exc)))
+            self._trace(exc)
             return self._missing(f"The console failed to read this page ({type(exc).__name__})"
                                  "; `awslocal serve --debug` logs why.", status=500)
 
