@@ -18,11 +18,13 @@ start-up never pays for the console (tests/test_startup_imports.py).
 
 from __future__ import annotations
 
+from awslocal_cli.console.address import PREFIX
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-PREFIX = "/_awslocal"
+__all__ = ["PREFIX", "ConsoleApp", "mounts"]
 
 
 def mounts(path: str) -> bool:

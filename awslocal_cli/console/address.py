@@ -12,7 +12,8 @@ import json
 import os
 
 FILE = "serve.json"
-PATH = "/_awslocal/"
+PREFIX = "/_awslocal"  # where the console is mounted on the server
+PATH = PREFIX + "/"
 
 
 def record(state_dir: str, url: str) -> str:

@@ -21,7 +21,8 @@ import sys
 import time
 from urllib.parse import parse_qs, quote
 
-from awslocal_cli.console import PREFIX, views
+from awslocal_cli.console import views
+from awslocal_cli.console.address import PREFIX
 from awslocal_cli.console.depth import DepthHistory
 from awslocal_cli.console.reading import looking
 from awslocal_cli.errors import AwsError, CliError

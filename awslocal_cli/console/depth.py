@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 KEEP = 600  # samples per queue (10 minutes at one a second)
 EVERY = 1.0  # seconds of real time between two samples of a region
-CHART_W, CHART_H, PAD = 640, 180, 34
+CHART_W, CHART_H, PAD = 900, 170, 34
 
 
 class DepthHistory:
