@@ -247,4 +247,21 @@ def test_tutorial_in_the_console(awslocal, server, browser_page, tmp_path):
     shot("not-found")
     answer = page.goto(f"{base}kms/keys/{key}")
     assert answer is not None and answer.status == 404
-    assert len(shot.taken) == 12
+
+    # -- on a phone, in the dark ---------------------------------------------------------------
+    def background() -> str:
+        return page.evaluate("getComputedStyle(document.body).backgroundColor")
+
+    page.goto(f"{base}sns/topics/alerts")
+    light = background()
+    page.emulate_media(color_scheme="dark")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    expect(page.locator("li.delivery.status-filtered")).to_be_visible()
+    dark = background()
+    assert dark != light
+    assert sum(int(n) for n in re.findall(r"\d+", dark)[:3]) < 150  # a dark background
+    # Nothing wider than the phone but the tables' own scrolling boxes.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot("phone-dark-topic")
+    assert len(shot.taken) == 13
