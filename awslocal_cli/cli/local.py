@@ -45,7 +45,8 @@ def _run(ctx: click.Context, body: Callable[[Any], dict[str, Any] | None], title
 
 @click.group(context_settings=SETTINGS)
 def local() -> None:
-    """awslocal's own commands: clock, state info, reset, seeds, snapshots, export/import.
+    """awslocal's own commands: clock, state info, reset, seeds, snapshots, export/import,
+    the web console.
 
     Example: awslocal local clock advance 8d
     """

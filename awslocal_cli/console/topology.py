@@ -116,6 +116,10 @@ def graph(ctx: Context, href: Any) -> Row:
             edges.append({"from": topic["Arn"], "to": target, "kind": "subscription",
                           "label": " · ".join(labels), "pending": sub["Pending"],
                           "refused": outcome == "refused"})
+            dead_letter = sub.get("DeadLetterTargetArn")
+            if dead_letter in by_arn:  # the subscription's own DLQ (its RedrivePolicy)
+                edges.append({"from": topic["Arn"], "to": dead_letter, "kind": "redrive",
+                              "label": "undeliverable"})
     # What a broken key breaks: what it encrypts, then what delivers into that.
     for edge in edges:
         if edge["kind"] == "encrypts" and nodes[edge["from"]]["broken"]:

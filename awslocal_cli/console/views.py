@@ -26,6 +26,7 @@ Row = dict[str, "Any"]
 TRAIL_SOURCES = {"kms": "kms.amazonaws.com", "sqs": "sqs.amazonaws.com",
                  "sns": "sns.amazonaws.com", "sts": "sts.amazonaws.com"}
 TRAIL_PAGE = 200
+TRAIL_SCAN = 5000  # events read at most for one trail page (filters are applied as read)
 BROKEN_KEY_STATES = ("Disabled", "PendingDeletion", "PendingImport", "Unavailable")
 
 
@@ -404,7 +405,7 @@ def trail_events(ctx: Context, *, service: str = "", operation: str = "", princi
     more = False
     for event in _pages(cloudtrail.lookup_events, ctx, "Events", MaxResults=50, **request):
         scanned += 1
-        if len(events) >= limit:
+        if len(events) >= limit or scanned > TRAIL_SCAN:
             more = True
             break
         record = json.loads(event["CloudTrailEvent"])

@@ -9,6 +9,9 @@ The endpoint the client addressed (`wsgi.url_scheme` and the Host header) is han
 queue URLs in responses point back at this server. A response's deferred work (SNS's HTTP
 deliveries) runs in the iterable's `close()`, which a server calls once the body is sent.
 
+Paths under /_awslocal/ are the web console's (awslocal_cli.console, its own WSGI application,
+mounted in `App.__call__`); everything else is AWS's wire protocols.
+
 This module imports no server library; `awslocal serve` (awslocal_cli.cli.serve) runs it on
 waitress.
 """

@@ -200,3 +200,17 @@ def test_aws_requests_still_reach_the_wire(world):
     """Only /_awslocal/ is the console's: an unsigned AWS request gets AWS's answer."""
     answer = get(world["app"], "/?Action=ListQueues")
     assert answer.status in (400, 403) and "MissingAuthenticationToken" in answer.text
+
+
+def test_topology_draws_dead_letter_links(world):
+    run = world["run"]
+    subs = json.loads(run("sns", "list-subscriptions-by-topic", "--topic-arn", world["topic"]))
+    arn = subs["Subscriptions"][0]["SubscriptionArn"]
+    run("sns", "set-subscription-attributes", "--subscription-arn", arn, "--attribute-name",
+        "RedrivePolicy", "--attribute-value", json.dumps(
+            {"deadLetterTargetArn": "arn:aws:sqs:us-east-1:123456789012:secure-dlq"}))
+    text = get(world["app"], "/_awslocal/topology").text
+    assert text.count('class="edge redrive"') == 2  # the queue's and the subscription's
+    assert "after 3 receives" in text and "undeliverable" in text
+    # The dead-letter queue sits in a column of its own, right of the queues.
+    assert "Dead-letter queues" in text
