@@ -7,6 +7,8 @@ elsewhere, so a message body `<script>` is text. Pages poll themselves: the cons
 asks for the page's `<main>` again (header `X-Awslocal-Console: live`) every 1.5 s and swaps it
 in when it changed.
 
+Only requests from this machine are answered (the client's address is loopback), even when
+serve listens on another interface: the console shows message bodies and needs no signature.
 The Host header must name a loopback address, `localhost` or an IP literal: a web page in the
 same browser cannot reach the console through a DNS name it controls (DNS rebinding).
 """
@@ -59,6 +61,20 @@ class Page:
                  content_type: str = "text/html; charset=utf-8", **data: Any) -> None:
         self.status, self.template, self.body = status, template, body
         self.content_type, self.data = content_type, data
+
+
+def _loopback_client(addr: str | None) -> bool:
+    """Whether the request comes from this machine (no address: an in-process caller)."""
+    import ipaddress
+
+    if not addr:
+        return True
+    try:
+        ip = ipaddress.ip_address(addr.split("%", 1)[0])
+    except ValueError:
+        return False
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return bool(ip.is_loopback or (mapped is not None and mapped.is_loopback))
 
 
 def _loopback_host(host: str) -> bool:
@@ -115,7 +131,10 @@ class ConsoleApp:
         query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
         live = environ.get("HTTP_X_AWSLOCAL_CONSOLE") == "live"
         host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
-        if not _loopback_host(host):
+        if not _loopback_client(environ.get("REMOTE_ADDR")):
+            page = Page(403, body=b"The awslocal console answers only requests from this "
+                        b"machine (loopback).\n", content_type="text/plain; charset=utf-8")
+        elif not _loopback_host(host):
             page = Page(403, body=b"The awslocal console answers only on loopback addresses "
                         b"(localhost, 127.0.0.1, ::1) or an IP address.\n",
                         content_type="text/plain; charset=utf-8")

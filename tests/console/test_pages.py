@@ -21,11 +21,12 @@ class Answer:
 
 
 def get(app: App, path: str, *, method: str = "GET", host: str = "127.0.0.1:4566",
-        live: bool = False) -> Answer:
+        live: bool = False, client: str = "127.0.0.1") -> Answer:
     environ: dict = {}
     setup_testing_defaults(environ)
     path, _, query = path.partition("?")
-    environ.update(PATH_INFO=path, QUERY_STRING=query, REQUEST_METHOD=method, HTTP_HOST=host)
+    environ.update(PATH_INFO=path, QUERY_STRING=query, REQUEST_METHOD=method, HTTP_HOST=host,
+                   REMOTE_ADDR=client)
     if live:
         environ["HTTP_X_AWSLOCAL_CONSOLE"] = "live"
     seen: dict = {}
@@ -181,6 +182,11 @@ def test_read_only_and_loopback_only(world):
     assert get(app, "/_awslocal/", host="evil.example:4566").status == 403
     assert get(app, "/_awslocal/", host="localhost:4566").status == 200
     assert get(app, "/_awslocal/", host="[::1]:4566").status == 200
+    # Another machine, even one that names an IP address, is refused: serve may listen on
+    # 0.0.0.0, and the console needs no signature.
+    assert get(app, "/_awslocal/", host="192.0.2.7:4566", client="192.0.2.9").status == 403
+    assert get(app, "/_awslocal/", client="::1").status == 200
+    assert get(app, "/_awslocal/", client="::ffff:127.0.0.1").status == 200
 
 
 def test_live_fragment_is_the_main_block_only(world):
