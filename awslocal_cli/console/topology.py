@@ -43,7 +43,7 @@ def graph(ctx: Context, href: Any) -> Row:
             meta = next((k for k in keys if k["Arn"] == arn), None)
             state = meta["KeyState"] if meta else "NotCreated"
             label = (meta["Aliases"][0] if meta and meta["Aliases"] else
-                     meta["KeyId"][:8] + "…" if meta else named)
+                     meta.get("Description") or meta["KeyId"][:8] + "…" if meta else named)
             nodes[node_id] = {
                 "id": node_id, "kind": "key", "column": 0, "label": label,
                 "detail": state, "state": state,
