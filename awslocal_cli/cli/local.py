@@ -45,7 +45,8 @@ def _run(ctx: click.Context, body: Callable[[Any], dict[str, Any] | None], title
 
 @click.group(context_settings=SETTINGS)
 def local() -> None:
-    """awslocal's own commands: clock, state info, reset, seeds, snapshots, export/import.
+    """awslocal's own commands: clock, state info, reset, seeds, snapshots, export/import,
+    the web console.
 
     Example: awslocal local clock advance 8d
     """
@@ -317,7 +318,7 @@ def inspect_message(ctx: click.Context, queue_url: str, message_id: str) -> None
 @local.command("deliveries", context_settings=SETTINGS)
 @click.option("--topic-arn", help="Only deliveries of this topic.")
 @click.option("--status", type=click.Choice(["delivered", "refused", "dead-lettered", "retrying",
-                                             "failed", "outbox", "audit"]),
+                                             "failed", "outbox", "audit", "filtered"]),
               help="Only deliveries with this status.")
 @click.option("--message-id", help="Only deliveries of this message.")
 @click.pass_context
@@ -621,3 +622,12 @@ def confirm_subscription(ctx: click.Context, subscription_arn: str | None,
 
     _run(ctx, lambda c: sns.confirm_pending(c, subscription_arn=subscription_arn,
                                             all_pending=all_pending), "ConfirmSubscription")
+
+
+def _add_console() -> None:
+    from awslocal_cli.cli.console import console
+
+    local.add_command(console)
+
+
+_add_console()

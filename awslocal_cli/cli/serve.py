@@ -50,6 +50,9 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     server runs. --state-dir selects the state; --region is the region of requests whose
     credential names none; --region and --profile are the region and caller of the
     background work. --debug logs one line per request to stderr.
+
+    A read-only web console shows the state at /_awslocal/ on the same port (the second
+    start-up line prints its address; `awslocal local console` opens it).
     Ctrl-C stops the server (exit code 130).
 
     Example: awslocal serve --port 4566
@@ -99,7 +102,12 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     urls = ", ".join(
         f"http://{f'[{h}]' if ':' in str(h) else h}:{p}" for h, p in listening)
     click.echo(f"awslocal serve: listening on {urls} (state {state_dir})")
+    first = urls.split(", ", 1)[0]
+    click.echo(f"awslocal serve: console at {_console_line(first)}")
     sys.stdout.flush()
+    from awslocal_cli.console import address
+
+    address.record(str(state_dir), first)  # for `awslocal local console`
     _logging(opts.debug)
     previous = _sigterm_interrupts()
     worker.start()
@@ -108,8 +116,20 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     finally:
         worker.stop()
         server.close()
+        address.forget(str(state_dir))
         _restore_sigterm(previous)
     raise KeyboardInterrupt
+
+
+def _console_line(url: str) -> str:
+    """The console's address, or why it is missing (its templates need jinja2)."""
+    import importlib.util
+
+    from awslocal_cli.console import address
+
+    if importlib.util.find_spec("jinja2") is None:
+        return "(needs jinja2: pip install 'awslocal-cli[serve]')"
+    return url + address.PATH
 
 
 def _logging(debug: bool) -> None:

@@ -88,3 +88,20 @@ def _remove_database(directory: Path, counted: int | None) -> dict[str, Any]:
     if counted is not None:
         out["RowsDeleted"] = counted
     return out
+
+
+def regions_in_use(conn: sqlite3.Connection, account: str) -> dict[str, int]:
+    """Region -> how many rows of the account's resources (keys, queues, topics, events ...)
+    it holds, for every region that holds any (the console's overview)."""
+    found: dict[str, int] = {}
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    for table in tables:
+        columns = {r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')}
+        if not {"account", "region"} <= columns:
+            continue
+        for region, n in conn.execute(
+                f'SELECT region, count(*) FROM "{table}" WHERE account = ? GROUP BY region',
+                (account,)):
+            found[region] = found.get(region, 0) + n
+    return dict(sorted(found.items()))

@@ -153,6 +153,12 @@ def get_message(db: sqlite3.Connection, row_id: int) -> Row | None:
     return _one(db, "SELECT * FROM sqs_messages WHERE id = ?", (row_id,))
 
 
+def peek(db: sqlite3.Connection, queue_id: int, limit: int) -> list[Row]:
+    """Up to `limit` messages of a queue in arrival order, whatever their visibility."""
+    return _all(db, "SELECT * FROM sqs_messages WHERE queue_id = ? ORDER BY id LIMIT ?",
+                (queue_id, limit))
+
+
 def find_message(db: sqlite3.Connection, queue_id: int, message_id: str) -> Row | None:
     return _one(db, "SELECT * FROM sqs_messages WHERE queue_id = ? AND message_id = ?",
                 (queue_id, message_id))

@@ -9,6 +9,9 @@ The endpoint the client addressed (`wsgi.url_scheme` and the Host header) is han
 queue URLs in responses point back at this server. A response's deferred work (SNS's HTTP
 deliveries) runs in the iterable's `close()`, which a server calls once the body is sent.
 
+Paths under /_awslocal/ are the web console's (awslocal_cli.console, its own WSGI application,
+mounted in `App.__call__`); everything else is AWS's wire protocols.
+
 This module imports no server library; `awslocal serve` (awslocal_cli.cli.serve) runs it on
 waitress.
 """
@@ -17,11 +20,11 @@ from __future__ import annotations
 
 import time
 
-from awslocal_cli import wire
+from awslocal_cli import console, wire
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
     from pathlib import Path
     from typing import Any, TextIO
 
@@ -120,12 +123,23 @@ class App:
         self.environ = environ
         self.clock = clock
         self.log = log
+        self._console: Callable[..., Any] | None = None
+
+    @property
+    def console(self) -> Callable[..., Any]:
+        """The console's own WSGI application (awslocal_cli.console), made on first use."""
+        if self._console is None:
+            self._console = console.ConsoleApp(
+                self.state_dir, environ=self.environ, clock=self.clock, log=self.log)
+        return self._console
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
-    ) -> _Body:
+    ) -> Iterable[bytes]:
         from http import HTTPStatus
 
+        if console.mounts(environ.get("PATH_INFO", "")):  # the web console (read-only pages)
+            return self.console(environ, start_response)
         started = time.perf_counter()
         request = request_of(environ)
         response = wire.handle(

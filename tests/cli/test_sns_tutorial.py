@@ -79,7 +79,12 @@ def test_encrypted_topic_tutorial_end_to_end(awslocal):
     assert names.count("Decrypt") == 2
 
     deliveries = _ok(awslocal("local", "deliveries", "--topic-arn", topic))["Deliveries"]
-    assert sorted(d["Status"] for d in deliveries) == ["delivered"] * 3
+    assert sorted(d["Status"] for d in deliveries) == ["delivered"] * 3 + ["filtered"]
+    # The refund kept out of orders by its filter policy is logged with the reason (issue 22).
+    filtered = next(d for d in deliveries if d["Status"] == "filtered")
+    assert filtered["Endpoint"] == orders_arn
+    assert filtered["Reason"] == ("Filtered out: the message attributes do not match the "
+                                  "subscription's filter policy {\"type\": [\"order\"]}")
 
 
 def test_managed_key_alias_aws_sns(awslocal):

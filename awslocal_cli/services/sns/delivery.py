@@ -105,6 +105,18 @@ def deliver(ctx: Context, pub: Publication, sub: Row) -> None:
             "dead-lettered" if problem is None else "refused", problem)
 
 
+def filtered_out(ctx: Context, topic: Row, message_id: str, sub: Row) -> None:
+    """Log a message the subscription's filter policy kept out (AWS counts these in the
+    NumberOfNotificationsFilteredOut metric; the local delivery log names them)."""
+    from awslocal_cli.services.sns.delivery_log import log
+
+    scope = sub["attributes"].get("FilterPolicyScope", "MessageAttributes")
+    what = "message body" if scope == "MessageBody" else "message attributes"
+    log(ctx, topic, message_id, sub["arn"], sub["protocol"], sub["endpoint"], "filtered",
+        f"Filtered out: the {what} do not match the subscription's filter policy "
+        f"{sub['attributes'].get('FilterPolicy')}")
+
+
 def passes_filter(sub: Row, message: str, attributes: dict[str, dict[str, Any]]) -> bool:
     """Whether a message gets through the subscription's filter policy."""
     text = sub["attributes"].get("FilterPolicy")

@@ -9,7 +9,13 @@ from awslocal_cli import ids
 from awslocal_cli.errors import AwsError
 from awslocal_cli.errors import sns as err
 from awslocal_cli.services.sns.common import invalid, lookup_topic
-from awslocal_cli.services.sns.delivery import Publication, deliver, message_for, passes_filter
+from awslocal_cli.services.sns.delivery import (
+    Publication,
+    deliver,
+    filtered_out,
+    message_for,
+    passes_filter,
+)
 from awslocal_cli.services.sns.encryption import at_rest, topic_data_key
 from awslocal_cli.services.sns.permissions import authorize
 from awslocal_cli.store.sns import topics as db
@@ -218,8 +224,12 @@ def _publish_one(ctx: Context, topic: Row, entry: dict[str, Any]) -> dict[str, A
     pub = Publication(topic, message_id, structure, message, subject, attributes, now,
                       sequence, group, dedup, data_key)
     for sub in db.topic_subscriptions(ctx.db, topic["arn"]):
-        if sub["confirmed"] and passes_filter(sub, message, attributes):
+        if not sub["confirmed"]:
+            continue
+        if passes_filter(sub, message, attributes):
             deliver(ctx, pub, sub)
+        else:
+            filtered_out(ctx, topic, message_id, sub)
     if topic["fifo"] and topic["archive_since"] is not None:
         from awslocal_cli.services.sns import archive
 

@@ -162,3 +162,65 @@ def inspect_message(ctx: Context, QueueUrl: str, MessageId: str) -> dict[str, An
     if message["dlq_source_arn"]:
         out["DeadLetterQueueSourceArn"] = message["dlq_source_arn"]
     return out
+
+
+# -- the console's peek (awslocal_cli/console) -----------------------------------------------
+
+PEEK_LIMIT = 100
+
+
+def peek_messages(ctx: Context, QueueUrl: str, MaxNumberOfMessages: int = 20) -> dict[str, Any]:
+    """The messages of a queue with their bodies and envelopes, none of them received.
+
+    Not an AWS operation (the console's queue page): no visibility changes, no receive count,
+    no receipt handle. A body is opened as a consumer would open it (SSE-KMS: the data key is
+    decrypted through KMS unless the consumer side holds a fresh one), so a message that a
+    consumer could not open (a disabled key) shows why, in `BodyError`.
+    """
+    from awslocal_cli.errors import AwsError
+    from awslocal_cli.services.sqs.sse import open_body
+
+    limit = max(1, min(int(MaxNumberOfMessages), PEEK_LIMIT))
+    queue = find_queue(ctx, QueueUrl, None)
+    now = ctx.time()
+    visible, in_flight, delayed = db.counts(ctx.db, queue["id"], now)
+    keys: dict[int, bytes] = {}
+    messages = []
+    for message in db.peek(ctx.db, queue["id"], limit):
+        state = ("Visible" if message["visible_at"] <= now
+                 else "InFlight" if message["receive_count"] else "Delayed")
+        out: dict[str, Any] = {
+            "MessageId": message["message_id"], "State": state,
+            "SentTimestamp": int(message["sent_at"] * 1000),
+            "VisibleAt": message["visible_at"], "ExpiresAt": message["expires_at"],
+            "ApproximateReceiveCount": message["receive_count"],
+            "MD5OfBody": message["md5_body"], "Size": message["size"],
+            "StoredBodyLength": len(bytes(message["body"])),
+        }
+        if message["group_id"]:
+            out["MessageGroupId"] = message["group_id"]
+        if message["sequence_number"]:
+            out["SequenceNumber"] = message["sequence_number"]
+        if message["dlq_source_arn"]:
+            out["DeadLetterQueueSourceArn"] = message["dlq_source_arn"]
+        attrs = load_attributes(message["attributes"])
+        if attrs:
+            out["MessageAttributes"] = attrs
+        envelope = describe(ctx, message)
+        if message["encryption"] != NONE and "DataKeyGeneratedAt" in envelope:
+            envelope["DataKeyReusedUntil"] = (envelope["DataKeyGeneratedAt"]
+                                              + envelope["DataKeyReusePeriodSeconds"])
+            envelope["WrappedDataKeyLength"] = len(envelope["WrappedDataKey"])
+            envelope["AuthenticatedData"] = (
+                f"queue={message['origin_arn']} message={message['message_id']}")
+            if envelope.get("KmsKeyArn"):
+                envelope["EncryptionContext"] = {"aws:sqs:arn": message["origin_arn"]}
+        out["Envelope"] = envelope
+        try:
+            out["Body"] = open_body(ctx, message, keys)
+        except AwsError as exc:
+            out["BodyError"] = f"{exc.code}: {exc.message}"
+        messages.append(out)
+    return {"QueueUrl": url_of(queue), "Counts": {
+        "Visible": visible, "InFlight": in_flight, "Delayed": delayed},
+        "Messages": messages}
