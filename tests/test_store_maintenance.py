@@ -175,22 +175,17 @@ def test_large_deletes_and_purges_give_space_back(tmp_path):
 
 
 def test_an_older_state_is_switched_to_incremental_vacuum(tmp_path):
-    from awslocal_cli.store import Store
+    from awslocal_cli.store import SCHEMA_VERSION, Store
+    from tests import schema6
 
-    directory = tmp_path / "s"
-    Store.open(directory).close()
+    directory = schema6.make_state(tmp_path / "s")  # made before 0007: auto_vacuum NONE
     conn = sqlite3.connect(directory / "state.db")
-    conn.execute("PRAGMA auto_vacuum = NONE")
-    conn.execute("VACUUM")
     assert conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 0
-    conn.execute("DROP TABLE root_key")  # as before migration 0007
-    conn.execute("ALTER TABLE kms_grants DROP COLUMN grantee_is_service")
-    conn.execute("ALTER TABLE kms_grants DROP COLUMN retiring_is_service")
-    conn.execute("PRAGMA user_version = 6")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 6
     conn.close()
     s = Store.open(directory)
     assert s.conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2
-    assert s.schema_version() >= 7
+    assert s.schema_version() == SCHEMA_VERSION
     s.close()
 
 

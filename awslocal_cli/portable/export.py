@@ -9,10 +9,11 @@ document), then re-wrapped with the importing directory's root key, so an import
 new directory. With `--no-secrets` they are left out and the document lists the keys whose
 material it lacks (their ciphertexts cannot be decrypted after an import).
 
-Left out, as they are logs or short-lived: the audit event log, import tokens (valid 24 h),
-recently deleted queue names (60 s), FIFO deduplication and receive attempts (5 min), message
-move tasks, SNS data keys (a 5-minute cache), the SNS delivery log, outbox, archive, pending
-HTTP retries and signing key (a new one is made on first use).
+Left out, as they are logs, caches or short-lived: the audit event log, import tokens (valid
+24 h), recently deleted queue names (60 s), FIFO deduplication and receive attempts (5 min),
+message move tasks, which consumer last decrypted which SQS data key, SNS data keys (a 5-minute
+cache per publisher), the SNS delivery log, outbox, archive, pending HTTP retries and signing
+key (a new one is made on first use).
 """
 
 from __future__ import annotations

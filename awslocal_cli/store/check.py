@@ -128,11 +128,14 @@ def _run_checks(store: Store, checks: list[_Check]) -> None:
         if wrapped is not None and kind == "SSE-KMS":
             data_keys.checked += 1
             kms_blob(what, account, region, wrapped, {"aws:sqs:arn": queue_arn})
-    for account, region, arn, wrapped, cached in conn.execute(
-            "SELECT account, region, topic_arn, wrapped, cached FROM sns_data_keys").fetchall():
-        what = f"SNS data key of {arn}"
+    for account, region, arn, principal, wrapped, cached in conn.execute(
+            "SELECT account, region, topic_arn, principal, wrapped, cached "
+            "FROM sns_data_keys").fetchall():
+        what = f"SNS data key of {arn} for {principal}"
         data_keys.checked += 2
-        if root is not None and _unwrap(root, "sns-data-key", arn, cached) is None:
+        # The label services/sns/encryption.py `cache_label` wraps it for.
+        if root is not None and _unwrap(root, "sns-data-key", f"{arn}\n{principal}",
+                                        cached) is None:
             data_keys.problem(f"{what}: the cached data key does not unwrap")
         kms_blob(what, account, region, wrapped, {"aws:sns:topicArn": arn})
 
