@@ -53,7 +53,7 @@ def test_a_clean_state_checks_clean(awslocal, tmp_path):
     assert report["Clean"] is True and report["ProblemCount"] == 0
     by_name = {c["Name"]: c for c in report["Checks"]}
     assert set(by_name) == {"Database", "RootKey", "KeyMaterial", "DataKeys", "OtherSecrets",
-                            "Policies"}
+                            "Policies", "Model"}
     assert by_name["KeyMaterial"]["Checked"] >= 1 and by_name["DataKeys"]["Checked"] >= 3
     assert all(c["Status"] == "ok" for c in report["Checks"])
 

@@ -585,7 +585,9 @@ def import_(ctx: click.Context, file: str, passphrase_file: str | None, merge: b
     """Restore an export into an empty state (or --merge it), in one transaction.
 
     Key material is re-wrapped with this directory's root key, so a ciphertext made before
-    the export decrypts after the import. Example:
+    the export decrypts after the import. Before anything is written, the whole document is
+    checked against its MAC (a passphrase export) and every row against what the model
+    allows; a refusal names the first bad field. Example:
     awslocal local import state.json --passphrase-file pass.txt --state-dir ./fresh
     """
     from awslocal_cli.portable import export as exporting

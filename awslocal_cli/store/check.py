@@ -2,9 +2,10 @@
 
 Reads the whole state once: SQLite's integrity_check, the root-key fingerprint, every wrapped
 key material, data key and secret opening under the root key (and every data key's KMS
-ciphertext under its KMS key), every stored key, queue and topic policy parsing. It writes
-nothing. A stored key policy that fails to parse would act as deny-all; a wrapped blob that
-fails to open would surface as InvalidCiphertext on the one request that needs it.
+ciphertext under its KMS key), every stored key, queue and topic policy parsing, and every row
+of the exported tables against what the model allows (portable/rows.py). It writes nothing.
+A stored key policy that fails to parse would act as deny-all; a wrapped blob that fails to open
+would surface as InvalidCiphertext on the one request that needs it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from awslocal_cli.errors import ConfigurationError
 from awslocal_cli.store import DB_NAME, ROOT_KEY_NAME, Store, root_key_fingerprint
+from awslocal_cli.store.portable import rows as portable_rows
 
 _MAX_SHOWN = 20  # problems listed per check; the count is always complete
 _SQS_CACHE_KEY_ID = "sqs-data-key"  # the key id services/sqs_sse.py wraps cached data keys with
@@ -192,6 +194,32 @@ def _run_checks(store: Store, checks: list[_Check]) -> None:
                 continue
             if attrs.get("Policy"):
                 parse(f"{kind} policy of {arn}", attrs["Policy"])
+    _model(conn, checks)
+
+
+def _model(conn: sqlite3.Connection, checks: list[_Check]) -> None:
+    """Every row of the exported tables against what the model allows (portable/rows.py):
+    enums, attribute maps, ranges, references; what SQLite would store but no request makes."""
+    from awslocal_cli.portable import export, rows
+
+    model = _Check("Model")
+    checks.append(model)
+    tables: dict[str, list[dict[str, Any]]] = {}
+    columns: dict[str, rows.ColumnInfo] = {}
+    for table in export.TABLES:
+        columns[table.name] = rows.table_columns(conn, table.name)
+        if not columns[table.name]:
+            continue
+        tables[table.name] = list(portable_rows(conn, table.name, table.order))
+        model.checked += len(tables[table.name])
+
+    def name(table: str, _: int, row: dict[str, Any]) -> str:
+        spec = next(t for t in export.TABLES if t.name == table)
+        ident = spec.natural or spec.identity or ("rowid",)
+        return f"{table} ({', '.join(str(row.get(c)) for c in ident)})"
+
+    for problem in rows.problems(tables, columns, name):
+        model.problem(problem)
 
 
 def _report(store: Store, checks: list[_Check]) -> dict[str, Any]:
