@@ -233,3 +233,28 @@ def test_reset_works_on_a_full_disk(small_disk, awslocal_proc):
     assert again.exit_code == 0, again
     check = awslocal_proc("local", "check", env=env)
     assert check.exit_code == 0, check
+
+
+@pytest.mark.parametrize("damage", ["different", "missing"])
+def test_check_with_a_wrong_root_key_does_not_call_the_material_ok(awslocal, tmp_path, damage):
+    # Issue 25 item 6: nothing can be unwrapped without this state's root key, so nothing
+    # wrapped may be reported "ok"; each such check says it was not checked, and why.
+    directory = tmp_path / "s"
+    _populated(directory)
+    if damage == "different":
+        (directory / "root.key").write_bytes(os.urandom(32))
+    else:
+        (directory / "root.key").unlink()
+    result, report = _check(awslocal, directory)
+    assert result.exit_code == 1, result
+    assert report["Clean"] is False
+    by_name = {c["Name"]: c for c in report["Checks"]}
+    assert by_name["RootKey"]["Status"] == "failed"
+    assert by_name["OtherSecrets"]["Checked"] == 0 or by_name["OtherSecrets"]["Status"] == \
+        "skipped"
+    for name in ("KeyMaterial", "DataKeys"):
+        check = by_name[name]
+        assert check["Status"] == "skipped", check
+        assert check["Checked"] == 0
+        assert "root key" in check["Reason"]
+    assert by_name["Policies"]["Status"] == "ok"  # what needs no root key is still checked

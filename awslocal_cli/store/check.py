@@ -28,13 +28,20 @@ class _Check:
         self.checked = 0
         self.problems: list[str] = []
         self.total = 0
+        self.skipped: str | None = None  # why nothing was checked, though there was something
 
     def problem(self, text: str) -> None:
         self.total += 1
         if len(self.problems) < _MAX_SHOWN:
             self.problems.append(text)
 
+    def skip(self, reason: str) -> None:
+        self.skipped, self.checked, self.problems, self.total = reason, 0, [], 0
+
     def result(self) -> dict[str, Any]:
+        if self.skipped:
+            return {"Name": self.name, "Checked": 0, "Status": "skipped", "ProblemCount": 0,
+                    "Reason": self.skipped}
         out: dict[str, Any] = {"Name": self.name, "Checked": self.checked,
                                "Status": "ok" if not self.total else "failed",
                                "ProblemCount": self.total}
@@ -99,6 +106,8 @@ def _run_checks(store: Store, checks: list[_Check]) -> None:
 
     def kms_blob(what: str, account: str, region: str, blob: bytes,
                  context: dict[str, str]) -> None:
+        if root is None:
+            return  # skipped below: no material opens without the root key
         from awslocal_cli import crypto
 
         try:
@@ -171,6 +180,13 @@ def _run_checks(store: Store, checks: list[_Check]) -> None:
         secrets.checked += 1
         if root is not None and _unwrap(root, key_id, mid, blob) is None:
             secrets.problem(f"{what} does not unwrap")
+    if root is None:
+        # Nothing wrapped was opened, so none of it may be called ok (issue 25): each check
+        # that had something to open says it was skipped, and why.
+        for wrapped_check in (keys, data_keys, secrets):
+            if wrapped_check.checked:
+                wrapped_check.skip("nothing was unwrapped: the root key is missing or not the "
+                                   "one this state was made with (see the RootKey check)")
 
     policies = _Check("Policies")
     checks.append(policies)

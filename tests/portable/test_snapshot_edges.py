@@ -134,3 +134,27 @@ def test_a_symlinked_snapshots_folder_is_refused(awslocal, isolated_state, tmp_p
     assert refused.exit_code == 253, refused
     assert "symbolic link" in refused.stderr
     assert os.listdir(tmp_path / "away") == []
+
+
+def test_restore_brings_back_the_clock_offset_saved_with_it(awslocal, isolated_state):
+    # Issue 25 item 6: a restore that skipped the meta table passed when saved at offset 0.
+    _ok(awslocal("sqs", "create-queue", "--queue-name", "A"))
+    _ok(awslocal("local", "clock", "advance", "2d"))
+    _ok(awslocal("sqs", "send-message", "--queue-url", URL + "A", "--message-body", "m",
+                 "--delay-seconds", "900"))
+    _ok(awslocal("local", "snapshot", "save", "at-2d"))
+    _ok(awslocal("local", "clock", "advance", "1d"))
+    assert _ok(awslocal("local", "clock", "show"))["OffsetSeconds"] == 3 * 86400
+    _ok(awslocal("local", "snapshot", "restore", "at-2d"))
+    assert _ok(awslocal("local", "clock", "show"))["OffsetSeconds"] == 2 * 86400
+    # The message's delay is measured on the restored clock: still delayed.
+    assert _ok(awslocal("sqs", "receive-message", "--queue-url", URL + "A")) is None
+    _ok(awslocal("local", "clock", "advance", "15m"))
+    got = _ok(awslocal("sqs", "receive-message", "--queue-url", URL + "A"))
+    assert got["Messages"][0]["Body"] == "m"
+    # And back to a snapshot taken at offset 0 resets it.
+    _ok(awslocal("local", "clock", "reset"))
+    _ok(awslocal("local", "snapshot", "save", "at-0"))
+    _ok(awslocal("local", "clock", "advance", "5d"))
+    _ok(awslocal("local", "snapshot", "restore", "at-0"))
+    assert _ok(awslocal("local", "clock", "show"))["OffsetSeconds"] == 0
