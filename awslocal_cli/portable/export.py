@@ -435,7 +435,8 @@ def _validate(conn: Any, doc: dict[str, Any], rows: dict[str, list[dict[str, Any
     secret = {t.name: set(t.secrets) for t in TABLES}
 
     def exists(table: str, named: dict[str, Any]) -> bool:
-        return merge and db.exists(conn, table, named)
+        plain = all(isinstance(v, (str, int, float, type(None))) for v in named.values())
+        return merge and plain and db.exists(conn, table, named)
 
     first = next(itertools.islice(model.problems(
         rows, columns, lambda table, i, _row: f"Tables.{table}[{i}]", exists=exists,

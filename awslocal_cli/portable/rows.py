@@ -128,13 +128,21 @@ def _type_problem(declared: str, value: Any) -> str | None:
 _Rule = Callable[[Row, "_Index"], Iterator[tuple[str, str]]]  # (column, problem)
 
 
+def _key(values: Any) -> tuple[Any, ...]:
+    """A set member for column values, whatever a document holds (a list or object is kept as
+    its JSON text, which names no row)."""
+    return tuple(v if isinstance(v, (str, int, float, type(None))) else
+                 json.dumps(v, sort_keys=True, default=repr) for v in values)
+
+
 class _Index:
     """What the rows refer to: keys, material, queues, data keys, topics, applications."""
 
     def __init__(self, tables: Mapping[str, list[Row]],
                  exists: Callable[[str, dict[str, Any]], bool] | None) -> None:
         def ids(table: str, *cols: str) -> set[tuple[Any, ...]]:
-            return {tuple(r.get(c) for c in cols) for r in tables.get(table) or []}
+            return {_key(r.get(c) for c in cols) for r in tables.get(table) or []
+                    if isinstance(r, dict)}
 
         self.keys = ids("kms_keys", "account", "region", "key_id")
         self.material = ids("kms_key_material", "account", "region", "key_id", "material_id")
@@ -145,7 +153,7 @@ class _Index:
         self.exists = exists  # a row already in the state (a merge), by its columns
 
     def has(self, found: set[tuple[Any, ...]], table: str, **named: Any) -> bool:
-        if tuple(named.values()) in found:
+        if _key(named.values()) in found:
             return True
         return self.exists is not None and self.exists(table, named)
 
@@ -334,14 +342,14 @@ def _data_key(row: Row, _: _Index) -> Iterator[tuple[str, str]]:
 def _message(row: Row, index: _Index) -> Iterator[tuple[str, str]]:
     queue = row.get("queue_id")
     # Row ids name rows of the same document (a merge renumbers them), never of the state.
-    if _is_int(queue) and (queue,) not in index.queues:
+    if _is_int(queue) and _key([queue]) not in index.queues:
         yield "queue_id", f"{queue} names no queue"
     encryption = row.get("encryption", "NONE")
     if encryption not in _ENCRYPTIONS:
         yield "encryption", f"{_shown(encryption)} is not {_one_of(_ENCRYPTIONS)}"
     elif encryption != "NONE":
         key = row.get("data_key_id")
-        if not _is_int(key) or (key,) not in index.data_keys:
+        if not _is_int(key) or _key([key]) not in index.data_keys:
             yield "data_key_id", f"{_shown(key)} names no data key of an {encryption} message"
     for column in ("receive_count", "size"):
         if _is_int(row.get(column)) and row[column] < 0:

@@ -178,13 +178,19 @@ def _edit_attributes(doc, change):
      "kms_keys[{kms_keys}].colour: is not a column of kms_keys"),
     (lambda d: _first(d, "kms_keys", key_id=KEY)[1].pop("key_spec"),
      "kms_keys[{kms_keys}].key_spec: is missing"),
+    # Found by fuzzing: an object or a list where a name belongs is refused, not a crash.
+    (lambda d: _first(d, "sns_topics", name="my-topic")[1].update(arn={"a": 1}),
+     "sns_topics[{sns_topics}].arn: {{'a': 1}} is not a string"),
+    (lambda d: _first(d, "kms_aliases", alias_name="alias/ExampleAlias")[1].update(
+        key_id=[KEY]), "kms_aliases[{kms_aliases}].key_id: ['"),
 ])
 def test_rows_the_model_does_not_allow_are_refused_without_a_passphrase(
         awslocal, tmp_path, made, edit, field):
     doc = json.loads(json.dumps(made["bare"]))
     index = {"kms_keys": _first(doc, "kms_keys", key_id=KEY)[0],
              "sqs_queues": _first(doc, "sqs_queues", name="MyQueue")[0],
-             "kms_aliases": _first(doc, "kms_aliases", alias_name="alias/ExampleAlias")[0]}
+             "kms_aliases": _first(doc, "kms_aliases", alias_name="alias/ExampleAlias")[0],
+             "sns_topics": _first(doc, "sns_topics", name="my-topic")[0]}
     edit(doc)
     result = _import(awslocal, tmp_path, doc)
     _refused(result, field.format(**index))
