@@ -27,7 +27,8 @@ def test_export_replaces_an_existing_file_with_a_private_one(awslocal, tmp_path)
     os.chmod(target, 0o644)
     before = os.stat(target).st_ino
     result = _export(awslocal, target)
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "", ""), result
+    assert (result.exit_code, result.stderr) == (0, ""), result
+    assert result.json["File"] == str(target)  # the report of what was written
     info = os.lstat(target)
     assert stat.S_IMODE(info.st_mode) == 0o600
     assert info.st_ino != before  # a new file renamed over the old one, not rewritten in place

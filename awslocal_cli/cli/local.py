@@ -34,8 +34,10 @@ def _run(ctx: click.Context, body: Callable[[Any], dict[str, Any] | None], title
         result = body(context)
     if result is not None and opts.output == "table" and opts.query is None:
         from awslocal_cli.cli import localtable  # tables that fit the terminal's width
+        from awslocal_cli.output import normalise
 
-        localtable.render(result, title, sys.stdout)
+        # Timestamps and blobs as every other output shows them (ISO 8601, .mmm000).
+        localtable.render(normalise(result), title, sys.stdout)
     elif result is not None:
         render(result, output=opts.output, query=opts.query, operation_name=title, color=opts.color)
     from awslocal_cli.dispatch import finish
@@ -550,11 +552,19 @@ def export(ctx: click.Context, output_file: str | None, fmt: str, include_messag
 
     Keys with all their material versions, aliases, grants, policies, tags, rotation and
     deletion schedules; queues (and, with --include-messages, their messages); topics and
-    subscriptions; the clock offset. Format: state/README.md. Example:
+    subscriptions; the clock offset. Format: state/README.md. With --output-file, what was
+    written is reported on standard output (the file, its size, what it holds, whether key
+    material and message bodies are in it). Example:
     awslocal local export --passphrase-file pass.txt --output-file state.json
     """
+    import os
+
+    from awslocal_cli.output import compile_query, render
     from awslocal_cli.portable import export as exporting
 
+    opts = opts_of(ctx)
+    if output_file is not None and opts.query is not None:
+        compile_query(opts.query)  # a bad --query must not write the file
     passphrase = None if no_secrets else _read_passphrase(passphrase_file, confirm=True)
     context = _context(ctx)
     with context.session:
@@ -564,7 +574,35 @@ def export(ctx: click.Context, output_file: str | None, fmt: str, include_messag
     if output_file is None:
         click.echo(text, nl=False)
         return
-    _write_replacing(output_file, text.encode("utf-8"))
+    data = text.encode("utf-8")
+    _write_replacing(output_file, data)
+    render(_export_report(doc, os.path.abspath(output_file), fmt, len(data), no_secrets),
+           output=opts.output, query=opts.query, operation_name="Export", color=opts.color)
+
+
+def _export_report(doc: dict[str, Any], path: str, fmt: str, size: int,
+                   no_secrets: bool) -> dict[str, Any]:
+    """What `local export --output-file` wrote, as the other `local` commands report."""
+    tables = doc.get("Tables", {})
+
+    def count(*names: str) -> int:
+        return sum(len(tables.get(name) or ()) for name in names)
+
+    return {
+        "File": path,
+        "Format": fmt,
+        "FormatVersion": doc.get("FormatVersion"),
+        "Bytes": size,
+        "Keys": count("kms_keys"),
+        "Aliases": count("kms_aliases"),
+        "Grants": count("kms_grants"),
+        "Queues": count("sqs_queues"),
+        "IncludesMessages": bool(doc.get("IncludesMessages")),
+        "Topics": count("sns_topics"),
+        "Subscriptions": count("sns_subscriptions"),
+        "SecretsIncluded": not no_secrets,
+        "ClockOffsetSeconds": doc.get("ClockOffsetSeconds"),
+    } | ({"Messages": count("sqs_messages")} if doc.get("IncludesMessages") else {})
 
 
 def _write_replacing(path: str, data: bytes) -> None:

@@ -105,6 +105,9 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     first = urls.split(", ", 1)[0]
     click.echo(f"awslocal serve: console at {_console_line(first)}")
     sys.stdout.flush()
+    exposure = exposure_warning(listening, str(state_dir), verify_signatures=False)
+    if exposure:
+        click.echo(exposure, err=True)
     from awslocal_cli.console import address
 
     address.record(str(state_dir), first)  # for `awslocal local console`
@@ -121,6 +124,34 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     raise KeyboardInterrupt
 
 
+def exposure_warning(listening: list[tuple[str, int]], state_dir: str, *,
+                     verify_signatures: bool) -> str | None:
+    """The start-up warning for a server that listens beyond loopback, or None.
+
+    It names the addresses, what they give access to and whether a caller must sign with the
+    owner's keys; the console stays answering this machine only."""
+    import ipaddress
+
+    exposed = []
+    for host, port in listening:
+        try:
+            if ipaddress.ip_address(str(host).split("%", 1)[0]).is_loopback:
+                continue
+        except ValueError:  # a name: not known to be loopback
+            pass
+        wildcard = str(host) in ("0.0.0.0", "::")
+        exposed.append(f"{host}:{port}" + (" (every network interface)" if wildcard else ""))
+    if not exposed:
+        return None
+    who = ("any client that signs its requests with a secret access key of your credentials"
+           if verify_signatures else
+           "anyone (signatures are not verified: any access key id is accepted as a caller)")
+    return (f"awslocal: [WARNING]: serve listens beyond this machine, on {', '.join(exposed)}: "
+            f"{who} who can reach it from the network can call KMS (decrypt, sign, read key "
+            f"policies), SQS and SNS on the state {state_dir}. The console answers this "
+            "machine only. Use --host 127.0.0.1 to keep it local.")
+
+
 def _console_line(url: str) -> str:
     """The console's address, or why it is missing (its templates need jinja2)."""
     import importlib.util
@@ -128,7 +159,9 @@ def _console_line(url: str) -> str:
     from awslocal_cli.console import address
 
     if importlib.util.find_spec("jinja2") is None:
-        return "(needs jinja2: pip install 'awslocal-cli[serve]')"
+        from awslocal_cli.install import pip_command
+
+        return f"(needs jinja2: {pip_command('serve')})"
     return url + address.PATH
 
 

@@ -122,7 +122,9 @@ class Store:
         """
         from awslocal_cli.store import trust
 
-        directory = os.fspath(directory)
+        # Absolute, so that what the state says of itself (`local info`, `local check`, errors)
+        # names the directory wherever the reader stands.
+        directory = os.path.abspath(os.fspath(directory))
         # Every file SQLite creates here later (the WAL and its index too) is private.
         os.umask(0o077)
         db_path = os.path.join(directory, DB_NAME)

@@ -41,7 +41,7 @@ def reset(directory: Path) -> dict[str, Any]:
     from awslocal_cli.errors import ConfigurationError
     from awslocal_cli.store import _ensure_directory, trust
 
-    directory = Path(directory)
+    directory = Path(os.path.abspath(directory))
     try:
         _ensure_directory(directory)
     except OSError as exc:

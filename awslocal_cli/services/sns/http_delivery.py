@@ -20,12 +20,21 @@ import json
 import os
 
 from awslocal_cli.errors import AwsError
-from awslocal_cli.services.sns.common import timestamp
 from awslocal_cli.services.sns.delivery_log import log
 from awslocal_cli.services.sns.delivery_policy import effective_http_policy, retry_delays
 from awslocal_cli.services.sns.sqs_delivery import send_to_queue
 from awslocal_cli.store.sns import delivery as delivery_db
 from awslocal_cli.store.sns import topics as db
+
+
+def _printed_time(epoch: float) -> str:
+    """A time inside a delivery's reason, written as the tool prints every timestamp (the
+    ISO 8601 of `--output json`: `2026-12-07T06:44:09.218000+00:00`)."""
+    from datetime import datetime, timezone
+
+    moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000).isoformat()
+
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -202,7 +211,7 @@ def _record(ctx: Context, row: Row, body: bytes | str, ok: bool, reason: str) ->
     if attempts <= len(delays):
         when = ctx.time() + delays[attempts - 1]
         log(ctx, topic, *where, "retrying",
-            f"{reason}; retry {attempts} of {len(delays)} due at {timestamp(when)}")
+            f"{reason}; retry {attempts} of {len(delays)} due at {_printed_time(when)}")
         delivery_db.reschedule_pending(ctx.db, row["seq"], attempts, when)
         return
     log(ctx, topic, *where, "failed",
