@@ -48,6 +48,30 @@ def test_the_suite_is_a_moto_suite(tmp_path: Path) -> None:
     assert "17 passed" in done.stdout, done.stdout
 
 
+MIXED = """\
+import boto3
+from awslocal_cli.testing import mock_aws
+import moto
+
+with mock_aws():
+    url = boto3.client("sqs").create_queue(QueueName="by-awslocal")["QueueUrl"]
+    with moto.mock_aws():
+        s3 = boto3.client("s3")
+        s3.create_bucket(Bucket="bucket-by-moto")
+        print(s3.list_buckets()["Buckets"][0]["Name"])
+        print(boto3.client("sqs").list_queues()["QueueUrls"] == [url])
+"""
+
+
+def test_moto_answers_what_awslocal_does_not_when_both_are_active(tmp_path: Path) -> None:
+    pytest.importorskip("moto")
+    done = subprocess.run([sys.executable, "-W", "error", "-c", MIXED], cwd=tmp_path,
+                          capture_output=True, text=True,
+                          env={**os.environ, "AWS_DEFAULT_REGION": REGION})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["bucket-by-moto", "True"]
+
+
 @pytest.fixture
 def region(monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
