@@ -95,14 +95,21 @@ def format_duration(seconds: float) -> str:
     return f"{sign}{days}d {hours}h {minutes}m {secs}s"
 
 
+def system_time() -> float:
+    """`time.time()`, looked up at each call: freezegun's `freeze_time` replaces it while a test
+    runs, and a function bound at import (a default argument) would never see the frozen time."""
+    return time.time()
+
+
 class Clock:
     """Now, in UTC: `base()` (system time or a pinned instant) plus a fixed offset in seconds.
 
     Waits in real time (SQS long polling) read `monotonic()` and `sleep()`, which neither the
-    offset nor a pinned instant moves; tests inject both to wait without sleeping.
+    offset, a pinned instant nor freezegun moves (their defaults are bound here on purpose, so a
+    long poll under `freeze_time` still ends); tests inject both to wait without sleeping.
     """
 
-    def __init__(self, offset: float = 0.0, base: Callable[[], float] = time.time, *,
+    def __init__(self, offset: float = 0.0, base: Callable[[], float] = system_time, *,
                  monotonic: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.offset = offset

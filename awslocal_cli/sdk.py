@@ -44,6 +44,18 @@ if TYPE_CHECKING:
 SECRET_ACCESS_KEY = "awslocal"  # SigV4 needs a secret to sign with; the wire layer never checks it
 
 
+class DeliveryRefusedWarning(UserWarning):
+    """An SNS delivery to an SQS queue that the queue's policy refused, as AWS refuses it.
+
+    Issued by the in-process route of awslocal_cli.testing.mock_aws and of the pytest fixtures
+    (moto delivers whatever the policy says, so a suite moved from moto would otherwise lose the
+    message silently). Under pytest's `filterwarnings = error` the call that caused the delivery
+    (Publish, PublishBatch) raises it; `ignore::awslocal_cli.sdk.DeliveryRefusedWarning` accepts
+    refusals. The CLI and `awslocal serve` never issue it; `awslocal local deliveries` always
+    lists the refusal.
+    """
+
+
 class _Body:
     """The raw stream botocore's AWSResponse reads the body from."""
 
@@ -67,10 +79,12 @@ class InProcessSender:
         *,
         environ: Mapping[str, str] | None = None,
         clock: Clock | None = None,
+        warn_refusals: bool = False,
     ) -> None:
         self.state_dir = state_dir
         self.environ = environ
         self.clock = clock
+        self.warn_refusals = warn_refusals
 
     def __call__(self, request: Any, **_: Any) -> Any:
         from urllib.parse import urlsplit
@@ -92,12 +106,49 @@ class InProcessSender:
         wire_request = wire.WireRequest(
             request.method, url.path, url.query, headers, body, endpoint=None
         )
-        response = wire.handle(
-            wire_request, state_dir=self.state_dir, environ=self.environ, clock=self.clock
-        )
-        if response.after is not None:
-            response.after()
+        refusals: list[dict[str, str]] = []
+        token = None
+        if self.warn_refusals:
+            from awslocal_cli.services.sns.sqs_delivery import policy_refusals
+
+            token = policy_refusals.set(refusals)
+        try:
+            response = wire.handle(
+                wire_request, state_dir=self.state_dir, environ=self.environ, clock=self.clock
+            )
+            if response.status >= 400:
+                # The request's transaction was rolled back: what it delivered never happened.
+                del refusals[:]
+            if response.after is not None:
+                response.after()
+        finally:
+            if token is not None:
+                policy_refusals.reset(token)
+        for refusal in refusals:
+            warn_refusal(refusal)
         return AWSResponse(request.url, response.status, response.headers, _Body(response.body))
+
+
+def warn_refusal(refusal: Mapping[str, str]) -> None:
+    """Issue the DeliveryRefusedWarning for one refused delivery, at the caller's line."""
+    import sys
+    import warnings
+
+    # The first frame outside botocore, boto3 and awslocal is the test's call (Publish).
+    level, frame = 1, sys._getframe(0)
+    while frame is not None and frame.f_globals.get("__name__", "").partition(".")[0] in (
+        "awslocal_cli", "botocore", "boto3"
+    ):
+        level, frame = level + 1, frame.f_back
+    warnings.warn(
+        f"SNS topic {refusal['TopicArn']} did not deliver to SQS queue {refusal['QueueArn']}: "
+        f"the queue policy does not allow {refusal['Principal']} to perform "
+        f"{refusal['Action']} with aws:SourceArn {refusal['TopicArn']}, so AWS refuses the "
+        "delivery (moto delivers anyway). Add a statement allowing it to the queue's Policy "
+        "attribute (README: Coming from moto); `awslocal local deliveries` lists the refusal.",
+        DeliveryRefusedWarning,
+        stacklevel=level,
+    )
 
 
 def session(
@@ -107,13 +158,15 @@ def session(
     *,
     environ: Mapping[str, str] | None = None,
     clock: Clock | None = None,
+    warn_refusals: bool = False,
 ) -> boto3.Session:
     """A boto3 Session whose clients answer from the state directory, in process.
 
     state_dir, region and profile resolve as on the CLI (`AWSLOCAL_STATE_DIR`, `AWS_REGION`,
     `AWS_DEFAULT_REGION`, the profile's region in ~/.aws/config, `AWS_PROFILE`; defaults: the
     platform data directory, us-east-1, `default`). Unlike a plain boto3 Session, it never reads
-    the credentials of a real AWS account.
+    the credentials of a real AWS account. `warn_refusals`: issue a DeliveryRefusedWarning for
+    each SNS delivery a queue policy refuses (the pytest fixtures turn it on).
     """
     import boto3
 
@@ -126,8 +179,11 @@ def session(
         aws_secret_access_key=SECRET_ACCESS_KEY,
         region_name=region,
     )
-    result.events.register(
-        "before-send", InProcessSender(state_dir, environ=environ, clock=clock),
+    # First: a session of its own answers from its own state even while mock_aws is active
+    # (whose route is one of botocore's built-in handlers, registered on every session).
+    result.events.register_first(
+        "before-send",
+        InProcessSender(state_dir, environ=environ, clock=clock, warn_refusals=warn_refusals),
         unique_id="awslocal-in-process",
     )
     return result

@@ -43,6 +43,8 @@ NEVER = (
     "yaml",
     "tabulate",
     "botocore",
+    "awslocal_cli.sdk",  # the in-process boto3 route
+    "awslocal_cli.testing",  # mock_aws: registers a botocore handler when imported
     "platformdirs",  # the state directory is given
     "hashlib",  # SQS's MD5s use CPython's _md5, not OpenSSL's libcrypto
     "dataclasses",  # cryptography's serialization package (via its SSH module): not to sign

@@ -6,6 +6,8 @@ use it, refuses the delivery as in AWS.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from awslocal_cli.errors import AwsError
 
 TYPE_CHECKING = False
@@ -21,6 +23,14 @@ SERVICE = "sns.amazonaws.com"
 
 # The SenderId of messages SNS puts in queues (the SNS service's identity in AWS).
 SNS_SENDER = "AIDAIT2UOQQY3AUEKVGXU"
+
+
+# Who hears of each delivery a queue policy refuses, as it happens: the in-process route's
+# sessions of awslocal_cli.testing and the pytest fixtures collect them here and turn them into
+# Python warnings (moto delivers whatever the policy says, so a suite moved over would otherwise
+# fail far from the cause). None: nobody listens (the CLI, serve); the log row is written anyway.
+policy_refusals: ContextVar[list[dict[str, str]] | None] = ContextVar(
+    "awslocal_policy_refusals", default=None)
 
 
 def send_to_queue(ctx: Context, topic: Row, queue_arn: str, body: str,
@@ -41,5 +51,11 @@ def send_to_queue(ctx: Context, topic: Row, queue_arn: str, body: str,
     try:
         sqs.deliver(service, queue_arn, entry, SNS_SENDER)
     except AwsError as exc:
+        listeners = policy_refusals.get()
+        # sqs.deliver's AccessDenied is the queue policy's refusal (check_service_send); a key
+        # policy refusing SNS is a KMS error code.
+        if listeners is not None and exc.code == "AccessDenied":
+            listeners.append({"TopicArn": topic["arn"], "QueueArn": queue_arn,
+                              "Principal": SERVICE, "Action": "sqs:SendMessage"})
         return f"{exc.code}: {exc.message}"
     return None
