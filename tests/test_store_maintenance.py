@@ -53,7 +53,7 @@ def test_a_clean_state_checks_clean(awslocal, tmp_path):
     assert report["Clean"] is True and report["ProblemCount"] == 0
     by_name = {c["Name"]: c for c in report["Checks"]}
     assert set(by_name) == {"Database", "RootKey", "KeyMaterial", "DataKeys", "OtherSecrets",
-                            "Policies"}
+                            "Policies", "Model"}
     assert by_name["KeyMaterial"]["Checked"] >= 1 and by_name["DataKeys"]["Checked"] >= 3
     assert all(c["Status"] == "ok" for c in report["Checks"])
 
@@ -175,22 +175,17 @@ def test_large_deletes_and_purges_give_space_back(tmp_path):
 
 
 def test_an_older_state_is_switched_to_incremental_vacuum(tmp_path):
-    from awslocal_cli.store import Store
+    from awslocal_cli.store import SCHEMA_VERSION, Store
+    from tests import schema6
 
-    directory = tmp_path / "s"
-    Store.open(directory).close()
+    directory = schema6.make_state(tmp_path / "s")  # made before 0007: auto_vacuum NONE
     conn = sqlite3.connect(directory / "state.db")
-    conn.execute("PRAGMA auto_vacuum = NONE")
-    conn.execute("VACUUM")
     assert conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 0
-    conn.execute("DROP TABLE root_key")  # as before migration 0007
-    conn.execute("ALTER TABLE kms_grants DROP COLUMN grantee_is_service")
-    conn.execute("ALTER TABLE kms_grants DROP COLUMN retiring_is_service")
-    conn.execute("PRAGMA user_version = 6")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 6
     conn.close()
     s = Store.open(directory)
     assert s.conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2
-    assert s.schema_version() >= 7
+    assert s.schema_version() == SCHEMA_VERSION
     s.close()
 
 
@@ -238,3 +233,28 @@ def test_reset_works_on_a_full_disk(small_disk, awslocal_proc):
     assert again.exit_code == 0, again
     check = awslocal_proc("local", "check", env=env)
     assert check.exit_code == 0, check
+
+
+@pytest.mark.parametrize("damage", ["different", "missing"])
+def test_check_with_a_wrong_root_key_does_not_call_the_material_ok(awslocal, tmp_path, damage):
+    # Issue 25 item 6: nothing can be unwrapped without this state's root key, so nothing
+    # wrapped may be reported "ok"; each such check says it was not checked, and why.
+    directory = tmp_path / "s"
+    _populated(directory)
+    if damage == "different":
+        (directory / "root.key").write_bytes(os.urandom(32))
+    else:
+        (directory / "root.key").unlink()
+    result, report = _check(awslocal, directory)
+    assert result.exit_code == 1, result
+    assert report["Clean"] is False
+    by_name = {c["Name"]: c for c in report["Checks"]}
+    assert by_name["RootKey"]["Status"] == "failed"
+    assert by_name["OtherSecrets"]["Checked"] == 0 or by_name["OtherSecrets"]["Status"] == \
+        "skipped"
+    for name in ("KeyMaterial", "DataKeys"):
+        check = by_name[name]
+        assert check["Status"] == "skipped", check
+        assert check["Checked"] == 0
+        assert "root key" in check["Reason"]
+    assert by_name["Policies"]["Status"] == "ok"  # what needs no root key is still checked

@@ -59,7 +59,9 @@ def regen_export() -> None:
                                           capture_output=True, text=True, env=env, cwd=ROOT))
 
         test_export.regenerate(awslocal, home)
-    for name in ("v1.json", "v1.facts.json"):
+    from awslocal_cli.portable.export import FORMAT_VERSION
+
+    for name in (f"v{FORMAT_VERSION}.json", f"v{FORMAT_VERSION}.facts.json"):
         print(f"wrote {(test_export.GOLDEN / name).relative_to(ROOT)}")
 
 

@@ -564,15 +564,49 @@ def export(ctx: click.Context, output_file: str | None, fmt: str, include_messag
     if output_file is None:
         click.echo(text, nl=False)
         return
-    import os
+    _write_replacing(output_file, text.encode("utf-8"))
 
+
+def _write_replacing(path: str, data: bytes) -> None:
+    """Write `data` to a new private file (0600) beside `path`, then rename it over `path`.
+
+    Created with O_EXCL|O_NOFOLLOW, so no link is followed and no other file is written
+    through; the old file stays whole until the new one is complete (a full disk keeps the
+    previous export), and a link at `path` is replaced, its target left alone (issue 25).
+    """
+    import contextlib
+    import os
+    import secrets
+
+    target = os.path.abspath(path)
+    folder, name = os.path.split(target)
+    if os.path.isdir(target) and not os.path.islink(target):
+        raise ParamValidationError(f"Unable to write {path}: it is a directory.")
+    flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+             | getattr(os, "O_CLOEXEC", 0))
+    tmp: str | None = None
     try:
-        fd = os.open(output_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        while tmp is None:
+            candidate = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")
+            try:
+                fd = os.open(candidate, flags, 0o600)
+            except FileExistsError:
+                continue
+            tmp = candidate
+        with os.fdopen(fd, "wb") as f:
+            if hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), 0o600)  # exactly 0600, whatever the umask
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+        tmp = None
     except OSError as exc:
-        raise ParamValidationError(
-            f"Unable to write {output_file}: {exc.strerror or exc}") from None
+        raise ParamValidationError(f"Unable to write {path}: {exc.strerror or exc}") from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 @local.command("import", context_settings=SETTINGS)
@@ -586,7 +620,9 @@ def import_(ctx: click.Context, file: str, passphrase_file: str | None, merge: b
     """Restore an export into an empty state (or --merge it), in one transaction.
 
     Key material is re-wrapped with this directory's root key, so a ciphertext made before
-    the export decrypts after the import. Example:
+    the export decrypts after the import. Before anything is written, the whole document is
+    checked against its MAC (a passphrase export) and every row against what the model
+    allows; a refusal names the first bad field. Example:
     awslocal local import state.json --passphrase-file pass.txt --state-dir ./fresh
     """
     from awslocal_cli.portable import export as exporting

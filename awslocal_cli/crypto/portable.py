@@ -5,6 +5,9 @@
 - `seal_secret` / `open_secret`: AES-256-GCM under that key (the `seal` envelope of
   envelope.py), the AAD naming where in the document the secret sits, so a secret moved to
   another field fails to open. Any failure is `InvalidCiphertext`.
+- `document_mac`: HMAC-SHA256 over the canonical form of a whole export document (format 2),
+  under a subkey of the passphrase key, so a changed byte anywhere (not only in a secret) is
+  refused before anything is imported.
 - `private_der_from_pem`: asymmetric key material as a seed gives it (PEM, PKCS#1 or PKCS#8,
   unencrypted), as the PKCS#8 DER bytes KMS key material is kept in.
 """
@@ -37,6 +40,26 @@ def open_secret(key: bytes, blob: bytes, where: str) -> bytes:
     return open_sealed(key, blob, _EXPORT_LABEL + where.encode())
 
 
+_MAC_SUBKEY = b"awslocal/export/v2/document-mac"
+
+
+def document_mac(key: bytes, canonical: bytes) -> bytes:
+    """The MAC of an export document's canonical bytes under the passphrase key `key`."""
+    import hashlib
+    import hmac
+
+    # A subkey: the AES-GCM key itself never keys anything else.
+    mac_key = hmac.new(key, _MAC_SUBKEY, hashlib.sha256).digest()
+    return hmac.new(mac_key, canonical, hashlib.sha256).digest()
+
+
+def mac_matches(key: bytes, canonical: bytes, mac: bytes) -> bool:
+    """Whether `mac` is the document's MAC (compared in constant time)."""
+    import hmac
+
+    return hmac.compare_digest(document_mac(key, canonical), mac)
+
+
 def private_der_from_pem(pem: str | bytes) -> bytes:
     """PKCS#8 DER of an unencrypted PEM private key; ValueError if it is not one."""
     from cryptography.exceptions import UnsupportedAlgorithm
@@ -52,5 +75,5 @@ def private_der_from_pem(pem: str | bytes) -> bytes:
                                    serialization.NoEncryption()))
 
 
-__all__ = ["SCRYPT_DEFAULTS", "InvalidCiphertext", "derive_key", "open_secret",
-           "private_der_from_pem", "seal_secret"]
+__all__ = ["SCRYPT_DEFAULTS", "InvalidCiphertext", "derive_key", "document_mac", "mac_matches",
+           "open_secret", "private_der_from_pem", "seal_secret"]

@@ -9,10 +9,18 @@ document), then re-wrapped with the importing directory's root key, so an import
 new directory. With `--no-secrets` they are left out and the document lists the keys whose
 material it lacks (their ciphertexts cannot be decrypted after an import).
 
-Left out, as they are logs or short-lived: the audit event log, import tokens (valid 24 h),
-recently deleted queue names (60 s), FIFO deduplication and receive attempts (5 min), message
-move tasks, SNS data keys (a 5-minute cache), the SNS delivery log, outbox, archive, pending
-HTTP retries and signing key (a new one is made on first use).
+Format 2 (issue 25) authenticates the whole document when it has a passphrase: a MAC under a
+subkey of the passphrase key over its canonical JSON, and each secret sealed with an AAD naming
+its table, column and its row's natural key, so a secret cannot be moved to another row. Every
+import (format 1 or 2, with or without a passphrase) checks each row against the model
+(portable/rows.py) before writing, and a refusal names the first bad field. Format 1 documents
+still import; they carry no MAC, and the report says the document was not authenticated.
+
+Left out, as they are logs, caches or short-lived: the audit event log, import tokens (valid
+24 h), recently deleted queue names (60 s), FIFO deduplication and receive attempts (5 min),
+message move tasks, which consumer last decrypted which SQS data key, SNS data keys (a 5-minute
+cache per publisher), the SNS delivery log, outbox, archive, pending HTTP retries and signing
+key (a new one is made on first use).
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ if TYPE_CHECKING:
     from awslocal_cli.context import Context
 
 FORMAT = "awslocal-state-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _CHECK = b"awslocal-state-export passphrase check"
 _MAX_KDF_MEMORY = 1 << 30
 
@@ -99,7 +107,7 @@ class _Table:
                  drop: str | None = None, renumber: str | None = None,
                  remap: dict[str, str] | None = None,
                  secrets: dict[str, tuple[_SecretOut, _SecretIn]] | None = None,
-                 messages: bool = False) -> None:
+                 messages: bool = False, identity: tuple[str, ...] = ()) -> None:
         self.name = name
         self.order = order
         self.natural = natural       # the columns that name a row (merge conflicts)
@@ -108,6 +116,8 @@ class _Table:
         self.remap = remap or {}     # column -> the table whose renumbered id it holds
         self.secrets = secrets or {}
         self.messages = messages     # only with --include-messages
+        # What a secret of a row is bound to (format 2): its natural key, else its exported id.
+        self.identity = natural or identity
 
 
 TABLES = [
@@ -122,10 +132,12 @@ TABLES = [
     _Table("kms_tags", "key_id", natural=("account", "region", "key_id", "tag_key")),
     _Table("sqs_queues", "id", renumber="id", natural=("account", "region", "name")),
     _Table("sqs_data_keys", "id", renumber="id", remap={"queue_id": "sqs_queues"},
-           secrets={"cached": _SQS_CACHE}, messages=True),
+           secrets={"cached": _SQS_CACHE}, messages=True,
+           identity=("account", "region", "id")),
     _Table("sqs_messages", "id", renumber="id",
            remap={"queue_id": "sqs_queues", "data_key_id": "sqs_data_keys"},
-           secrets={"body": _BYTES}, messages=True),
+           secrets={"body": _BYTES}, messages=True,
+           identity=("account", "region", "id", "message_id")),
     _Table("sns_topics", "seq", drop="seq", natural=("account", "region", "name")),
     _Table("sns_tags", "topic_arn", natural=("account", "region", "topic_arn", "tag_key")),
     _Table("sns_subscriptions", "seq", drop="seq", natural=("arn",)),
@@ -167,6 +179,37 @@ def _derive(kdf: dict[str, Any], passphrase: bytes) -> bytes:
         raise ConfigurationError(f"The export's KDF parameters are not usable: {exc}.") from None
 
 
+# -- what binds a secret and the document ----------------------------------------------------------
+
+
+def _secret_where(version: int, table: _Table, column: str, row: dict[str, Any]) -> str:
+    """The AAD label of a secret: format 1 names the column; format 2 also the row (its
+    natural key as exported), so swapping two rows' secrets makes both fail to open."""
+    where = f"{table.name}.{column}"
+    if version < 2:
+        return where
+    bound = json.dumps([row.get(c) for c in table.identity], separators=(",", ":"),
+                       ensure_ascii=True)
+    return f"{where}\x00{bound}"
+
+
+def _check_where(version: int) -> str:
+    # Format 2 names its version in the passphrase check, so a document edited to claim
+    # format 1 (no MAC) fails the check instead of importing unauthenticated.
+    return "Check" if version < 2 else f"Check\x00FormatVersion={version}"
+
+
+def _canonical(doc: dict[str, Any]) -> bytes:
+    """The bytes the document MAC covers: the document without Secrets.Mac, as sorted,
+    compact, ASCII JSON (the same for a JSON and a YAML rendering of one document)."""
+    body = dict(doc)
+    secrets = dict(body.get("Secrets") or {})
+    secrets.pop("Mac", None)
+    body["Secrets"] = secrets
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+                      allow_nan=False).encode()
+
+
 # -- export ---------------------------------------------------------------------------------------
 
 
@@ -204,7 +247,7 @@ def export_state(ctx: Context, *, passphrase: bytes | None, include_messages: bo
         kdf = _new_kdf()
         key = _derive(kdf, passphrase)
         doc["Secrets"] = {"Cipher": "AES-256-GCM", "Kdf": kdf, "Check": base64.b64encode(
-            portable.seal_secret(key, _CHECK, "Check")).decode()}
+            portable.seal_secret(key, _CHECK, _check_where(FORMAT_VERSION))).decode()}
     root = store.root_key() if key is not None else b""
     tables: dict[str, list[dict[str, Any]]] = {}
     lacking: list[str] = []
@@ -235,8 +278,9 @@ def export_state(ctx: Context, *, passphrase: bytes | None, include_messages: bo
                             f"{store.directory}; the state is damaged.") from None
                     if plain is None:
                         continue
+                    where = _secret_where(FORMAT_VERSION, table, column, row)
                     entry[column] = {"Secret": base64.b64encode(portable.seal_secret(
-                        key, plain, f"{table.name}.{column}")).decode()}
+                        key, plain, where)).decode()}
                     continue
                 entry[column] = _encode(value)
             out.append(entry)
@@ -246,6 +290,9 @@ def export_state(ctx: Context, *, passphrase: bytes | None, include_messages: bo
                 for k in tables.get("kms_keys", [])}
         doc["Secrets"]["KeysWithoutMaterial"] = sorted({keys[n] for n in lacking if n in keys})
     doc["Tables"] = tables
+    if key is not None:
+        doc["Secrets"]["Mac"] = {"Algorithm": "HMAC-SHA256", "Value": base64.b64encode(
+            portable.document_mac(key, _canonical(doc))).decode()}
     return doc
 
 
@@ -296,9 +343,115 @@ def secrets_omitted(doc: dict[str, Any]) -> bool:
     return bool((doc.get("Secrets") or {}).get("Omitted"))
 
 
+def _refused(text: str) -> ConfigurationError:
+    return ConfigurationError(f"{text} Nothing was imported.")
+
+
+def _authenticate(doc: dict[str, Any], version: int, passphrase: bytes | None) -> bytes | None:
+    """The passphrase key once the passphrase check and (format 2) the document MAC pass;
+    None for a document without secrets."""
+    from awslocal_cli.crypto import InvalidCiphertext, portable
+
+    secrets = doc.get("Secrets")
+    if not isinstance(secrets, dict):
+        raise _refused("The export has no Secrets member: it is damaged.")
+    if secrets.get("Omitted"):
+        return None
+    if passphrase is None:
+        raise ParamValidationError("The export's secrets need its passphrase.")
+    key = _derive(secrets.get("Kdf") or {}, passphrase)
+    try:
+        ok = portable.open_secret(key, base64.b64decode(secrets.get("Check", ""), validate=True),
+                                  _check_where(version)) == _CHECK
+    except (InvalidCiphertext, ValueError, TypeError):
+        ok = False
+    if not ok:
+        raise ParamValidationError("The passphrase does not open this export; nothing "
+                                   "was imported.")
+    if version >= 2:
+        mac = secrets.get("Mac")
+        try:
+            value = base64.b64decode(mac["Value"], validate=True) if isinstance(mac, dict) and \
+                mac.get("Algorithm") == "HMAC-SHA256" else None
+            authentic = value is not None and portable.mac_matches(key, _canonical(doc), value)
+        except (TypeError, ValueError):  # a value JSON cannot hold (from YAML), bad base64
+            authentic = False
+        if not authentic:
+            raise _refused("The export was changed after it was written: its MAC "
+                           "(Secrets.Mac) does not match the document.")
+    return key
+
+
+def _decoded(tables: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The rows with their BLOB columns decoded (secret columns still sealed)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for table in TABLES:
+        entries = tables.get(table.name)
+        if entries is None:
+            continue
+        if not isinstance(entries, list):
+            raise _refused(f"Tables.{table.name}: is not a list of rows.")
+        rows = []
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                raise _refused(f"Tables.{table.name}[{i}]: is not an object of columns.")
+            row = {}
+            for column, value in entry.items():
+                if column == table.drop:
+                    continue
+                if column in table.secrets and isinstance(value, dict):
+                    row[column] = value
+                    continue
+                try:
+                    row[column] = _decode(value)
+                except (ValueError, TypeError):
+                    raise _refused(f"Tables.{table.name}[{i}].{column}: is not valid "
+                                   "base64.") from None
+            rows.append(row)
+        out[table.name] = rows
+    return out
+
+
+def _validate(conn: Any, doc: dict[str, Any], rows: dict[str, list[dict[str, Any]]],
+              merge: bool) -> None:
+    """Refuse the first value the model does not allow, naming its field."""
+    import itertools
+    import time
+
+    from awslocal_cli.clock import check_epoch
+    from awslocal_cli.portable import rows as model
+    from awslocal_cli.store import portable as db
+
+    offset = doc.get("ClockOffsetSeconds", 0)
+    if offset is not None:
+        try:
+            if isinstance(offset, bool) or not isinstance(offset, (int, float)):
+                raise ValueError("not a number")
+            check_epoch(time.time() + float(offset))
+        except (ValueError, OverflowError):
+            raise _refused(f"ClockOffsetSeconds: {offset!r} is not an offset the local clock "
+                           "can hold (it stays between the years 1 and 9999).") from None
+    columns = {t.name: model.table_columns(conn, t.name) for t in TABLES}
+    secret = {t.name: set(t.secrets) for t in TABLES}
+
+    def exists(table: str, named: dict[str, Any]) -> bool:
+        plain = all(isinstance(v, (str, int, float, type(None))) for v in named.values())
+        return merge and plain and db.exists(conn, table, named)
+
+    first = next(itertools.islice(model.problems(
+        rows, columns, lambda table, i, _row: f"Tables.{table}[{i}]", exists=exists,
+        secret_columns=secret), 1), None)
+    if first is not None:
+        raise _refused(f"The export holds a value awslocal does not allow: {first}.")
+
+
 def import_state(ctx: Context, doc: dict[str, Any], *, passphrase: bytes | None,
                  merge: bool) -> dict[str, Any]:
-    """Write the document's rows into the state, in ctx's transaction; the report."""
+    """Write the document's rows into the state, in ctx's transaction; the report.
+
+    Nothing is written until the whole document passed: the passphrase check, the document
+    MAC (format 2), every secret opening, every row against the model, the target's rows.
+    """
     from awslocal_cli.crypto import InvalidCiphertext, portable
     from awslocal_cli.store import portable as db
 
@@ -306,43 +459,53 @@ def import_state(ctx: Context, doc: dict[str, Any], *, passphrase: bytes | None,
     conn = store.conn
     ours = store.schema_version()
     theirs = doc.get("SchemaVersion")
-    if not isinstance(theirs, int) or theirs > ours:
+    if not isinstance(theirs, int) or isinstance(theirs, bool) or theirs > ours:
         raise ConfigurationError(
             f"The export was written with schema version {theirs!r}, newer than this awslocal "
             f"knows ({ours}). Upgrade awslocal.")
-    secrets = doc.get("Secrets") or {}
-    key: bytes | None = None
-    if not secrets.get("Omitted"):
-        if passphrase is None:
-            raise ParamValidationError("The export's secrets need its passphrase.")
-        key = _derive(secrets.get("Kdf") or {}, passphrase)
-        try:
-            ok = portable.open_secret(key, base64.b64decode(secrets.get("Check", "")),
-                                      "Check") == _CHECK
-        except (InvalidCiphertext, ValueError):
-            ok = False
-        if not ok:
-            raise ParamValidationError("The passphrase does not open this export; nothing "
-                                       "was imported.")
+    version = int(doc["FormatVersion"])
+    key = _authenticate(doc, version, passphrase)
+    secrets = doc["Secrets"]
     tables = doc.get("Tables") or {}
+    if not isinstance(tables, dict):
+        raise _refused("Tables: is not an object of tables.")
     known = {t.name for t in TABLES}
     unknown = sorted(set(tables) - known)
     if unknown:
         raise ConfigurationError(f"The export holds tables this awslocal does not import: "
                                  f"{', '.join(unknown)}.")
+    rows = _decoded(tables)
+    _validate(conn, doc, rows, merge)
+    # Every secret opens before anything is written (bound to its row in format 2).
+    for table in TABLES:
+        for i, row in enumerate(rows.get(table.name) or []):
+            for column in table.secrets:
+                value = row.get(column)
+                if not isinstance(value, dict):
+                    continue
+                if key is None:
+                    row.pop(column)
+                    continue
+                try:
+                    row[column] = portable.open_secret(
+                        key, base64.b64decode(value["Secret"], validate=True),
+                        _secret_where(version, table, column, row))
+                except (InvalidCiphertext, KeyError, ValueError, TypeError):
+                    raise _refused(
+                        f"Tables.{table.name}[{i}].{column}: the secret does not open: the "
+                        "document was changed after it was written.") from None
     _check_target(conn, tables, merge, store.directory)
     root = store.root_key() if key is not None else b""
     ids: dict[str, dict[Any, int]] = {}
     counts: dict[str, int] = {}
     for table in TABLES:
-        entries = tables.get(table.name)
+        entries = rows.get(table.name)
         if not entries:
             continue
         allowed = db.columns(conn, table.name)
         mapping = ids.setdefault(table.name, {})
         next_id = db.next_id(conn, table.name, table.renumber) if table.renumber else 0
-        for entry in entries:
-            row = {c: _decode(v) for c, v in entry.items() if c != table.drop}
+        for row in entries:
             for column, target in table.remap.items():
                 if row.get(column) is not None:
                     # A data key of a queue that was deleted points at no queue (id 0).
@@ -356,20 +519,9 @@ def import_state(ctx: Context, doc: dict[str, Any], *, passphrase: bytes | None,
                 # received before the export can still be deleted with its handle.
                 mapping[row[table.renumber]] = row[table.renumber]
             for column, (_, wrap) in table.secrets.items():
-                value = row.get(column)
-                if not isinstance(value, dict):
-                    continue
-                if key is None:
-                    row.pop(column)
-                    continue
-                try:
-                    plain = portable.open_secret(key, base64.b64decode(value["Secret"]),
-                                                 f"{table.name}.{column}")
-                except (InvalidCiphertext, KeyError, ValueError):
-                    raise ConfigurationError(
-                        f"A secret of {table.name} in the export does not open: the document "
-                        "was changed after it was written. Nothing was imported.") from None
-                row[column] = wrap(root, row, plain)
+                plain = row.get(column)
+                if isinstance(plain, bytes):
+                    row[column] = wrap(root, row, plain)
             db.insert(conn, table.name, row, allowed)
         counts[table.name] = len(entries)
     offset = doc.get("ClockOffsetSeconds")
@@ -378,6 +530,7 @@ def import_state(ctx: Context, doc: dict[str, Any], *, passphrase: bytes | None,
     ctx.session._clock = None  # services read the imported offset from here on
     return {"Imported": counts, "Merged": merge,
             "ClockOffsetSeconds": store.clock_offset(),
+            "Authenticated": key is not None and version >= 2,
             "KeysWithoutMaterial": list(secrets.get("KeysWithoutMaterial") or [])}
 
 

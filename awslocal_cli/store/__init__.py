@@ -25,7 +25,7 @@ ROOT_KEY_BYTES = 32
 MIGRATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
 # The number of the last file in migrations/ (a test holds them together): an up-to-date state
 # is recognised from its user_version alone, without listing the directory.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 BUSY_TIMEOUT_MS = 60_000
 # Free pages a command may leave before the file is shrunk (4 KiB pages: 1 MiB).
 FREE_PAGES_TO_VACUUM = 256
@@ -167,15 +167,7 @@ class Store:
                 store._check_root_key()
         except sqlite3.DatabaseError as exc:
             conn.close()
-            if "full" in str(exc):
-                raise ConfigurationError(
-                    f"The state in {directory} cannot be opened: the disk is full ({exc}). "
-                    "Free some space; `awslocal local reset --yes` works on a full disk."
-                ) from exc
-            raise ConfigurationError(
-                f"The state in {directory} is corrupt or not an awslocal state "
-                f"({exc}). Move {db_path} aside or run `awslocal local reset --yes`."
-            ) from exc
+            raise _open_error(directory, db_path, exc) from exc
         except BaseException:
             conn.close()
             raise
@@ -430,6 +422,63 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
+
+
+def _mount_point(path: str) -> str:
+    """The mount point of the file system holding `path` (walking up while st_dev stays)."""
+    path = os.path.abspath(path)
+    try:
+        dev = os.stat(path).st_dev
+    except OSError:
+        return path
+    while True:
+        parent = os.path.dirname(path)
+        if parent == path:
+            return path
+        try:
+            if os.stat(parent).st_dev != dev:
+                return path
+        except OSError:
+            return path
+        path = parent
+
+
+def disk_full(directory: str) -> str | None:
+    """Names the disk holding `directory` ("the file system mounted at /x (N bytes free)") when
+    it has no room left for SQLite to grow the database, its WAL or its index; else None."""
+    try:
+        st = os.statvfs(directory)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return None
+    free = st.f_bavail * st.f_frsize
+    if free >= 64 * 1024 and st.f_favail != 0:
+        return None
+    return f"the file system mounted at {_mount_point(directory)} ({free} bytes free)"
+
+
+def _open_error(directory: str, db_path: str, exc: sqlite3.DatabaseError) -> ConfigurationError:
+    """What opening the state failed on, in words: a full disk names the disk (SQLite reports
+    it as "database or disk is full", or as a "disk I/O error" when the WAL index cannot
+    grow), an I/O error is not called corruption, and only damage advises moving the file."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    damaged = name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or \
+        "malformed" in str(exc) or "not a database" in str(exc)
+    full = None if damaged else disk_full(directory)
+    if full is not None or "FULL" in name or "full" in str(exc):
+        where = full or f"the disk holding {directory}"
+        return ConfigurationError(
+            f"The state in {directory} cannot be opened: {where} is full ({exc}). Free some "
+            "space there; `awslocal local reset --yes` works on a full disk."
+        )
+    if not damaged and (name.startswith("SQLITE_IOERR") or "disk I/O error" in str(exc)):
+        return ConfigurationError(
+            f"The state in {directory} cannot be read or written: the disk reported an I/O "
+            f"error ({exc}). Check the disk holding {directory}, then try again."
+        )
+    return ConfigurationError(
+        f"The state in {directory} is corrupt or not an awslocal state "
+        f"({exc}). Move {db_path} aside or run `awslocal local reset --yes`."
+    )
 
 
 def _ensure_directory(directory: str) -> bool:

@@ -2,9 +2,10 @@
 
 Reads the whole state once: SQLite's integrity_check, the root-key fingerprint, every wrapped
 key material, data key and secret opening under the root key (and every data key's KMS
-ciphertext under its KMS key), every stored key, queue and topic policy parsing. It writes
-nothing. A stored key policy that fails to parse would act as deny-all; a wrapped blob that
-fails to open would surface as InvalidCiphertext on the one request that needs it.
+ciphertext under its KMS key), every stored key, queue and topic policy parsing, and every row
+of the exported tables against what the model allows (portable/rows.py). It writes nothing.
+A stored key policy that fails to parse would act as deny-all; a wrapped blob that fails to open
+would surface as InvalidCiphertext on the one request that needs it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from awslocal_cli.errors import ConfigurationError
 from awslocal_cli.store import DB_NAME, ROOT_KEY_NAME, Store, root_key_fingerprint
+from awslocal_cli.store.portable import rows as portable_rows
 
 _MAX_SHOWN = 20  # problems listed per check; the count is always complete
 _SQS_CACHE_KEY_ID = "sqs-data-key"  # the key id services/sqs_sse.py wraps cached data keys with
@@ -26,13 +28,20 @@ class _Check:
         self.checked = 0
         self.problems: list[str] = []
         self.total = 0
+        self.skipped: str | None = None  # why nothing was checked, though there was something
 
     def problem(self, text: str) -> None:
         self.total += 1
         if len(self.problems) < _MAX_SHOWN:
             self.problems.append(text)
 
+    def skip(self, reason: str) -> None:
+        self.skipped, self.checked, self.problems, self.total = reason, 0, [], 0
+
     def result(self) -> dict[str, Any]:
+        if self.skipped:
+            return {"Name": self.name, "Checked": 0, "Status": "skipped", "ProblemCount": 0,
+                    "Reason": self.skipped}
         out: dict[str, Any] = {"Name": self.name, "Checked": self.checked,
                                "Status": "ok" if not self.total else "failed",
                                "ProblemCount": self.total}
@@ -97,6 +106,8 @@ def _run_checks(store: Store, checks: list[_Check]) -> None:
 
     def kms_blob(what: str, account: str, region: str, blob: bytes,
                  context: dict[str, str]) -> None:
+        if root is None:
+            return  # skipped below: no material opens without the root key
         from awslocal_cli import crypto
 
         try:
@@ -128,11 +139,14 @@ def _run_checks(store: Store, checks: list[_Check]) -> None:
         if wrapped is not None and kind == "SSE-KMS":
             data_keys.checked += 1
             kms_blob(what, account, region, wrapped, {"aws:sqs:arn": queue_arn})
-    for account, region, arn, wrapped, cached in conn.execute(
-            "SELECT account, region, topic_arn, wrapped, cached FROM sns_data_keys").fetchall():
-        what = f"SNS data key of {arn}"
+    for account, region, arn, principal, wrapped, cached in conn.execute(
+            "SELECT account, region, topic_arn, principal, wrapped, cached "
+            "FROM sns_data_keys").fetchall():
+        what = f"SNS data key of {arn} for {principal}"
         data_keys.checked += 2
-        if root is not None and _unwrap(root, "sns-data-key", arn, cached) is None:
+        # The label services/sns/encryption.py `cache_label` wraps it for.
+        if root is not None and _unwrap(root, "sns-data-key", f"{arn}\n{principal}",
+                                        cached) is None:
             data_keys.problem(f"{what}: the cached data key does not unwrap")
         kms_blob(what, account, region, wrapped, {"aws:sns:topicArn": arn})
 
@@ -166,6 +180,13 @@ def _run_checks(store: Store, checks: list[_Check]) -> None:
         secrets.checked += 1
         if root is not None and _unwrap(root, key_id, mid, blob) is None:
             secrets.problem(f"{what} does not unwrap")
+    if root is None:
+        # Nothing wrapped was opened, so none of it may be called ok (issue 25): each check
+        # that had something to open says it was skipped, and why.
+        for wrapped_check in (keys, data_keys, secrets):
+            if wrapped_check.checked:
+                wrapped_check.skip("nothing was unwrapped: the root key is missing or not the "
+                                   "one this state was made with (see the RootKey check)")
 
     policies = _Check("Policies")
     checks.append(policies)
@@ -189,6 +210,32 @@ def _run_checks(store: Store, checks: list[_Check]) -> None:
                 continue
             if attrs.get("Policy"):
                 parse(f"{kind} policy of {arn}", attrs["Policy"])
+    _model(conn, checks)
+
+
+def _model(conn: sqlite3.Connection, checks: list[_Check]) -> None:
+    """Every row of the exported tables against what the model allows (portable/rows.py):
+    enums, attribute maps, ranges, references; what SQLite would store but no request makes."""
+    from awslocal_cli.portable import export, rows
+
+    model = _Check("Model")
+    checks.append(model)
+    tables: dict[str, list[dict[str, Any]]] = {}
+    columns: dict[str, rows.ColumnInfo] = {}
+    for table in export.TABLES:
+        columns[table.name] = rows.table_columns(conn, table.name)
+        if not columns[table.name]:
+            continue
+        tables[table.name] = list(portable_rows(conn, table.name, table.order))
+        model.checked += len(tables[table.name])
+
+    def name(table: str, _: int, row: dict[str, Any]) -> str:
+        spec = next(t for t in export.TABLES if t.name == table)
+        ident = spec.natural or spec.identity or ("rowid",)
+        return f"{table} ({', '.join(str(row.get(c)) for c in ident)})"
+
+    for problem in rows.problems(tables, columns, name):
+        model.problem(problem)
 
 
 def _report(store: Store, checks: list[_Check]) -> dict[str, Any]:

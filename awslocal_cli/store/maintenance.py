@@ -42,7 +42,13 @@ def reset(directory: Path) -> dict[str, Any]:
     from awslocal_cli.store import _ensure_directory, trust
 
     directory = Path(directory)
-    _ensure_directory(directory)
+    try:
+        _ensure_directory(directory)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"The state directory {directory} cannot be created: "
+            f"{exc.strerror or exc}{f' ({exc.filename})' if exc.filename else ''}. Nothing was "
+            "reset.") from None
     for name in (*DB_FILES, ROOT_KEY_NAME, "README"):
         trust.check_file(directory / name)
     counted = 0

@@ -36,9 +36,31 @@ def backup(conn: sqlite3.Connection, target: Path) -> None:
 
 def schema_version(path: Path) -> int:
     """PRAGMA user_version of a database file, opened read-only."""
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    # as_uri() needs an absolute path (a relative --state-dir gives a relative one).
+    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
     try:
         return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def wrapped_samples(path: Path) -> tuple[str | None, tuple[str, str, bytes] | None]:
+    """What tells which root key a (migrated) snapshot was made with: its recorded root-key
+    fingerprint (schema 7 on), and one wrapped key material (key id, material id, blob)."""
+    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = "
+                                             "'table'")}
+        fingerprint = None
+        if "root_key" in tables:
+            row = conn.execute("SELECT fingerprint FROM root_key WHERE id = 1").fetchone()
+            fingerprint = row[0] if row else None
+        sample = None
+        if "kms_key_material" in tables:
+            row = conn.execute("SELECT key_id, material_id, wrapped FROM kms_key_material "
+                               "WHERE wrapped IS NOT NULL LIMIT 1").fetchone()
+            sample = (row[0], row[1], bytes(row[2])) if row else None
+        return fingerprint, sample
     finally:
         conn.close()
 

@@ -209,10 +209,26 @@ def max_message_row(db: sqlite3.Connection, queue_id: int) -> tuple[int, int]:
 
 
 def current_data_key(db: sqlite3.Connection, queue_id: int, kind: str,
-                     master_key: str | None) -> Row | None:
+                     master_key: str | None, principal: str | None) -> Row | None:
+    """The newest data key of (queue, kind, KMS key) generated for `principal` (None for the
+    service-owned SSE-SQS keys)."""
     return _one(db, "SELECT * FROM sqs_data_keys WHERE queue_id = ? AND kind = ? "
-                    "AND master_key IS ? ORDER BY generated_at DESC, id DESC LIMIT 1",
-                (queue_id, kind, master_key))
+                    "AND master_key IS ? AND principal IS ? "
+                    "ORDER BY generated_at DESC, id DESC LIMIT 1",
+                (queue_id, kind, master_key, principal))
+
+
+def consumer_decrypted_at(db: sqlite3.Connection, key_id: int, principal: str) -> float | None:
+    """When `principal` last decrypted data key `key_id` through SQS (None: never)."""
+    r = db.execute("SELECT decrypted_at FROM sqs_data_key_consumers "
+                   "WHERE data_key_id = ? AND principal = ?", (key_id, principal)).fetchone()
+    return None if r is None else float(r[0])
+
+
+def record_consumer(db: sqlite3.Connection, key_id: int, principal: str, now: float) -> None:
+    db.execute("INSERT INTO sqs_data_key_consumers (data_key_id, principal, decrypted_at) "
+               "VALUES (?, ?, ?) ON CONFLICT (data_key_id, principal) "
+               "DO UPDATE SET decrypted_at = excluded.decrypted_at", (key_id, principal, now))
 
 
 def get_data_key(db: sqlite3.Connection, key_id: int) -> Row | None:

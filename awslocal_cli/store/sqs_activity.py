@@ -1,6 +1,6 @@
 """SQS activity: the short per-queue log the console's depth chart is drawn from.
 
-Table `sqs_activity` (migrations/0008_sqs_activity.sql). A row moves `n` messages into (n > 0)
+Table `sqs_activity` (migrations/0009_sqs_activity.sql). A row moves `n` messages into (n > 0)
 or out of (n < 0) a bucket (received flag, visible_at): at a time t the bucket's messages are
 visible when visible_at <= t, otherwise in flight when received, delayed when not. The
 services write a row or two per change, in the change's transaction; nothing reads the log

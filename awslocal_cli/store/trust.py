@@ -95,6 +95,12 @@ def check_file(path: Path | str, *, what: str = "state file") -> os.stat_result 
     return st
 
 
+def check_stat(path: Path | str, st: os.stat_result, what: str) -> None:
+    """Refuse what `st` (an lstat, or the fstat of a file opened with O_NOFOLLOW) describes if
+    it is a link, not a regular file, not ours, or loosely moded."""
+    _check_stat(path, st, what)
+
+
 def _check_stat(path: Path | str, st: os.stat_result, what: str) -> None:
     if stat.S_ISLNK(st.st_mode):
         raise ConfigurationError(

@@ -53,3 +53,32 @@ def test_malformed_policy_is_refused(awslocal):
         "An error occurred (InvalidAttributeValue) when calling the CreateQueue operation: "
         "Invalid value for the parameter Policy."), r.stderr
     assert awslocal("sqs", "list-queues").stdout == ""
+
+
+def test_bob_denied_by_the_key_policy_cannot_ride_on_alices_data_key(awslocal, tmp_path):
+    (tmp_path / "aws-config").write_text("[profile alice]\nregion = us-east-1\n"
+                                         "[profile bob]\nregion = us-east-1\n")
+    # Issue 25's reproduction: two profiles, a key policy denying bob GenerateDataKey and
+    # Decrypt; alice sends and receives; bob's send and receive then fail with the KMS error.
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{OWNER}:root"},
+         "Action": "kms:*", "Resource": "*"},
+        {"Effect": "Deny", "Principal": {"AWS": f"arn:aws:iam::{OWNER}:user/bob"},
+         "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*"}]})
+    key = awslocal("kms", "create-key", "--policy", policy, "--profile", "alice").json[
+        "KeyMetadata"]["KeyId"]
+    assert awslocal("sqs", "create-queue", "--queue-name", "q", "--attributes",
+                    f"KmsMasterKeyId={key}", "--profile", "alice").exit_code == 0
+    r = awslocal("sqs", "send-message", "--queue-url", URL, "--message-body", "hi",
+                 "--profile", "alice")
+    assert r.exit_code == 0, r
+    r = awslocal("sqs", "receive-message", "--queue-url", URL, "--visibility-timeout", "0",
+                 "--profile", "alice")
+    assert r.json["Messages"][0]["Body"] == "hi"
+    for op, extra, name in (("send-message", ["--message-body", "x"], "SendMessage"),
+                            ("receive-message", [], "ReceiveMessage")):
+        r = awslocal("sqs", op, "--queue-url", URL, *extra, "--profile", "bob")
+        assert (r.exit_code, r.stdout) == (254, ""), r
+        assert (f"An error occurred (KMS.AccessDeniedException) when calling the {name} "
+                "operation: ") in r.stderr, r.stderr
+        assert "user/bob" in r.stderr and "hi" not in r.stderr

@@ -161,8 +161,8 @@ def test_the_log_is_bounded_and_folding_keeps_later_counts_exact(run, at, isolat
 def test_migration_counts_the_messages_a_state_already_holds(run, at, isolated_state):
     _tutorial(run, at)
     db = sqlite3.connect(isolated_state / "state.db")
-    db.execute("DROP TABLE sqs_activity")  # as a state made before migration 0008
-    db.execute("PRAGMA user_version = 7")
+    db.execute("DROP TABLE sqs_activity")  # as a state made before migration 0009
+    db.execute("PRAGMA user_version = 8")
     db.commit()
     db.close()
     run("sqs", "list-queues")  # migrates

@@ -163,7 +163,7 @@ def test_the_export_holds_no_secret_in_the_clear(awslocal, tmp_path, passphrase)
     raw = base64.b64decode("YEFDfXKLT0yDNLtQuJGzBFCIIc5Bp2e8e7ufNsS/yV8=")
     assert base64.b64encode(raw).decode() not in text
     doc = json.loads(text)
-    assert doc["Format"] == "awslocal-state-export" and doc["FormatVersion"] == 1
+    assert doc["Format"] == "awslocal-state-export" and doc["FormatVersion"] == 2
     assert doc["Secrets"]["Kdf"]["Name"] == "scrypt"
     assert {"N", "r", "p", "Salt", "Length"} <= set(doc["Secrets"]["Kdf"])
     assert all(set(m["wrapped"]) == {"Secret"} for m in doc["Tables"]["kms_key_material"])
@@ -270,23 +270,26 @@ def test_not_an_export(awslocal, tmp_path):
 GOLDEN_PASSPHRASE = "golden export passphrase"
 
 
-def test_golden_export_still_imports(awslocal, tmp_path, monkeypatch):
+@pytest.mark.parametrize("version", [1, 2])
+def test_golden_export_still_imports(awslocal, tmp_path, monkeypatch, version):
     """Only compares, whatever the environment says: `python tools/regen_golden.py --export`
-    writes the golden files (when the format changes version)."""
-    facts = json.loads((GOLDEN / "v1.facts.json").read_text())
+    writes the golden files of the current format version."""
+    facts = json.loads((GOLDEN / f"v{version}.facts.json").read_text())
     # The local time of the export, a minute on: the messages' retention and the keys'
     # schedules in the golden file are dates of that clock, not of today's.
     from datetime import datetime, timedelta
 
-    doc = json.loads((GOLDEN / "v1.json").read_text())
+    doc = json.loads((GOLDEN / f"v{version}.json").read_text())
+    assert doc["FormatVersion"] == version
     then = datetime.fromisoformat(doc["ExportedAt"]) + timedelta(
         seconds=doc["ClockOffsetSeconds"] + 60)
     monkeypatch.setenv("AWSLOCAL_NOW", then.isoformat())
     passphrase = tmp_path / "p.txt"
     passphrase.write_text(GOLDEN_PASSPHRASE)
     target = tmp_path / "target"
-    _ok(awslocal("local", "import", str(GOLDEN / "v1.json"), "--passphrase-file",
-                 str(passphrase), "--state-dir", str(target)))
+    report = _ok(awslocal("local", "import", str(GOLDEN / f"v{version}.json"),
+                          "--passphrase-file", str(passphrase), "--state-dir", str(target)))
+    assert report["Authenticated"] is (version >= 2)
     for blob, plain in facts["Ciphertexts"]:
         out = _decrypt(awslocal, target, blob, tmp_path)
         assert out.exit_code == 0, out
@@ -301,16 +304,19 @@ def test_golden_export_still_imports(awslocal, tmp_path, monkeypatch):
 
 
 def regenerate(awslocal, tmp_path: Path) -> None:
-    """Write tests/golden/export/ anew; tools/regen_golden.py --export calls this (only when
-    the format changes version: a new golden file beside the old ones, which must keep
-    importing)."""
+    """Write the golden files of the current format version anew; tools/regen_golden.py
+    --export calls this (only when the format changes version: a new golden file beside the old
+    ones, which must keep importing)."""
+    from awslocal_cli.portable.export import FORMAT_VERSION
+
+    name = f"v{FORMAT_VERSION}"
     source = tmp_path / "golden-source"
     made = _build(awslocal, source)
     passphrase = tmp_path / "golden-pass.txt"
     passphrase.write_text(GOLDEN_PASSPHRASE)
     GOLDEN.mkdir(parents=True, exist_ok=True)
     _ok(awslocal("local", "export", "--include-messages", "--passphrase-file", str(passphrase),
-                 "--output-file", str(GOLDEN / "v1.json"), "--state-dir", str(source)))
+                 "--output-file", str(GOLDEN / f"{name}.json"), "--state-dir", str(source)))
     messages = {}
     for url in (QUEUE, QUEUE.replace("MyQueue", "Encrypted")):
         listed = _receive(awslocal, source, url)
@@ -322,7 +328,7 @@ def regenerate(awslocal, tmp_path: Path) -> None:
     facts = {"Ciphertexts": [[made["blob"], "before the export"],
                              [made["rotated"], "after a rotation"]],
              "Messages": messages, "Subscriptions": [s["SubscriptionArn"] for s in subs]}
-    (GOLDEN / "v1.facts.json").write_text(json.dumps(facts, indent=1) + "\n")
+    (GOLDEN / f"{name}.facts.json").write_text(json.dumps(facts, indent=1) + "\n")
 
 
 def test_custom_key_stores_and_platform_credentials_travel_encrypted(awslocal, tmp_path,

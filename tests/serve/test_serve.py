@@ -140,6 +140,26 @@ def test_access_denied_by_key_policy_names_the_access_keys_caller(server, remote
     assert remote("kms").encrypt(KeyId=key_id, Plaintext=b"x")["KeyId"].endswith(key_id)
 
 
+def test_a_caller_denied_on_the_queues_key_gets_the_kms_error_over_serve(server, remote):
+    # Issue 25: data keys are reused per caller, so bob's Deny bites after alice cached one.
+    key_id = remote("kms", key="alice").create_key(Policy=_root_policy({
+        "Effect": "Deny", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/bob"},
+        "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*"}))[
+        "KeyMetadata"]["KeyId"]
+    alice, bob = remote("sqs", key="alice"), remote("sqs", key="bob")
+    url = alice.create_queue(QueueName="sse-per-caller",
+                             Attributes={"KmsMasterKeyId": key_id})["QueueUrl"]
+    alice.send_message(QueueUrl=url, MessageBody="for alice")
+    got = alice.receive_message(QueueUrl=url, VisibilityTimeout=0)["Messages"]
+    assert got[0]["Body"] == "for alice"
+    for call in (lambda: bob.send_message(QueueUrl=url, MessageBody="x"),
+                 lambda: bob.receive_message(QueueUrl=url)):
+        with pytest.raises(ClientError) as info:
+            call()
+        assert info.value.response["Error"]["Code"] == "KMS.AccessDeniedException"
+        assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
 def test_kms_disabled_on_an_sse_kms_queue(server, remote, awslocal):
     kms, sqs = remote("kms"), remote("sqs")
     key_id = kms.create_key()["KeyMetadata"]["KeyId"]

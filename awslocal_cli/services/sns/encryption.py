@@ -1,8 +1,9 @@
 """Encrypted SNS topics (KmsMasterKeyId): the data key and the message at rest.
 
 A publish makes GenerateDataKey through KMS as the publisher via SNS, reusing the data key
-for 5 minutes, seals the message with it, and Decrypts it for delivery; KMS errors come back
-as SNS's KMS* errors.
+for 5 minutes for that same publishing principal only (a data key generated for one caller
+never serves another, so a key policy's Deny on GenerateDataKey always bites; issue 25), seals
+the message with it, and Decrypts it for delivery; KMS errors come back as SNS's KMS* errors.
 """
 
 from __future__ import annotations
@@ -51,10 +52,11 @@ def topic_data_key(ctx: Context, topic: Row) -> dict[str, Any] | None:
     from awslocal_cli import crypto
 
     now = ctx.time()
-    row = db.get_data_key(ctx.db, topic["arn"])
+    row = db.get_data_key(ctx.db, topic["arn"], ctx.principal)
+    label = cache_label(topic["arn"], ctx.principal)
     if row is not None and row["master_key"] == master and row["generated_at"] + \
             DATA_KEY_REUSE > now:
-        plaintext = crypto.unwrap_material(ctx.store.root_key(), "sns-data-key", topic["arn"],
+        plaintext = crypto.unwrap_material(ctx.store.root_key(), "sns-data-key", label,
                                            row["cached"])
         return {"Plaintext": plaintext, "CiphertextBlob": row["wrapped"],
                 "KeyId": row["kms_key_arn"]}
@@ -65,14 +67,20 @@ def topic_data_key(ctx: Context, topic: Row) -> dict[str, Any] | None:
                                     EncryptionContext=key_context(topic))
     except AwsError as exc:
         raise kms_error(exc) from None
-    cached = crypto.wrap_material(ctx.store.root_key(), "sns-data-key", topic["arn"],
+    cached = crypto.wrap_material(ctx.store.root_key(), "sns-data-key", label,
                                   out["Plaintext"])
     db.put_data_key(ctx.db, {
         "account": topic["account"], "region": topic["region"], "topic_arn": topic["arn"],
+        "principal": ctx.principal,
         "master_key": master, "kms_key_arn": out["KeyId"], "wrapped": out["CiphertextBlob"],
         "cached": cached, "generated_at": now})
     return {"Plaintext": out["Plaintext"], "CiphertextBlob": out["CiphertextBlob"],
             "KeyId": out["KeyId"]}
+
+
+def cache_label(topic_arn: str, principal: str) -> str:
+    """What a cached topic data key is wrapped for: the topic and the publisher it serves."""
+    return f"{topic_arn}\n{principal}"
 
 
 def key_context(topic: Row) -> dict[str, str]:

@@ -1,11 +1,15 @@
 """Server-side encryption of message bodies: SSE-SQS and SSE-KMS envelope encryption.
 
-A queue holds a current data key per (kind, KmsMasterKeyId) in `sqs_data_keys`. While it is
-younger than KmsDataKeyReusePeriodSeconds, sends reuse it and no KMS call is made; past it, a
-new one is generated (SSE-KMS: GenerateDataKey through KMS as the caller via SQS, logged in the
-KMS audit trail). On receive, a data key is decrypted through KMS (Decrypt, logged) unless the
-consumer side decrypted it within the reuse period. The plaintext data key is kept between
-invocations only wrapped by root.key (the local stand-in for the SQS hosts' memory).
+A queue holds a current data key per (kind, KmsMasterKeyId, producing principal) in
+`sqs_data_keys`. While it is younger than KmsDataKeyReusePeriodSeconds, that caller's sends
+reuse it and no KMS call is made; past it, a new one is generated (SSE-KMS: GenerateDataKey
+through KMS as the caller via SQS, logged in the KMS audit trail). On receive, a data key is
+decrypted through KMS as the consumer (Decrypt, logged) unless that same consuming principal
+decrypted it within the reuse period (`sqs_data_key_consumers`). Reuse is per caller because
+AWS's is (the SQS guide counts producers and consumers apart, R = B / D x (2P + C)), so a key
+policy's Deny is always evaluated for a caller before any data key serves it (issue 25). The
+plaintext data key is kept between invocations only wrapped by root.key (the local stand-in for
+the SQS hosts' memory).
 
 SSE-SQS encrypts for real too, with data keys that belong to the service (wrapped by root.key
 only, no KMS key and no KMS call), as SQS-owned keys are invisible to the account in AWS.
@@ -86,7 +90,8 @@ def _data_key_for_send(ctx: Context, queue: dict[str, Any], kind: str) -> tuple[
     reuse = int(attrs.get("KmsDataKeyReusePeriodSeconds", "300")) if kind == SSE_KMS \
         else SQS_OWNED_REUSE
     now = ctx.time()
-    row = db.current_data_key(ctx.db, queue["id"], kind, master)
+    producer = ctx.principal if kind == SSE_KMS else None
+    row = db.current_data_key(ctx.db, queue["id"], kind, master, producer)
     if row is not None and row["generated_at"] + min(reuse, row["reuse_period"]) > now \
             and row["cached"] is not None:
         return int(row["id"]), _unwrap_cache(ctx, _tag(row), row["cached"])
@@ -108,7 +113,7 @@ def _data_key_for_send(ctx: Context, queue: dict[str, Any], kind: str) -> tuple[
     new = {"account": queue["account"], "region": queue["region"], "queue_id": queue["id"],
            "queue_arn": queue["arn"], "kind": kind, "master_key": master,
            "kms_key_arn": kms_arn, "wrapped": wrapped, "reuse_period": reuse,
-           "generated_at": now, "decrypted_at": None}
+           "generated_at": now, "decrypted_at": None, "principal": producer}
     new["id"] = db.insert_data_key(ctx.db, new)
     db.update_data_key(ctx.db, new["id"], cached=_wrap_cache(ctx, _tag(new), data_key))
     return int(new["id"]), data_key
@@ -133,9 +138,10 @@ def seal_body(ctx: Context, queue: dict[str, Any], body: str,
 
 def _data_key_for_receive(ctx: Context, row: dict[str, Any]) -> bytes:
     now = ctx.time()
-    if row["kind"] == SSE_SQS or (
-            row["decrypted_at"] is not None and row["decrypted_at"] + row["reuse_period"] > now
-            and row["cached"] is not None):
+    if row["kind"] == SSE_SQS:
+        return _unwrap_cache(ctx, _tag(row), row["cached"])
+    last = db.consumer_decrypted_at(ctx.db, int(row["id"]), ctx.principal)
+    if last is not None and last + row["reuse_period"] > now and row["cached"] is not None:
         return _unwrap_cache(ctx, _tag(row), row["cached"])
     from awslocal_cli.services import kms
 
@@ -148,6 +154,7 @@ def _data_key_for_receive(ctx: Context, row: dict[str, Any]) -> bytes:
     data_key = bytes(out["Plaintext"])
     db.update_data_key(ctx.db, row["id"], decrypted_at=now,
                        cached=row["cached"] or _wrap_cache(ctx, _tag(row), data_key))
+    db.record_consumer(ctx.db, int(row["id"]), ctx.principal, now)
     row["decrypted_at"] = now
     return data_key
 

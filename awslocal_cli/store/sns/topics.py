@@ -165,8 +165,9 @@ def take_unsubscribed(db: sqlite3.Connection, topic_arn: str, token: str,
 # -- data keys and deduplication --------------------------------------------------------------
 
 
-def get_data_key(db: sqlite3.Connection, topic_arn: str) -> Row | None:
-    return fetch_one(db, "SELECT * FROM sns_data_keys WHERE topic_arn = ?", (topic_arn,))
+def get_data_key(db: sqlite3.Connection, topic_arn: str, principal: str) -> Row | None:
+    return fetch_one(db, "SELECT * FROM sns_data_keys WHERE topic_arn = ? AND principal = ?",
+                     (topic_arn, principal))
 
 
 def put_data_key(db: sqlite3.Connection, row: Row) -> None:

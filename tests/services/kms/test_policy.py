@@ -229,3 +229,29 @@ def test_cross_account_decrypt_without_key_id(inv, monkeypatch) -> None:
     third = lambda c: c.derive(account="333333333333")  # noqa: E731
     with pytest.raises(err.AccessDeniedException):
         inv(kms.decrypt, CiphertextBlob=ct["CiphertextBlob"], as_ctx=third)
+
+
+def test_a_grant_serves_its_grantee_only_not_a_third_principal(inv) -> None:
+    # Issue 25 item 6: a grant made usable by any principal passed every test. Carol is of the
+    # same account, not in the key policy, and holds neither the grant nor its grantee's name.
+    md = admin_key(inv)
+    key = md["KeyId"]
+    g = inv(kms.create_grant, KeyId=key, GranteePrincipal=BOB, Operations=["Encrypt", "Decrypt",
+            "DescribeKey"], profile="admin")
+    ct = inv(kms.encrypt, KeyId=key, Plaintext=b"for bob", profile="bob")["CiphertextBlob"]
+    assert inv(kms.decrypt, CiphertextBlob=ct, profile="bob")["Plaintext"] == b"for bob"
+    carol = f"arn:aws:iam::{ACCOUNT}:user/carol"
+    for call, request in ((kms.decrypt, {"CiphertextBlob": ct}),
+                          (kms.encrypt, {"KeyId": key, "Plaintext": b"x"}),
+                          (kms.describe_key, {"KeyId": key})):
+        for tokens in ([], [g["GrantToken"]]):  # the token does not make carol the grantee
+            with pytest.raises(err.AccessDeniedException) as exc:
+                extra = {"GrantTokens": tokens} if tokens else {}
+                inv(call, **request, **extra, profile="carol")
+            assert f"User: {carol} is not authorized" in exc.value.message
+    # Nor through a service acting for carol (kms:ViaService), nor a service principal.
+    with pytest.raises(err.AccessDeniedException):
+        inv(kms.decrypt, CiphertextBlob=ct, profile="carol", as_ctx=lambda c: c.via("sqs"))
+    with pytest.raises(err.AccessDeniedException):
+        inv(kms.decrypt, CiphertextBlob=ct,
+            as_ctx=lambda c: c.as_service("sqs.amazonaws.com"))
