@@ -30,15 +30,18 @@ _INSERT = ("INSERT INTO sqs_activity (queue_id, at, kind, n, received, visible_a
 def record(db: sqlite3.Connection, queue_id: int, at: float, kind: str,
            changes: Iterable[tuple[int, int | bool, float]]) -> None:
     """Log `changes` ((n, received, visible_at), ...) of one queue at local time `at`."""
-    buckets: dict[tuple[int, float], int] = {}
-    for n, received, visible_at in changes:
-        bucket = (0, at) if visible_at <= at else (int(bool(received)), visible_at)
-        buckets[bucket] = buckets.get(bucket, 0) + n
-    for (received, visible_at), n in buckets.items():
-        if n:
-            row_id = db.execute(_INSERT, (queue_id, at, kind, n, received, visible_at)).lastrowid
-            if row_id and row_id % PRUNE_EVERY == 0:
-                prune(db, queue_id)
+    rows = [(queue_id, at, kind, n, 0, at) if visible_at <= at
+            else (queue_id, at, kind, n, 1 if received else 0, visible_at)
+            for n, received, visible_at in changes if n]
+    if len(rows) > 2:  # a purge or an expiry: one row per bucket
+        sums: dict[tuple[int, float], int] = {}
+        for row in rows:
+            sums[row[4], row[5]] = sums.get((row[4], row[5]), 0) + row[3]
+        rows = [(queue_id, at, kind, n, r, v) for (r, v), n in sums.items() if n]
+    for row in rows:
+        row_id = db.execute(_INSERT, row).lastrowid
+        if row_id and row_id % PRUNE_EVERY == 0:
+            prune(db, queue_id)
 
 
 def leaving(db: sqlite3.Connection, queue_id: int, where: str,
