@@ -23,9 +23,8 @@ import sys
 import time
 from urllib.parse import parse_qs, quote
 
-from awslocal_cli.console import views
+from awslocal_cli.console import depth, views
 from awslocal_cli.console.address import PREFIX
-from awslocal_cli.console.depth import DepthHistory
 from awslocal_cli.console.reading import looking
 from awslocal_cli.errors import AwsError, CliError
 
@@ -101,7 +100,6 @@ class ConsoleApp:
         self.environ = os.environ if environ is None else environ
         self.clock = clock
         self.log = log
-        self.history = DepthHistory()
         self._env: Any = None
 
     # -- templates ---------------------------------------------------------------------------
@@ -228,7 +226,6 @@ class ConsoleApp:
                     page.data.setdefault("clock", views.clock(ctx, self._pinned()))
                     page.data.setdefault("region", ctx.region)
                     page.data.setdefault("account", ctx.account)
-                self.history.sample(ctx, views.list_queues(ctx))
                 return page
         except views.NotFound as exc:
             return self._missing(str(exc))
@@ -267,7 +264,7 @@ class ConsoleApp:
             case ["sqs", "queues", name]:
                 detail = views.queue_detail(ctx, name)
                 return Page(200, "queue.html", section="queues", title=f"Queue {name}",
-                            q=detail, chart=self.history.chart(ctx, detail["Arn"]))
+                            q=detail, chart=depth.chart(ctx, detail["Url"]))
             case ["sns", "topics"]:
                 return Page(200, "topics.html", section="topics", title="SNS topics",
                             topics=views.list_topics(ctx))

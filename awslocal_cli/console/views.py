@@ -374,7 +374,11 @@ def topic_detail(ctx: Context, name: str) -> Row:
             "MessageId": entry["MessageId"], "Time": when(entry["Time"]), "Deliveries": []})
         publish["Deliveries"].append(dict(entry, Time=when(entry["Time"])))
     topic["Publishes"] = list(reversed(publishes.values()))
-    topic["Pending"] = [dict(p, NextAttempt=when(p["NextAttempt"])) for p in log["Pending"]]
+    # Why each waits: the latest attempt's reason in the delivery log.
+    reasons = {(d["MessageId"], d["SubscriptionArn"]): d["Reason"] for d in log["Deliveries"]}
+    topic["Pending"] = [dict(p, NextAttempt=when(p["NextAttempt"]),
+                             Reason=reasons.get((p["MessageId"], p["SubscriptionArn"])))
+                        for p in log["Pending"]]
     return topic
 
 

@@ -25,7 +25,7 @@ ROOT_KEY_BYTES = 32
 MIGRATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
 # The number of the last file in migrations/ (a test holds them together): an up-to-date state
 # is recognised from its user_version alone, without listing the directory.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 BUSY_TIMEOUT_MS = 60_000
 # Free pages a command may leave before the file is shrunk (4 KiB pages: 1 MiB).
 FREE_PAGES_TO_VACUUM = 256

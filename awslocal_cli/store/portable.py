@@ -55,3 +55,8 @@ def insert(conn: sqlite3.Connection, table: str, row: Mapping[str, Any],
     cols = ", ".join(f'"{c}"' for c in names)
     conn.execute(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})',
                  tuple(row[c] for c in names))
+    if table == "sqs_messages":  # the depth chart counts an imported message from its send
+        from awslocal_cli.store import sqs_activity
+
+        sqs_activity.record(conn, row["queue_id"], row["sent_at"], "existing",
+                            ((1, row["receive_count"] > 0, row["visible_at"]),))

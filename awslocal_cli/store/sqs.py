@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from awslocal_cli.store import sqs_activity as activity
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; annotations only
     from collections.abc import Iterable, Sequence
@@ -122,8 +124,12 @@ def insert_messages(db: sqlite3.Connection, rows: Iterable[Row]) -> None:
 
 
 def expire(db: sqlite3.Connection, queue_id: int, now: float) -> None:
-    """Drop messages past their retention period (indexed on expires_at)."""
-    db.execute("DELETE FROM sqs_messages WHERE queue_id = ? AND expires_at <= ?", (queue_id, now))
+    """Drop messages past their retention period (indexed on expires_at), logging them."""
+    gone = activity.leaving(db, queue_id, "expires_at <= ?", (now,))
+    if gone:
+        db.execute("DELETE FROM sqs_messages WHERE queue_id = ? AND expires_at <= ?",
+                   (queue_id, now))
+        activity.record(db, queue_id, now, "expire", gone)
 
 
 def visible(db: sqlite3.Connection, queue_id: int, now: float, limit: int) -> list[Row]:

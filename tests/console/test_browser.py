@@ -138,6 +138,11 @@ def test_tutorial_in_the_console(awslocal, server, browser_page, tmp_path):
     expect(page.locator("#q-inflight")).to_have_text("1")
     expect(page.locator("#q-visible")).to_have_text("1")
     expect(message.locator(".badge.state-InFlight")).to_be_visible()
+    # The depth chart is drawn from the recorded activity: two sends, then a receive.
+    chart = page.locator("#depth-chart")
+    expect(chart).to_contain_text("from the recorded activity")
+    expect(chart.locator("text.tick").first).to_have_text("2")  # the deepest it has been
+    expect(chart.locator("polyline.series.inflight")).to_have_count(1)
 
     # -- disable the key -----------------------------------------------------------------------
     page.goto(f"{base}kms/keys/{key}")
@@ -172,6 +177,34 @@ def test_tutorial_in_the_console(awslocal, server, browser_page, tmp_path):
     expect(page.locator("g.node.queue[data-node=secure]")).to_have_class(
         re.compile(r"\bbroken\b"))
     shot("topology-disabled-key")
+
+    # SNS delivering into the queue: the queue policy and the key policy let SNS in, the
+    # disabled key refuses it.
+    orders = run(awslocal, "sns", "create-topic", "--name", "orders", "--query", "TopicArn",
+                 "--output", "text")
+    secure_arn = "arn:aws:sqs:us-east-1:123456789012:secure"
+    run(awslocal, "sqs", "set-queue-attributes", "--queue-url", queue, "--attributes",
+        json.dumps({"Policy": json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+            "Action": "sqs:SendMessage", "Resource": secure_arn,
+            "Condition": {"ArnEquals": {"aws:SourceArn": orders}}}]})}))
+    run(awslocal, "kms", "put-key-policy", "--key-id", key, "--policy-name", "default",
+        "--policy", json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+             "Action": "kms:*", "Resource": "*"},
+            {"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+             "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*"}]}))
+    run(awslocal, "sns", "subscribe", "--topic-arn", orders, "--protocol", "sqs",
+        "--notification-endpoint", secure_arn)
+    page.goto(f"{base}sns/topics/orders")
+    run(awslocal, "sns", "publish", "--topic-arn", orders, "--message", "order 1")
+    refused_key = page.locator("li.delivery.status-refused")
+    expect(refused_key).to_contain_text("secure")
+    expect(refused_key.locator(".reason")).to_contain_text(
+        f"KMS.DisabledException: arn:aws:kms:us-east-1:123456789012:key/{key} is disabled")
+    shot("topic-refused-disabled-key")
+    page.goto(f"{base}topology")
+    expect(page.locator("g.edge.subscription.broken")).to_have_count(1)  # orders -> secure
     run(awslocal, "kms", "enable-key", "--key-id", key)
     expect(page.locator("g.node.key")).not_to_have_class(re.compile(r"\bbroken\b"))
     run(awslocal, "local", "clock", "reset")
@@ -239,6 +272,32 @@ def test_tutorial_in_the_console(awslocal, server, browser_page, tmp_path):
     expect(page.locator("main")).to_contain_text("Filtered out")
     shot("overview")
 
+    # -- an HTTP endpoint that fails: the delivery waits for a retry -------------------------------
+    from tests.services.sns.util import Endpoint
+
+    hook = Endpoint()
+    try:
+        run(awslocal, "sns", "subscribe", "--topic-arn", topic, "--protocol", "http",
+            "--notification-endpoint", hook.url)
+        run(awslocal, "sns", "confirm-subscription", "--topic-arn", topic, "--token",
+            hook.messages()[-1]["Token"])
+        hook.codes = [500] * 10
+        page.goto(f"{base}sns/topics/alerts")
+        run(awslocal, "sns", "publish", "--topic-arn", topic, "--message", "webhook")
+        waiting = page.locator("tr.pending-retry")
+        expect(waiting).to_have_count(1)
+        expect(waiting).to_contain_text(hook.url)
+        expect(waiting).to_contain_text("The endpoint answered HTTP 500; retry 1 of 3 due at")
+        expect(waiting.locator(".next-attempt")).to_have_text(
+            re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$"))
+        shot("topic-waiting-for-retry")
+        run(awslocal, "sns", "unsubscribe", "--subscription-arn", json.loads(run(
+            awslocal, "sns", "list-subscriptions-by-topic", "--topic-arn", topic,
+            "--query", "Subscriptions[?Protocol=='http'] | [0]"))["SubscriptionArn"])
+    finally:
+        hook.server.shutdown()
+        hook.server.server_close()
+
     # -- what is not there -------------------------------------------------------------------------
     answer = page.goto(f"{base}sqs/queues/secure")  # gone with the reset
     assert answer is not None and answer.status == 404
@@ -257,11 +316,11 @@ def test_tutorial_in_the_console(awslocal, server, browser_page, tmp_path):
     page.emulate_media(color_scheme="dark")
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
-    expect(page.locator("li.delivery.status-filtered")).to_be_visible()
+    expect(page.locator("li.delivery.status-filtered").first).to_be_visible()
     dark = background()
     assert dark != light
     assert sum(int(n) for n in re.findall(r"\d+", dark)[:3]) < 150  # a dark background
     # Nothing wider than the phone but the tables' own scrolling boxes.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot("phone-dark-topic")
-    assert len(shot.taken) == 13
+    assert len(shot.taken) == 15

@@ -20,6 +20,7 @@ from awslocal_cli import ids
 from awslocal_cli.errors import sqs as err
 from awslocal_cli.services.sqs.urls import arn_parts, queue_arn
 from awslocal_cli.store import sqs as db
+from awslocal_cli.store import sqs_activity as activity
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -148,7 +149,16 @@ def redrive(ctx: Context, queue: Row, message: Row, now: float) -> bool:
                       dlq_source_arn=queue["arn"], receipt=None,
                       expires_at=message["sent_at"]
                       + int(dlq["attributes"]["MessageRetentionPeriod"]))
+    _moved(ctx, "redrive", queue["id"], dlq["id"], message, now)
     return True
+
+
+def _moved(ctx: Context, kind: str, source_id: int, target_id: int, message: Row,
+           now: float) -> None:
+    """Log a visible message leaving one queue and arriving, visible, in another."""
+    activity.record(ctx.db, source_id, now, kind,
+                    ((-1, message["receive_count"] > 0, message["visible_at"]),))
+    activity.record(ctx.db, target_id, now, kind, ((1, 0, now),))
 
 
 # -- message move tasks -----------------------------------------------------------------------
@@ -196,6 +206,7 @@ def _move_back(ctx: Context, message: Row, target: Row, now: float) -> None:
                       receive_count=0, first_receive_at=None, received_at=None,
                       receipt=None, dlq_source_arn=None,
                       expires_at=now + int(target["attributes"]["MessageRetentionPeriod"]))
+    _moved(ctx, "move", message["queue_id"], target["id"], message, now)
 
 
 def _task_handle(source_arn: str) -> str:

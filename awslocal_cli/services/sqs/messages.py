@@ -17,6 +17,7 @@ from awslocal_cli.services.sqs.rows import issued_for, load_attributes, parse_re
 from awslocal_cli.services.sqs.sse import NONE, describe
 from awslocal_cli.services.sqs.urls import url_of
 from awslocal_cli.store import sqs as db
+from awslocal_cli.store import sqs_activity as activity
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -51,6 +52,8 @@ def _delete_one(ctx: Context, queue: Row, handle: str) -> None:
         # responses: InvalidParameterValue, not ReceiptHandleIsInvalid).
         raise err.invalid_parameter("ReceiptHandle", handle, "The receipt handle has expired.")
     db.delete_message(ctx.db, message["id"])
+    activity.record(ctx.db, queue["id"], ctx.time(), "delete",
+                    ((-1, message["receive_count"] > 0, message["visible_at"]),))
 
 
 def delete_message(ctx: Context, *, QueueUrl: str, ReceiptHandle: str) -> dict[str, Any]:
@@ -80,7 +83,9 @@ def purge_queue(ctx: Context, *, QueueUrl: str) -> dict[str, Any]:
     if queue["last_purge"] is not None and now - queue["last_purge"] < PURGE_INTERVAL:
         raise err.PurgeQueueInProgress(
             f"Only one PurgeQueue operation on {queue['name']} is allowed every 60 seconds.")
+    gone = activity.leaving(ctx.db, queue["id"], "1", ())
     db.purge(ctx.db, queue["id"])
+    activity.record(ctx.db, queue["id"], now, "purge", gone)
     db.update_queue(ctx.db, queue["id"], last_purge=now)
     return {}
 
@@ -107,6 +112,9 @@ def _change_one(ctx: Context, queue: Row, handle: str, timeout: Any) -> None:
             f"Total VisibilityTimeout for the message is beyond the limit [{MAX_VISIBILITY} "
             "seconds]")
     db.update_message(ctx.db, message["id"], visible_at=now + int(timeout))
+    activity.record(ctx.db, queue["id"], now, "visibility",
+                    ((-1, message["receive_count"] > 0, message["visible_at"]),
+                     (1, message["receive_count"] > 0, now + int(timeout))))
 
 
 def change_message_visibility(ctx: Context, *, QueueUrl: str, ReceiptHandle: str,
@@ -224,3 +232,53 @@ def peek_messages(ctx: Context, QueueUrl: str, MaxNumberOfMessages: int = 20) ->
     return {"QueueUrl": url_of(queue), "Counts": {
         "Visible": visible, "InFlight": in_flight, "Delayed": delayed},
         "Messages": messages}
+
+
+def depth_history(ctx: Context, QueueUrl: str) -> dict[str, Any]:
+    """A queue's visible / in flight / delayed counts over time, from its activity log.
+
+    Not an AWS operation (the console's depth chart; AWS keeps this in CloudWatch). Each point
+    is [local time, visible, in flight, delayed] after the changes at that time; a point is
+    added where a delay or a visibility timeout ran out between two changes. `Complete` is
+    False when the log's counts now differ from the queue's (messages stored without a log
+    entry, as an import brings them).
+    """
+    queue = find_queue(ctx, QueueUrl, None)
+    now = ctx.time()
+    db.expire(ctx.db, queue["id"], now)
+    deltas: list[tuple[float, int, int]] = []  # (time, column 1-3, change)
+    for at, _kind, n, received, visible_at in activity.history(ctx.db, queue["id"]):
+        if visible_at <= at:
+            deltas.append((at, 1, n))
+        else:
+            column = 2 if received else 3
+            deltas.append((at, column, n))
+            deltas.append((visible_at, column, -n))
+            deltas.append((visible_at, 1, n))
+    deltas.sort(key=lambda d: d[0])
+    end = max(now, deltas[-1][0] if deltas else now)
+    counts = [0, 0, 0, 0]
+    points: list[list[float]] = []
+    for index, (when, column, change) in enumerate(deltas):
+        if when > end:
+            break
+        counts[column] += change
+        if index + 1 == len(deltas) or deltas[index + 1][0] != when:
+            point = [when, *(max(0, c) for c in counts[1:])]
+            if points and points[-1][0] == when:
+                points[-1] = point
+            elif not (len(points) > 1 and points[-1][1:] == point[1:]
+                      and points[-2][1:] == point[1:]):
+                points.append(point)
+            else:
+                points[-1] = point  # a flat stretch keeps its two ends
+    logged_now = [0, 0, 0]
+    for when, column, change in deltas:
+        if when <= now:
+            logged_now[column - 1] += change
+    live = list(db.counts(ctx.db, queue["id"], now))
+    if points and points[-1][0] < end:
+        points.append([end, *points[-1][1:]])
+    return {"QueueUrl": url_of(queue), "Now": now, "Points": points,
+            "Counts": {"Visible": live[0], "InFlight": live[1], "Delayed": live[2]},
+            "Complete": logged_now == live or end > now}

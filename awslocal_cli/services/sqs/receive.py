@@ -27,6 +27,7 @@ from awslocal_cli.services.sqs.rows import (
 )
 from awslocal_cli.services.sqs.sse import open_body
 from awslocal_cli.store import sqs as db
+from awslocal_cli.store import sqs_activity as activity
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -161,6 +162,9 @@ def _receive_once(ctx: Context, queue: Row, limit: int, visibility: int, system:
                                body, system, attribute_names))
         if not moved or len(out) >= limit:
             break
+    if out:
+        activity.record(ctx.db, queue["id"], now, "receive",
+                        ((-len(out), 0, now), (len(out), 1, now + visibility)))
     return out
 
 

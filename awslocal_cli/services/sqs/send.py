@@ -23,6 +23,7 @@ from awslocal_cli.services.sqs.permissions import check_service_send
 from awslocal_cli.services.sqs.rows import dump_attributes
 from awslocal_cli.services.sqs.sse import seal_body
 from awslocal_cli.store import sqs as db
+from awslocal_cli.store import sqs_activity as activity
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -174,6 +175,7 @@ def _send_one(ctx: Context, queue: Row, entry: dict[str, Any], sender: str) -> d
         "sender_id": sender,
     }
     db.insert_message(ctx.db, row)
+    activity.record(ctx.db, queue["id"], now, "send", ((1, 0, now + delay),))
     if scope is not None:
         db.dedup_insert(ctx.db, queue["account"], queue["region"], queue["id"], scope,
                         message_id, sequence, now + DEDUP_WINDOW)
