@@ -102,6 +102,8 @@ class Store:
         self.path = os.fspath(directory)  # a string: the hot path stays free of pathlib
         self.conn = conn
         self._root_key: bytes | None = None
+        # What the files were when this store was opened (see `current`).
+        self._identity = _identity(self.path)
 
     @property
     def directory(self) -> Path:
@@ -225,6 +227,17 @@ class Store:
             with contextlib.suppress(sqlite3.OperationalError):
                 self.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
                 self.conn.execute("VACUUM")
+
+    def current(self) -> bool:
+        """Whether the files are still the ones this store opened and checked: the same
+        state.db (device and inode: an open file's inode cannot be reused, so a database
+        removed and made anew always differs) and the same root.key (inode, size, times).
+
+        Two `stat` calls: cheap enough for every request of a long-lived front door. Changes
+        made through SQLite (a reset's deletes, a restore, an import) need no check: this
+        connection reads them at its next transaction.
+        """
+        return _identity(self.path) == self._identity
 
     # -- transactions ------------------------------------------------------------------------
 
@@ -410,6 +423,76 @@ class Store:
         return data
 
     # -- inspection --------------------------------------------------------------------------
+
+
+def _identity(directory: str) -> tuple[object, object]:
+    def of(name: str, full: bool) -> object:
+        try:
+            st = os.stat(os.path.join(directory, name))
+        except OSError:
+            return None
+        if full:
+            return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        return (st.st_dev, st.st_ino)
+
+    return of(DB_NAME, False), of(ROOT_KEY_NAME, True)
+
+
+class StorePool:
+    """Open stores of one state directory kept across invocations (serve's workers, an SDK
+    session): opened, migrated and checked once, handed out one invocation at a time.
+
+    `acquire()` gives an idle store that is still `current()` (two `stat` calls), else opens
+    one; `release()` ends any transaction left open and keeps the store for the next
+    invocation. A store whose files were replaced underneath (a database removed and made
+    anew, another root.key) is closed and never handed out again. `close()` closes them all.
+    """
+
+    def __init__(self, directory: str | Path, *, size: int = 64) -> None:
+        import threading
+
+        self.path = os.fspath(directory)
+        self.size = size
+        self._idle: list[Store] = []
+        self._lock = threading.Lock()
+        import weakref
+
+        # Close what is left when the pool goes away unclosed (an SDK session dropped).
+        self._finalizer = weakref.finalize(self, _close_all, self._idle)
+
+    def acquire(self) -> Store:
+        while True:
+            with self._lock:
+                store = self._idle.pop() if self._idle else None
+            if store is None:
+                return Store.open(self.path)
+            if store.current():
+                return store
+            with contextlib.suppress(sqlite3.Error):
+                store.close()
+
+    def release(self, store: Store) -> None:
+        try:
+            store.rollback()
+        except sqlite3.Error:
+            with contextlib.suppress(sqlite3.Error):
+                store.conn.close()
+            return
+        with self._lock:
+            if len(self._idle) < self.size and self._finalizer.alive:
+                self._idle.append(store)
+                return
+        with contextlib.suppress(sqlite3.Error):
+            store.close()
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+def _close_all(stores: list[Store]) -> None:
+    while stores:
+        with contextlib.suppress(sqlite3.Error):
+            stores.pop().conn.close()
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:
