@@ -413,6 +413,7 @@ class Store:
                 self._check_root_key()  # raises: the key is missing
             data = _create_root_key(os.path.join(self.path, ROOT_KEY_NAME))
             self._record_fingerprint(root_key_fingerprint(data))
+            self._identity = _identity(self.path)  # this store made it: still current
         else:
             row = self.conn.execute("SELECT fingerprint FROM root_key WHERE id = 1").fetchone()
             if row is None:
