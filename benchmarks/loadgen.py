@@ -52,6 +52,8 @@ class _Conn:
         self.started = 0.0
         self.errors = 0
 
+    closing = False  # the last response said `Connection: close` (moto_server's werkzeug)
+
     def response(self) -> tuple[int, bytes] | None:
         """(status, body) of a complete response in the buffer, consumed; else None."""
         end = self.buf.find(b"\r\n\r\n")
@@ -63,6 +65,8 @@ class _Conn:
             name, _, value = line.partition(":")
             if name.strip().lower() == "content-length":
                 length = int(value)
+            elif name.strip().lower() == "connection" and value.strip().lower() == "close":
+                self.closing = True
         total = end + 4 + length
         if len(self.buf) < total:
             return None
@@ -71,17 +75,21 @@ class _Conn:
         return int(head.split(" ", 2)[1]), body
 
 
+def _connect(host: str, port: int) -> socket.socket:
+    sock = socket.create_connection((host, port))
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.setblocking(False)
+    return sock
+
+
 def _worker(host: str, port: int, flows: list[Flow], duration: float, warmup: float,
             out: multiprocessing.Queue) -> None:
     sel = selectors.DefaultSelector()
     conns = []
     for flow in flows:
-        sock = socket.create_connection((host, port))
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.setblocking(False)
-        conn = _Conn(sock, flow)
+        conn = _Conn(_connect(host, port), flow)
         conns.append(conn)
-        sel.register(sock, selectors.EVENT_READ, conn)
+        sel.register(conn.sock, selectors.EVENT_READ, conn)
     latencies: list[float] = []
     errors = 0
     start = time.perf_counter()
@@ -109,6 +117,11 @@ def _worker(host: str, port: int, flows: list[Flow], duration: float, warmup: fl
                 latencies.append(done - conn.started)
                 if status != 200:
                     errors += 1
+            if conn.closing:  # a server that closes after each answer: connect anew
+                sel.unregister(conn.sock)
+                conn.sock.close()
+                conn.sock, conn.buf, conn.closing = _connect(host, port), b"", False
+                sel.register(conn.sock, selectors.EVENT_READ, conn)
             conn.started = time.perf_counter()
             conn.sock.setblocking(True)
             conn.sock.sendall(conn.flow.next(body))

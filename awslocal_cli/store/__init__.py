@@ -16,6 +16,7 @@ from awslocal_cli.errors import ConfigurationError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pathlib costs start-up time (it pulls in urllib and ipaddress)
+    import threading
     from collections.abc import Iterator
     from pathlib import Path
 
@@ -245,14 +246,38 @@ class Store:
     def in_transaction(self) -> bool:
         return self.conn.in_transaction
 
+    # The stores of one StorePool take turns at writing through this lock first: a waiting
+    # thread is woken the moment the writer before it commits, where SQLite's busy handler
+    # would poll with sleeps of up to 100 ms (the tail of a busy server's latencies).
+    _writers: threading.Lock | None = None
+    _holding = False
+
     def begin(self) -> None:
         """Take the write lock up front (waiting on a busy database rather than failing)."""
         if not self.conn.in_transaction:
-            self.conn.execute("BEGIN IMMEDIATE")
+            writers = self._writers
+            if writers is not None and not self._holding:
+                writers.acquire()
+                self._holding = True
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                self._let_go()
+                raise
+
+    def _let_go(self) -> None:
+        if self._holding:
+            self._holding = False
+            assert self._writers is not None
+            self._writers.release()
 
     def commit(self) -> None:
-        if self.conn.in_transaction:
-            self.conn.execute("COMMIT")
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+        finally:
+            if not self.conn.in_transaction:
+                self._let_go()
 
     def give_back_space(self, *, threshold: int = FREE_PAGES_TO_VACUUM) -> int:
         """After a command: shrink the file when it left many free pages (large deletes,
@@ -275,8 +300,12 @@ class Store:
             return 0
 
     def rollback(self) -> None:
-        if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        finally:
+            if not self.conn.in_transaction:
+                self._let_go()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -456,6 +485,7 @@ class StorePool:
         self.size = size
         self._idle: list[Store] = []
         self._lock = threading.Lock()
+        self._writers = threading.Lock()  # see Store._writers
         import weakref
 
         # Close what is left when the pool goes away unclosed (an SDK session dropped).
@@ -466,7 +496,9 @@ class StorePool:
             with self._lock:
                 store = self._idle.pop() if self._idle else None
             if store is None:
-                return Store.open(self.path)
+                store = Store.open(self.path)
+                store._writers = self._writers
+                return store
             if store.current():
                 return store
             with contextlib.suppress(sqlite3.Error):

@@ -8,8 +8,8 @@ it a message, its wait runs out, or the server stops; then it runs again with it
 deadline. So a thousand waiting consumers cost a thousand futures, not a thousand threads,
 and a SendMessage behind them waits for nobody.
 
-The response's deferred work (SNS's HTTP deliveries: the WSGI iterable's `close()`) runs on
-the pool after the response is sent, as a WSGI server runs it.
+The response's deferred work (SNS's HTTP deliveries: the WSGI iterable's `close()`) runs after
+the response is sent, as a WSGI server runs it, on a pool of its own.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import time
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import Executor
     from typing import Any
 
     from awslocal_cli.wire.waiting import WaitingRoom
@@ -81,10 +81,14 @@ class _Result:
 class AsgiApp:
     """The ASGI 3 application of `awslocal serve` over a WSGI App and a WaitingRoom."""
 
-    def __init__(self, app: App, pool: ThreadPoolExecutor, waiting: WaitingRoom) -> None:
+    def __init__(self, app: App, pool: Executor, waiting: WaitingRoom,
+                 after_pool: Executor | None = None) -> None:
         self.app = app
         self.pool = pool
         self.waiting = waiting
+        # Deferred work (SNS's HTTP deliveries wait up to 30 s for an endpoint) runs on threads
+        # of its own, so slow endpoints never take the threads that answer requests.
+        self.after_pool = after_pool or pool
 
     def _call(self, environ: dict[str, Any]) -> _Result:
         result = _Result()
@@ -157,4 +161,4 @@ class AsgiApp:
                     "headers": result.headers})
         await send({"type": "http.response.body", "body": result.body})
         if result.close is not None:
-            await loop.run_in_executor(self.pool, result.close)
+            await loop.run_in_executor(self.after_pool, result.close)
