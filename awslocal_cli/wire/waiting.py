@@ -65,6 +65,9 @@ class WaitingRoom:
         self._waiters: dict[tuple[str, int], list[_Waiter]] = {}
         self._woken: dict[tuple[str, int], int] = {}  # woken, not yet back or answered
         self._due: dict[tuple[str, int], float] = {}  # next visible_at (local clock) per queue
+        # Queues with a waiter registered since the last look: a commit the watcher noticed
+        # before the waiter was registered (but after its receive began) still wakes it.
+        self._fresh: set[tuple[str, int]] = set()
         self._count = 0
         self._poke = threading.Event()
         self._stop = threading.Event()
@@ -87,6 +90,7 @@ class WaitingRoom:
             if self.closed:
                 return "closed"
             self._waiters.setdefault(parked.key, []).append(waiter)
+            self._fresh.add(parked.key)
             self._count += 1
         self._poke.set()  # a commit it did not see may be noticed already: look at once
         watch = None
@@ -201,13 +205,14 @@ class WaitingRoom:
             self.seq += 1
         with self._lock:
             keys = list(self._waiters)
+            fresh, self._fresh = self._fresh, set()
         if not keys:
             return current
         now = self._now(store)
         for key in keys:
             due = self._due.get(key)
             due_now = due is not None and due <= now
-            if not changed and not due_now:
+            if not changed and not due_now and key not in fresh:
                 continue
             with self._lock:
                 queue = self._waiters.get(key, [])
