@@ -11,6 +11,9 @@ import os
 
 from awslocal_cli.clock import Clock
 from awslocal_cli.errors import CliError, ConfigurationError
+from awslocal_cli.parking import Parked
+
+__all__ = ["Context", "Parked", "Session"]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing, pathlib and collections cost start-up time; annotations only
@@ -74,23 +77,6 @@ def resolve_profile_and_region(
         or DEFAULT_REGION
     )
     return profile, region
-
-
-class Parked(Exception):
-    """A waiting request set aside by a front door that parks them (Session.can_park).
-
-    Raised by ReceiveMessage, after committing, where it would otherwise sleep: `key` names
-    what it waits for (("sqs", queue row id)), `deadline` is when it answers anyway and `wake`
-    the earliest time something it waits for falls due by itself (both time.monotonic()). The
-    front door runs the same request again, with `Session.wait_deadline = deadline`, when
-    woken or at `wake`.
-    """
-
-    def __init__(self, key: tuple[str, int], deadline: float, wake: float) -> None:
-        super().__init__(key)
-        self.key = key
-        self.deadline = deadline
-        self.wake = wake
 
 
 class Session:

@@ -204,7 +204,7 @@ def _wait_for_change(ctx: Context, queue: Row, deadline: float) -> None:
     ctx.session.checkpoint()
     wake = deadline if due is None else min(deadline, clock.monotonic() + max(0.0, due - now))
     if ctx.session.can_park:  # awslocal serve: give the thread back, be run again when woken
-        from awslocal_cli.context import Parked
+        from awslocal_cli.parking import Parked
 
         raise Parked(("sqs", int(queue["id"])), deadline, wake)
     version = conn.execute("PRAGMA data_version").fetchone()[0]
