@@ -11,6 +11,9 @@ import os
 
 from awslocal_cli.clock import Clock
 from awslocal_cli.errors import CliError, ConfigurationError
+from awslocal_cli.parking import Parked
+
+__all__ = ["Context", "Parked", "Session"]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing, pathlib and collections cost start-up time; annotations only
@@ -20,7 +23,7 @@ if TYPE_CHECKING:  # typing, pathlib and collections cost start-up time; annotat
     from pathlib import Path
     from typing import Any
 
-    from awslocal_cli.store import Store
+    from awslocal_cli.store import Store, StorePool
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
@@ -89,10 +92,19 @@ class Session:
         *,
         clock: Clock | None = None,
         environ: Mapping[str, str] | None = None,
+        stores: StorePool | None = None,
     ) -> None:
         self._environ = os.environ if environ is None else environ
         self._state_dir = state_dir
         self._store: Store | None = None
+        # A long-lived front door's open stores (awslocal serve, an SDK session): the store
+        # comes from there and goes back there, instead of being opened and closed.
+        self._stores = stores
+        # Set by a front door that can park a waiting request without holding its thread
+        # (awslocal serve): ReceiveMessage then raises Parked instead of sleeping, and is run
+        # again with `wait_deadline` (time.monotonic()) when woken.
+        self.can_park = False
+        self.wait_deadline: float | None = None
         self._clock = clock
         self.pending_events: list[dict[str, Any]] = []
         # Work to do once the invocation has committed and printed its answer (SNS's HTTP
@@ -131,9 +143,12 @@ class Session:
         if self._store is None and self._environ.get("AWSLOCAL_SEED"):
             self._open_seeded()
         if self._store is None:
-            from awslocal_cli.store import Store
+            if self._stores is not None:
+                self._store = self._stores.acquire()
+            else:
+                from awslocal_cli.store import Store
 
-            self._store = Store.open(self.state_path)
+                self._store = Store.open(self.state_path)
         self._store.begin()
         return self._store
 
@@ -147,7 +162,8 @@ class Session:
         from awslocal_cli.store import DB_NAME, Store
 
         new = not (self.state_dir / DB_NAME).exists()
-        self._store = Store.open(self.state_dir)
+        self._store = (Store.open(self.state_dir) if self._stores is None
+                       else self._stores.acquire())
         if new:
             from awslocal_cli.portable.seed import apply_first_seed
 
@@ -230,8 +246,11 @@ class Session:
 
     def close(self) -> None:
         if self._store is not None:
-            self._store.close()
-            self._store = None
+            store, self._store = self._store, None
+            if self._stores is not None:
+                self._stores.release(store)
+            else:
+                store.close()
 
 
 class Context:
@@ -271,6 +290,7 @@ class Context:
         state_dir: str | None = None,
         environ: Mapping[str, str] | None = None,
         clock: Clock | None = None,
+        stores: StorePool | None = None,
     ) -> Context:
         """Resolve region, account, caller and state directory as ARCHITECTURE.md describes.
 
@@ -288,7 +308,7 @@ class Context:
             raise ConfigurationError(f"AWSLOCAL_ACCOUNT_ID must be 12 digits, not {account!r}.")
         if clock is None and env.get("AWSLOCAL_NOW"):
             clock = pinned_clock(env["AWSLOCAL_NOW"])  # a bad value fails every command up front
-        session = Session(state_dir, clock=clock, environ=env)
+        session = Session(state_dir, clock=clock, environ=env, stores=stores)
         session.seed_identity = (region, account)  # where AWSLOCAL_SEED seeds a new state
         return cls(session, region=region, account=account, profile=profile)
 

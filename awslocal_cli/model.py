@@ -26,9 +26,18 @@ def load(service: str) -> dict[str, Any]:
     return model
 
 
+_snake: dict[str, str] = {}
+
+
 def snake_case(name: str) -> str:
-    """`GetCallerIdentity` -> `get_caller_identity` (botocore's xform_name)."""
-    return kebab_case(name).replace("-", "_")
+    """`GetCallerIdentity` -> `get_caller_identity` (botocore's xform_name); remembered, since
+    a server asks for every request's operation."""
+    known = _snake.get(name)
+    if known is None:
+        known = kebab_case(name).replace("-", "_")
+        if len(_snake) < 4096:
+            _snake[name] = known
+    return known
 
 
 def _is_upper(c: str) -> bool:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     import boto3
 
     from awslocal_cli.clock import Clock
+    from awslocal_cli.store import StorePool
 
 SECRET_ACCESS_KEY = "awslocal"  # SigV4 needs a secret to sign with; the wire layer never checks it
 
@@ -85,6 +86,20 @@ class InProcessSender:
         self.environ = environ
         self.clock = clock
         self.warn_refusals = warn_refusals
+        # The session's open stores: opened and checked once, re-checked with two `stat`
+        # calls per request (awslocal_cli.store.StorePool); made on first use, since the state
+        # directory may be named by AWSLOCAL_STATE_DIR only when the first call runs.
+        self.stores: StorePool | None = None
+
+    def _stores(self) -> StorePool:
+        from awslocal_cli.store import StorePool, state_dir_path
+
+        env = os.environ if self.environ is None else self.environ
+        path = state_dir_path(None if self.state_dir is None else os.fspath(self.state_dir),
+                              env)  # type: ignore[arg-type]
+        if self.stores is None or self.stores.path != path:
+            self.stores = StorePool(path, size=8)
+        return self.stores
 
     def __call__(self, request: Any, **_: Any) -> Any:
         from urllib.parse import urlsplit
@@ -113,8 +128,10 @@ class InProcessSender:
 
             token = policy_refusals.set(refusals)
         try:
+            stores = self._stores()
             response = wire.handle(
-                wire_request, state_dir=self.state_dir, environ=self.environ, clock=self.clock
+                wire_request, state_dir=stores.path, environ=self.environ, clock=self.clock,
+                stores=stores,
             )
             if response.status >= 400:
                 # The request's transaction was rolled back: what it delivered never happened.

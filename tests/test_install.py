@@ -56,12 +56,11 @@ def test_this_test_environment_is_told_to_install_from_this_checkout():
         assert (CHECKOUT / "pyproject.toml").is_file()
 
 
-def test_serve_without_waitress_prints_a_command_that_installs_it(awslocal, monkeypatch):
-    monkeypatch.setitem(sys.modules, "waitress", None)
-    monkeypatch.setitem(sys.modules, "waitress.server", None)
+def test_serve_without_uvicorn_prints_a_command_that_installs_it(awslocal, monkeypatch):
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
     result = awslocal("serve", "--port", "0")
     assert result.exit_code == 253, result  # a configuration error, as the AWS CLI's
-    assert "awslocal serve needs waitress" in result.stderr
+    assert "awslocal serve needs uvicorn" in result.stderr
     assert install.pip_command("serve") in result.stderr
     assert "Traceback" not in result.stderr
 

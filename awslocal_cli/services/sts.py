@@ -11,12 +11,26 @@ if TYPE_CHECKING:
 _BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 
+_unique_ids: dict[tuple[str, str], str] = {}
+
+
 def _unique_id(prefix: str, seed: str) -> str:
     """A stable IAM-style unique id (AIDA + 17 characters) for a principal.
 
     Two 64-bit FNV-1a hashes of the seed, in base32: stable and well spread, and cheaper to
     start than hashlib (this runs on the start-up path that benchmarks/startup.py measures).
+    Remembered per principal: a server computes it for every request.
     """
+    known = _unique_ids.get((prefix, seed))
+    if known is not None:
+        return known
+    if len(_unique_ids) > 10_000:
+        _unique_ids.clear()
+    _unique_ids[(prefix, seed)] = _compute_unique_id(prefix, seed)
+    return _unique_ids[(prefix, seed)]
+
+
+def _compute_unique_id(prefix: str, seed: str) -> str:
     value = 0
     for salt in (0, 1):
         h = 0xCBF29CE484222325 ^ salt

@@ -16,6 +16,7 @@ from awslocal_cli.errors import ConfigurationError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pathlib costs start-up time (it pulls in urllib and ipaddress)
+    import threading
     from collections.abc import Iterator
     from pathlib import Path
 
@@ -102,6 +103,8 @@ class Store:
         self.path = os.fspath(directory)  # a string: the hot path stays free of pathlib
         self.conn = conn
         self._root_key: bytes | None = None
+        # What the files were when this store was opened (see `current`).
+        self._identity = _identity(self.path)
 
     @property
     def directory(self) -> Path:
@@ -220,20 +223,55 @@ class Store:
                 self.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
                 self.conn.execute("VACUUM")
 
+    def current(self) -> bool:
+        """Whether the files are still the ones this store opened and checked: the same
+        state.db (device and inode: an open file's inode cannot be reused, so a database
+        removed and made anew always differs) and the same root.key (inode, size, times).
+
+        Two `stat` calls: cheap enough for every request of a long-lived front door. Changes
+        made through SQLite (a reset's deletes, a restore, an import) need no check: this
+        connection reads them at its next transaction.
+        """
+        return _identity(self.path) == self._identity
+
     # -- transactions ------------------------------------------------------------------------
 
     @property
     def in_transaction(self) -> bool:
         return self.conn.in_transaction
 
+    # The stores of one StorePool take turns at writing through this lock first: a waiting
+    # thread is woken the moment the writer before it commits, where SQLite's busy handler
+    # would poll with sleeps of up to 100 ms (the tail of a busy server's latencies).
+    _writers: threading.Lock | None = None
+    _holding = False
+
     def begin(self) -> None:
         """Take the write lock up front (waiting on a busy database rather than failing)."""
         if not self.conn.in_transaction:
-            self.conn.execute("BEGIN IMMEDIATE")
+            writers = self._writers
+            if writers is not None and not self._holding:
+                writers.acquire()
+                self._holding = True
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                self._let_go()
+                raise
+
+    def _let_go(self) -> None:
+        if self._holding:
+            self._holding = False
+            assert self._writers is not None
+            self._writers.release()
 
     def commit(self) -> None:
-        if self.conn.in_transaction:
-            self.conn.execute("COMMIT")
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+        finally:
+            if not self.conn.in_transaction:
+                self._let_go()
 
     def give_back_space(self, *, threshold: int = FREE_PAGES_TO_VACUUM) -> int:
         """After a command: shrink the file when it left many free pages (large deletes,
@@ -256,8 +294,12 @@ class Store:
             return 0
 
     def rollback(self) -> None:
-        if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        finally:
+            if not self.conn.in_transaction:
+                self._let_go()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -394,6 +436,7 @@ class Store:
                 self._check_root_key()  # raises: the key is missing
             data = _create_root_key(os.path.join(self.path, ROOT_KEY_NAME))
             self._record_fingerprint(root_key_fingerprint(data))
+            self._identity = _identity(self.path)  # this store made it: still current
         else:
             row = self.conn.execute("SELECT fingerprint FROM root_key WHERE id = 1").fetchone()
             if row is None:
@@ -404,6 +447,79 @@ class Store:
         return data
 
     # -- inspection --------------------------------------------------------------------------
+
+
+def _identity(directory: str) -> tuple[object, object]:
+    def of(name: str, full: bool) -> object:
+        try:
+            st = os.stat(os.path.join(directory, name))
+        except OSError:
+            return None
+        if full:
+            return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        return (st.st_dev, st.st_ino)
+
+    return of(DB_NAME, False), of(ROOT_KEY_NAME, True)
+
+
+class StorePool:
+    """Open stores of one state directory kept across invocations (serve's workers, an SDK
+    session): opened, migrated and checked once, handed out one invocation at a time.
+
+    `acquire()` gives an idle store that is still `current()` (two `stat` calls), else opens
+    one; `release()` ends any transaction left open and keeps the store for the next
+    invocation. A store whose files were replaced underneath (a database removed and made
+    anew, another root.key) is closed and never handed out again. `close()` closes them all.
+    """
+
+    def __init__(self, directory: str | Path, *, size: int = 64) -> None:
+        import threading
+
+        self.path = os.fspath(directory)
+        self.size = size
+        self._idle: list[Store] = []
+        self._lock = threading.Lock()
+        self._writers = threading.Lock()  # see Store._writers
+        import weakref
+
+        # Close what is left when the pool goes away unclosed (an SDK session dropped).
+        self._finalizer = weakref.finalize(self, _close_all, self._idle)
+
+    def acquire(self) -> Store:
+        while True:
+            with self._lock:
+                store = self._idle.pop() if self._idle else None
+            if store is None:
+                store = Store.open(self.path)
+                store._writers = self._writers
+                return store
+            if store.current():
+                return store
+            with contextlib.suppress(sqlite3.Error):
+                store.close()
+
+    def release(self, store: Store) -> None:
+        try:
+            store.rollback()
+        except sqlite3.Error:
+            with contextlib.suppress(sqlite3.Error):
+                store.conn.close()
+            return
+        with self._lock:
+            if len(self._idle) < self.size and self._finalizer.alive:
+                self._idle.append(store)
+                return
+        with contextlib.suppress(sqlite3.Error):
+            store.close()
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+def _close_all(stores: list[Store]) -> None:
+    while stores:
+        with contextlib.suppress(sqlite3.Error):
+            stores.pop().conn.close()
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:

@@ -138,6 +138,17 @@ def visible(db: sqlite3.Connection, queue_id: int, now: float, limit: int) -> li
                     "ORDER BY visible_at LIMIT ?", (queue_id, now, limit))
 
 
+def ready_count(db: sqlite3.Connection, queue_id: int, now: float, limit: int) -> int:
+    """How many messages are visible now, counting at most `limit` (the index, no scan)."""
+    return int(db.execute("SELECT count(*) FROM (SELECT 1 FROM sqs_messages WHERE queue_id = ? "
+                          "AND visible_at <= ? LIMIT ?)", (queue_id, now, limit)).fetchone()[0])
+
+
+def data_version(db: sqlite3.Connection) -> int:
+    """SQLite's data_version: changes when another connection (or process) has committed."""
+    return int(db.execute("PRAGMA data_version").fetchone()[0])
+
+
 def next_visible_at(db: sqlite3.Connection, queue_id: int) -> float | None:
     r = db.execute("SELECT min(visible_at) FROM sqs_messages WHERE queue_id = ?",
                    (queue_id,)).fetchone()

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from awslocal_cli.clock import Clock
+    from awslocal_cli.store import StorePool
 
 __all__ = ["WireRequest", "WireResponse", "handle"]
 
@@ -45,8 +46,14 @@ def handle(
     state_dir: str | Path | None = None,
     environ: Mapping[str, str] | None = None,
     clock: Clock | None = None,
+    stores: StorePool | None = None,
 ) -> WireResponse:
-    """Answer one wire request on the state directory; never raises."""
+    """Answer one wire request on the state directory; never raises.
+
+    `stores`, a StorePool of that directory, keeps the state open across requests (a
+    long-lived front door); without it each request opens and closes the state.
+    """
     from awslocal_cli.wire.handler import handle_request
 
-    return handle_request(request, state_dir=state_dir, environ=environ, clock=clock)
+    return handle_request(request, state_dir=state_dir, environ=environ, clock=clock,
+                          stores=stores)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from awslocal_cli.clock import Clock
+    from awslocal_cli.store import StorePool
 
 JSON_SERVICES = ("kms", "sqs", "cloudtrail")
 QUERY_SERVICES = ("sns", "sts", "sqs")
@@ -107,6 +108,7 @@ def handle_request(
     state_dir: str | Path | None,
     environ: Mapping[str, str] | None,
     clock: Clock | None,
+    stores: StorePool | None = None,
 ) -> WireResponse:
     import uuid
 
@@ -115,7 +117,7 @@ def handle_request(
     protocol = _Protocol("json" if "x-amz-target" in request.headers else "query", None,
                          request_id)
     try:
-        return _handle(request, protocol, state_dir, env, clock)
+        return _handle(request, protocol, state_dir, env, clock, stores)
     except Exception as exc:  # the last line: a client gets an AWS error, never a traceback
         code = "InternalFailure" if protocol.kind == "json" else "InternalError"
         response = protocol.error(
@@ -132,6 +134,7 @@ def _handle(
     state_dir: str | Path | None,
     env: Mapping[str, str],
     clock: Clock | None,
+    stores: StorePool | None = None,
 ) -> WireResponse:
     params = query.parse_params(request.query) if request.query else {}
     operation = ""
@@ -201,7 +204,10 @@ def _handle(
             state_dir=None if state_dir is None else str(state_dir),
             environ=env,
             clock=clock,
+            stores=stores,
         )
+        context.session.can_park = request.can_park
+        context.session.wait_deadline = request.wait_deadline
     except ParamValidationError as exc:
         return protocol.error(VALIDATION_CODES[service], exc.message)
     except ConfigurationError as exc:
@@ -218,8 +224,14 @@ def _handle(
 
             sys.stderr.write(f"awslocal: deferred work after {operation} failed: {exc!r}\n")
 
+    from awslocal_cli.context import Parked
+
     try:
         result = dispatch.call(context, service, operation, members)
+    except Parked as parked:  # committed; the front door runs the request again when woken
+        response = WireResponse(0, {}, b"")
+        response.parked = parked
+        return response
     except AwsError as exc:
         response = protocol.error(
             exc.code,

@@ -6,6 +6,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
+    from awslocal_cli.context import Parked
+
 
 class WireRequest:
     """One HTTP request as a front door received it.
@@ -14,7 +16,8 @@ class WireRequest:
     bytes; `endpoint` is `scheme://host:port` as the client addressed it, or None in process.
     """
 
-    __slots__ = ("body", "endpoint", "headers", "method", "path", "query")
+    __slots__ = ("body", "can_park", "endpoint", "headers", "method", "path", "query",
+                 "wait_deadline")
 
     def __init__(
         self,
@@ -31,6 +34,10 @@ class WireRequest:
         self.headers = {str(k).lower(): str(v) for k, v in (headers or {}).items()}
         self.body = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
         self.endpoint = endpoint.rstrip("/") if endpoint else None
+        # Set by a front door that parks waiting requests (see awslocal_cli.context.Parked):
+        # whether it may, and the deadline of a parked request it runs again.
+        self.can_park = False
+        self.wait_deadline: float | None = None
 
     def __repr__(self) -> str:
         return f"WireRequest({self.method} {self.path}, {len(self.body)} bytes)"
@@ -44,7 +51,7 @@ class WireResponse:
     the server after sending); it runs in transactions of its own.
     """
 
-    __slots__ = ("after", "body", "exception", "headers", "status")
+    __slots__ = ("after", "body", "exception", "headers", "parked", "status")
 
     def __init__(
         self,
@@ -59,6 +66,9 @@ class WireResponse:
         self.after = after
         # The unexpected exception behind a 500 answer, for the front door's log (--debug).
         self.exception: BaseException | None = None
+        # A request set aside to wait (only when the request `can_park`): no answer yet; run
+        # it again with `wait_deadline = parked.deadline` when woken or at `parked.wake`.
+        self.parked: Parked | None = None
 
     def __repr__(self) -> str:
         return f"WireResponse({self.status}, {len(self.body)} bytes)"

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from awslocal_cli.clock import Clock
     from awslocal_cli.context import Context
+    from awslocal_cli.store import StorePool
 
 INTERVAL = 1.0
 
@@ -49,8 +50,9 @@ def tick(
     profile: str | None = None,
     environ: Mapping[str, str] | None = None,
     clock: Clock | None = None,
+    stores: StorePool | None = None,
 ) -> None:
-    """Run every step once, each as its own invocation."""
+    """Run every step once, each as its own invocation (on `stores`' open stores, if given)."""
     from awslocal_cli import dispatch
     from awslocal_cli.context import Context
 
@@ -58,7 +60,7 @@ def tick(
         ctx = Context.from_options(
             region=region, profile=profile,
             state_dir=None if state_dir is None else str(state_dir),
-            environ=environ, clock=clock,
+            environ=environ, clock=clock, stores=stores,
         )
         with ctx.session:
             step(ctx)
@@ -77,8 +79,10 @@ class Worker:
         environ: Mapping[str, str] | None = None,
         interval: float = INTERVAL,
         log: TextIO | None = None,
+        stores: StorePool | None = None,
     ) -> None:
-        self.kwargs = {"region": region, "profile": profile, "environ": environ}
+        self.kwargs = {"region": region, "profile": profile, "environ": environ,
+                       "stores": stores}
         self.state_dir = state_dir
         self.interval = interval
         self.log = log

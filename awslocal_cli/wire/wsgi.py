@@ -3,8 +3,10 @@
     from awslocal_cli.wire.wsgi import App
     app = App(state_dir="./state")          # waitress.serve(app), gunicorn, mod_wsgi, ...
 
-Each request is one `awslocal_cli.wire.handle` call: its own Context, Session and store
-connection, so one transaction per request and nothing shared between a server's threads.
+Each request is one `awslocal_cli.wire.handle` call: its own Context and Session, so one
+transaction per request. The store connections are kept open across requests (a StorePool:
+each request takes an idle one, re-checked with two `stat` calls, and gives it back), so a
+request does not pay for opening and checking the state.
 The endpoint the client addressed (`wsgi.url_scheme` and the Host header) is handed down, so
 queue URLs in responses point back at this server. A response's deferred work (SNS's HTTP
 deliveries) runs in the iterable's `close()`, which a server calls once the body is sent.
@@ -13,7 +15,8 @@ Paths under /_awslocal/ are the web console's (awslocal_cli.console, its own WSG
 mounted in `App.__call__`); everything else is AWS's wire protocols.
 
 This module imports no server library; `awslocal serve` (awslocal_cli.cli.serve) runs it on
-waitress.
+uvicorn through awslocal_cli.wire.asgi, which also parks waiting long polls (a plain WSGI
+server leaves `awslocal.can_park` unset, so a long poll waits on its thread there).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
     from typing import Any, TextIO
 
     from awslocal_cli.clock import Clock
+    from awslocal_cli.store import StorePool
 
 # CGI names that carry request headers without the HTTP_ prefix (PEP 3333).
 _UNPREFIXED = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-length"}
@@ -118,11 +122,22 @@ class App:
         environ: Mapping[str, str] | None = None,
         clock: Clock | None = None,
         log: TextIO | None = None,
+        stores: StorePool | None = None,
     ) -> None:
         self.state_dir = state_dir
         self.environ = environ
         self.clock = clock
         self.log = log
+        if stores is None:
+            import os
+
+            from awslocal_cli.store import StorePool, state_dir_path
+
+            stores = StorePool(state_dir_path(
+                None if state_dir is None else os.fspath(state_dir),
+                os.environ if environ is None else environ))  # type: ignore[arg-type]
+        self.stores = stores
+
         self._console: Callable[..., Any] | None = None
 
     @property
@@ -142,9 +157,17 @@ class App:
             return self.console(environ, start_response)
         started = time.perf_counter()
         request = request_of(environ)
+        # A server that parks waiting requests (awslocal serve) says so in the environ; a
+        # parked request is handed back to it there, unanswered (awslocal_cli.wire.asgi).
+        request.can_park = bool(environ.get("awslocal.can_park"))
+        request.wait_deadline = environ.get("awslocal.wait_deadline")
         response = wire.handle(
-            request, state_dir=self.state_dir, environ=self.environ, clock=self.clock
+            request, state_dir=self.stores.path, environ=self.environ, clock=self.clock,
+            stores=self.stores,
         )
+        if response.parked is not None:
+            environ["awslocal.parked"] = response.parked
+            return _Body(b"", None)
         try:
             reason = HTTPStatus(response.status).phrase
         except ValueError:

@@ -98,7 +98,7 @@ def test_no_warning_on_loopback_and_a_warning_naming_what_is_reachable_beyond_it
 
 
 def test_serve_on_every_interface_warns_on_start_up(tmp_path):
-    pytest.importorskip("waitress")
+    pytest.importorskip("uvicorn")
     proc = subprocess.Popen(
         [sys.executable, "-m", "awslocal_cli", "--state-dir", str(tmp_path / "s"), "serve",
          "--host", "0.0.0.0", "--port", "0"],

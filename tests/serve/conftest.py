@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-pytest.importorskip("waitress")
+pytest.importorskip("uvicorn")
 pytest.importorskip("boto3")
 
 ACCOUNT = "123456789012"

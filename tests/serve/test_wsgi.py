@@ -91,7 +91,7 @@ def test_wire_timestamps_are_milliseconds_truncated():
 
 
 @pytest.mark.parametrize("argv", [["sqs", "list-queues"], ["help"], ["serve", "--help"]])
-def test_only_serving_imports_waitress(argv):
+def test_only_serving_imports_the_server(argv):
     import subprocess
     import sys
 
@@ -99,7 +99,8 @@ def test_only_serving_imports_waitress(argv):
         "import sys\n"
         "from awslocal_cli.cli.main import run\n"
         f"run({argv!r})\n"
-        "print([m for m in sys.modules if m.split('.')[0] in ('waitress', 'boto3', 'botocore')"
+        "print([m for m in sys.modules if m.split('.')[0] in "
+        "('uvicorn', 'httptools', 'waitress', 'boto3', 'botocore')"
         " or m.startswith('awslocal_cli.wire')])\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

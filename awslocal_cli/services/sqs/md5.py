@@ -60,14 +60,16 @@ def md5_of_attributes(attributes: Mapping[str, Mapping[str, Any]]) -> str:
 
 def valid_chars(text: str) -> bool:
     """#x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF."""
-    for ch in text:
-        o = ord(ch)
-        if o >= 0x20:
-            if 0xD800 <= o <= 0xDFFF or o in (0xFFFE, 0xFFFF):
-                return False
-        elif o not in (0x9, 0xA, 0xD):
-            return False
-    return True
+    global _INVALID
+    if _INVALID is None:
+        import re
+
+        # One C-speed scan (a character loop in Python was a tenth of a SendMessage).
+        _INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+    return _INVALID.search(text) is None
+
+
+_INVALID = None
 
 
 INVALID_CHARS = ("Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | "

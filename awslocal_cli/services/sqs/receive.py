@@ -10,6 +10,9 @@ fresh cached one serves.
 Long polling waits in real time (the Clock's monotonic() and sleep()), not on the local clock's
 offset: while waiting, the transaction is committed (nothing is received yet), so other
 processes can send, and a cheap `PRAGMA data_version` check every 50 ms notices their commits.
+Where the front door parks waiting requests (`awslocal serve`), the wait raises Parked instead
+and the request is run again when a commit may have given it something (awslocal_cli.wire.
+waiting), so a waiting consumer holds no thread.
 """
 
 from __future__ import annotations
@@ -204,6 +207,10 @@ def _wait_for_change(ctx: Context, queue: Row, deadline: float) -> None:
     now = ctx.time()
     ctx.session.checkpoint()
     wake = deadline if due is None else min(deadline, clock.monotonic() + max(0.0, due - now))
+    if ctx.session.can_park:  # awslocal serve: give the thread back, be run again when woken
+        from awslocal_cli.parking import Parked
+
+        raise Parked(("sqs", int(queue["id"])), deadline, wake)
     version = conn.execute("PRAGMA data_version").fetchone()[0]
     while True:
         left = wake - clock.monotonic()
@@ -251,7 +258,9 @@ def receive_message(ctx: Context, *, QueueUrl: str, AttributeNames: list[str] | 
         replay = _replay_attempt(ctx, queue, attempt, system, MessageAttributeNames)
         if replay is not None:
             return {"Messages": replay} if replay else {}
-    deadline = ctx.clock.monotonic() + wait
+    deadline = ctx.session.wait_deadline  # a parked receive, run again: its first deadline
+    if deadline is None:
+        deadline = ctx.clock.monotonic() + wait
     while True:
         visibility = int(queue["attributes"]["VisibilityTimeout"]) \
             if VisibilityTimeout is None else int(VisibilityTimeout)
