@@ -41,8 +41,14 @@ def handle(
     state_dir: str | Path | None = None,
     environ: Mapping[str, str] | None = None,
     clock: Clock | None = None,
+    verify_signatures: bool = False,
 ) -> WireResponse:
-    """Answer one wire request on the state directory; never raises."""
+    """Answer one wire request on the state directory; never raises.
+
+    `verify_signatures`: check the request's SigV4 signature against the owner's credentials
+    (what `awslocal serve` does); the in-process SDK route, same process and user, does not.
+    """
     from awslocal_cli.wire.handler import handle_request
 
-    return handle_request(request, state_dir=state_dir, environ=environ, clock=clock)
+    return handle_request(request, state_dir=state_dir, environ=environ, clock=clock,
+                          verify_signatures=verify_signatures)

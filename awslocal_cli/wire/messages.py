@@ -11,10 +11,12 @@ class WireRequest:
     """One HTTP request as a front door received it.
 
     `headers` are keyed in lower case; `query` is the raw query string (without `?`); `body` is
-    bytes; `endpoint` is `scheme://host:port` as the client addressed it, or None in process.
+    bytes; `endpoint` is `scheme://host:port` as the client addressed it, or None in process;
+    `raw_path` is the path exactly as sent (percent-encoded), when the front door has it: a
+    signature is computed over it (wire/sigv4.py).
     """
 
-    __slots__ = ("body", "endpoint", "headers", "method", "path", "query")
+    __slots__ = ("body", "endpoint", "headers", "method", "path", "query", "raw_path")
 
     def __init__(
         self,
@@ -24,7 +26,9 @@ class WireRequest:
         headers: Mapping[str, str] | None = None,
         body: bytes | str = b"",
         endpoint: str | None = None,
+        raw_path: str | None = None,
     ) -> None:
+        self.raw_path = raw_path
         self.method = method.upper()
         self.path = path or "/"
         self.query = query or ""
