@@ -10,13 +10,14 @@ operation, runs it through awslocal_cli.dispatch exactly as the CLI does, and re
   `x-amzn-query-error` header) and the query protocol (`Action=...`, XML) of older SDKs.
 - SNS and STS: the query protocol, XML responses, `ErrorResponse` errors.
 
-Identity: the SigV4 `Authorization` header (or a presigned URL's `X-Amz-Credential`) is parsed,
-not verified. Its credential scope gives the region, and its access key id names the caller the
-way `--profile` does on the CLI: the profile of the shared credentials file
-(`AWS_SHARED_CREDENTIALS_FILE`, default `~/.aws/credentials`) whose `aws_access_key_id` it is,
-else the access key id itself (so `aws_access_key_id = alice` calls as
-`arn:aws:iam::<account>:user/alice`). Requests without credentials are refused, as AWS refuses
-them (MissingAuthenticationToken).
+Identity: with `verify_signatures` (what `awslocal serve` and the WSGI app do), the SigV4
+signature of the `Authorization` header or presigned URL is verified against the secret keys of
+the owner's credentials (wire/sigv4.py) and the profile holding the access key id is the caller.
+Without it (the in-process SDK route), the signature is parsed, not verified: the access key id
+names the caller the way `--profile` does on the CLI (the profile of the shared credentials
+file whose `aws_access_key_id` it is, else the key id itself, so `aws_access_key_id = alice`
+calls as `arn:aws:iam::<account>:user/alice`). Either way the credential scope gives the region,
+and requests without credentials are refused, as AWS refuses them (MissingAuthenticationToken).
 
 botocore is imported nowhere in this package; the CLI never imports it.
 """
