@@ -139,20 +139,25 @@ def _handle(
     refusal: sigv4.Refused | None = None
     if verify_signatures:
         signer, refusal = authenticate(request, env)
-    params = query.parse_params(request.query) if request.query else {}
     operation = ""
     if protocol.kind == "json":
+        params = _lenient_params(request.query)
         prefix, _, operation = request.headers["x-amz-target"].rpartition(".")
         protocol.service = _target_services().get(prefix)
     else:
         content_type = request.headers.get("content-type", "")
-        if request.body and (
-            "x-www-form-urlencoded" in content_type or not content_type
-        ):
-            try:
-                params.update(query.parse_params(request.body.decode("utf-8")))
-            except UnicodeDecodeError:
-                return protocol.error("MalformedQueryString", "The request body is not UTF-8.")
+        try:
+            params = query.parse_params(request.query) if request.query else {}
+            if request.body and (
+                "x-www-form-urlencoded" in content_type or not content_type
+            ):
+                query.parse_params(request.body.decode("utf-8"), into=params)
+        except UnicodeDecodeError:
+            return protocol.error("MalformedQueryString", "The request body is not UTF-8.")
+        except query.MalformedQuery as exc:
+            if refusal is not None:
+                return refusal_error(protocol, refusal)
+            return protocol.error("MalformedQueryString", str(exc), status=400)
         operation = params.get("Action", "")
     if refusal is not None:
         if protocol.kind == "query":
@@ -260,6 +265,13 @@ def _handle(
     response = protocol.result(operation, result)
     response.after = after
     return response
+
+
+def _lenient_params(text: str) -> dict[str, str]:
+    """A JSON request's query string: only read for a credential (the last value wins)."""
+    from urllib.parse import parse_qsl
+
+    return dict(parse_qsl(text, keep_blank_values=True)) if text else {}
 
 
 def authenticate(
