@@ -12,7 +12,7 @@ import os
 
 from awslocal_cli import dispatch
 from awslocal_cli import model as models
-from awslocal_cli.errors import AwsError, ConfigurationError, ParamValidationError
+from awslocal_cli.errors import AwsError, CliError, ConfigurationError, ParamValidationError
 from awslocal_cli.wire import jsonproto, query, sigv4
 from awslocal_cli.wire import shapes as sh
 from awslocal_cli.wire.identity import (
@@ -176,6 +176,12 @@ def _handle(
             return protocol.error(code, str(exc))
     if protocol.kind == "query":
         protocol.service = _guess_query_service(operation, cred.service if cred else None)
+    from awslocal_cli.context import _valid_region
+
+    if cred is not None and cred.region is not None and not _valid_region(cred.region):
+        # What AWS answers (and sigv4.verify refuses) for a scope such as `alice/DATE/x y/...`.
+        return refusal_error(protocol, sigv4.Refused(
+            sigv4.MISMATCH, "Credential should be scoped to a valid region."))
     if cred is None and protocol.service == "sns" and operation == "ConfirmSubscription":
         cred = _anonymous_confirmation(params)
     if cred is None:
@@ -229,6 +235,8 @@ def _handle(
         return protocol.error(VALIDATION_CODES[service], exc.message)
     except ConfigurationError as exc:
         return protocol.error("InternalFailure", exc.message, status=500, sender_fault=False)
+    except CliError as exc:  # a region or other request-derived setting the CLI would refuse
+        return protocol.error(VALIDATION_CODES[service], exc.message)
     try:
         _validate(service, operation, members)
     except ParamValidationError as exc:
