@@ -42,7 +42,8 @@ if TYPE_CHECKING:
     from awslocal_cli.clock import Clock
     from awslocal_cli.store import StorePool
 
-SECRET_ACCESS_KEY = "awslocal"  # SigV4 needs a secret to sign with; the wire layer never checks it
+# SigV4 needs a secret to sign with; the in-process route (same process, same user) checks none.
+SECRET_ACCESS_KEY = "awslocal"
 
 
 class DeliveryRefusedWarning(UserWarning):

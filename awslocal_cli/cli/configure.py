@@ -4,7 +4,8 @@
 and `configure list-profiles` read and write ~/.aws/config and ~/.aws/credentials
 (AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE honoured) as awscli/customizations/configure/
 does, so tutorials that start with `aws configure` work. Credentials are stored where the AWS
-CLI stores them and never needed: awslocal signs nothing. Departures: the sso, import,
+CLI stores them; the CLI needs none (it signs nothing), `awslocal serve` verifies its clients'
+signatures against them. Departures: the sso, import,
 add-model, mfa-login, export-credentials and agent-toolkit subcommands are not provided, and
 `configure list` never looks a region up from instance metadata.
 """
@@ -44,7 +45,8 @@ DESCRIPTION
        ~/.aws/credentials, or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE),
        as the AWS CLI's configure command does. awslocal reads region, output,
        cli_binary_format, cli_timestamp_format and cli_error_format from them;
-       credentials are stored but never needed.
+       credentials are stored for the clients of awslocal serve, which checks
+       their signatures against them (any made-up key id and secret will do).
 
 SYNOPSIS
           awslocal configure [--profile profile-name]

@@ -33,8 +33,8 @@ BACKLOG = 2048
 @click.option("--host", default=DEFAULT_HOST, show_default=True,
               help="Address to listen on (default 127.0.0.1). Only loopback unless you name "
                    "another address "
-                   "(0.0.0.0 listens on every interface: anyone who reaches it can use the "
-                   "state, since signatures are not verified).")
+                   "(0.0.0.0 listens on every interface: whoever reaches it and holds a key "
+                   "of your credentials can use the state).")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int,
               help="TCP port to listen on (default 4566; 0: any free port, printed at "
                    "start-up).")
@@ -42,8 +42,14 @@ BACKLOG = 2048
               help="Requests run at once (default 4), each on a thread with an open "
                    "store; more wait their turn. Waiting long polls (ReceiveMessage with "
                    "WaitTimeSeconds) hold no thread, however many there are.")
+@click.option("--verify-signatures/--no-verify-signatures", default=True,
+              help="Check each request's SigV4 signature against the secret access keys of "
+                   "your credentials (the default). --no-verify-signatures accepts any "
+                   "signature, as before: any local user can then act as anyone.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
+def serve(
+    ctx: click.Context, host: str, port: int, threads: int, verify_signatures: bool
+) -> None:
     """Serve the state directory over HTTP as AWS's KMS, SQS, SNS and STS endpoints.
 
     The AWS CLI, SDKs of every language, Terraform and other tools reach the same state that
@@ -51,10 +57,14 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
 
       aws --endpoint-url http://127.0.0.1:4566 sqs list-queues
 
-    Requests are AWS's wire protocols (JSON 1.0/1.1 and query/XML). SigV4 signatures are
-    parsed, not verified: the access key id names the caller as --profile does (the profile
-    of ~/.aws/credentials with that aws_access_key_id, else the key id itself); requests
-    without credentials are refused as AWS refuses them. Queue URLs in responses use the
+    Requests are AWS's wire protocols (JSON 1.0/1.1 and query/XML). Each must carry an AWS
+    Signature Version 4 (Authorization header or presigned URL) made with a key of your
+    credentials: a profile of ~/.aws/credentials (AWS_SHARED_CREDENTIALS_FILE) or
+    ~/.aws/config, or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY of the server's environment;
+    `awslocal configure --profile NAME` makes one. The profile holding the access key id is
+    the caller, as --profile is on the CLI. Signatures dated more than 15 minutes from the
+    real time are refused. --no-verify-signatures accepts any signature (the access key id
+    still names the caller). Queue URLs in responses use the
     scheme, host and port the client addressed; both those and
     https://sqs.REGION.amazonaws.com/ACCOUNT/NAME are accepted.
 
@@ -102,14 +112,28 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     state_dir = context.session.state_dir
     with context.session:
         context.store  # noqa: B018 (opens and migrates the state)
-    environ = None
-    if opts.region:  # for requests whose credential scope names no region
-        import os
+    import os
 
-        environ = {**os.environ, "AWS_REGION": opts.region}
+    environ = dict(os.environ)
+    if opts.region:  # for requests whose credential scope names no region
+        environ["AWS_REGION"] = opts.region
+    if verify_signatures:
+        from awslocal_cli.wire.sigv4 import has_owner_keys
+
+        if not has_owner_keys(environ):
+            raise ConfigurationError(
+                "awslocal serve verifies signatures and you have no credentials to verify "
+                "them with: make a local profile first with `awslocal configure` (any key id "
+                "and secret, e.g. local and local-secret), or serve --no-verify-signatures."
+            )
+    else:
+        click.echo(
+            "awslocal serve: [WARNING]: signatures are not verified (--no-verify-signatures): "
+            "anyone who can reach the port can act as any caller, including decrypting "
+            "with your KMS keys.", err=True)
     stores = StorePool(state_dir, size=threads + AFTER_THREADS + 2)
     app = App(state_dir, environ=environ, log=sys.stderr if opts.debug else None,
-              stores=stores)
+              stores=stores, verify_signatures=verify_signatures)
     sockets = _listen(host, port)
     pool = DaemonPool(threads, name="awslocal-request")
     after_pool = DaemonPool(AFTER_THREADS, name="awslocal-after")
@@ -137,7 +161,7 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     click.echo(f"awslocal serve: console at {_console_line(first)}")
     sys.stdout.flush()
     listening = [s.getsockname()[:2] for s in sockets]
-    exposure = exposure_warning(listening, str(state_dir), verify_signatures=False)
+    exposure = exposure_warning(listening, str(state_dir), verify_signatures=verify_signatures)
     if exposure:
         click.echo(exposure, err=True)
     from awslocal_cli.console import address

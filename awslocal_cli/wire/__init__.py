@@ -14,13 +14,14 @@ A request that breaks the model (a required member missing, a value out of range
 in the enum, not matching the pattern, of the wrong JSON type) gets what AWS's endpoint answers,
 in each service's words (awslocal_cli.wire.validation), never botocore's client-side text.
 
-Identity: the SigV4 `Authorization` header (or a presigned URL's `X-Amz-Credential`) is parsed,
-not verified. Its credential scope gives the region, and its access key id names the caller the
-way `--profile` does on the CLI: the profile of the shared credentials file
-(`AWS_SHARED_CREDENTIALS_FILE`, default `~/.aws/credentials`) whose `aws_access_key_id` it is,
-else the access key id itself (so `aws_access_key_id = alice` calls as
-`arn:aws:iam::<account>:user/alice`). Requests without credentials are refused, as AWS refuses
-them (MissingAuthenticationToken).
+Identity: with `verify_signatures` (what `awslocal serve` and the WSGI app do), the SigV4
+signature of the `Authorization` header or presigned URL is verified against the secret keys of
+the owner's credentials (wire/sigv4.py) and the profile holding the access key id is the caller.
+Without it (the in-process SDK route), the signature is parsed, not verified: the access key id
+names the caller the way `--profile` does on the CLI (the profile of the shared credentials
+file whose `aws_access_key_id` it is, else the key id itself, so `aws_access_key_id = alice`
+calls as `arn:aws:iam::<account>:user/alice`). Either way the credential scope gives the region,
+and requests without credentials are refused, as AWS refuses them (MissingAuthenticationToken).
 
 botocore is imported nowhere in this package; the CLI never imports it.
 """
@@ -47,13 +48,16 @@ def handle(
     environ: Mapping[str, str] | None = None,
     clock: Clock | None = None,
     stores: StorePool | None = None,
+    verify_signatures: bool = False,
 ) -> WireResponse:
     """Answer one wire request on the state directory; never raises.
 
     `stores`, a StorePool of that directory, keeps the state open across requests (a
     long-lived front door); without it each request opens and closes the state.
+    `verify_signatures`: check the request's SigV4 signature against the owner's credentials
+    (what `awslocal serve` does); the in-process SDK route, same process and user, does not.
     """
     from awslocal_cli.wire.handler import handle_request
 
     return handle_request(request, state_dir=state_dir, environ=environ, clock=clock,
-                          stores=stores)
+                          stores=stores, verify_signatures=verify_signatures)

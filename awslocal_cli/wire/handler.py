@@ -12,8 +12,8 @@ import os
 
 from awslocal_cli import dispatch
 from awslocal_cli import model as models
-from awslocal_cli.errors import AwsError, ConfigurationError, ParamValidationError
-from awslocal_cli.wire import jsonproto, query, validation
+from awslocal_cli.errors import AwsError, CliError, ConfigurationError, ParamValidationError
+from awslocal_cli.wire import jsonproto, query, sigv4, validation
 from awslocal_cli.wire import shapes as sh
 from awslocal_cli.wire.identity import (
     Credential,
@@ -109,6 +109,7 @@ def handle_request(
     environ: Mapping[str, str] | None,
     clock: Clock | None,
     stores: StorePool | None = None,
+    verify_signatures: bool = False,
 ) -> WireResponse:
     import uuid
 
@@ -117,7 +118,7 @@ def handle_request(
     protocol = _Protocol("json" if "x-amz-target" in request.headers else "query", None,
                          request_id)
     try:
-        return _handle(request, protocol, state_dir, env, clock, stores)
+        return _handle(request, protocol, state_dir, env, clock, stores, verify_signatures)
     except Exception as exc:  # the last line: a client gets an AWS error, never a traceback
         code = "InternalFailure" if protocol.kind == "json" else "InternalError"
         response = protocol.error(
@@ -134,32 +135,56 @@ def _handle(
     state_dir: str | Path | None,
     env: Mapping[str, str],
     clock: Clock | None,
-    stores: StorePool | None = None,
+    stores: StorePool | None,
+    verify_signatures: bool,
 ) -> WireResponse:
-    params = query.parse_params(request.query) if request.query else {}
+    signer: sigv4.Signer | None = None
+    refusal: sigv4.Refused | None = None
+    if verify_signatures:
+        signer, refusal = authenticate(request, env)
     operation = ""
     if protocol.kind == "json":
+        params = _lenient_params(request.query)
         prefix, _, operation = request.headers["x-amz-target"].rpartition(".")
         protocol.service = _target_services().get(prefix)
     else:
         content_type = request.headers.get("content-type", "")
-        if request.body and (
-            "x-www-form-urlencoded" in content_type or not content_type
-        ):
-            try:
-                params.update(query.parse_params(request.body.decode("utf-8")))
-            except UnicodeDecodeError:
-                return protocol.error("MalformedQueryString", "The request body is not UTF-8.")
+        try:
+            params = query.parse_params(request.query) if request.query else {}
+            if request.body and (
+                "x-www-form-urlencoded" in content_type or not content_type
+            ):
+                query.parse_params(request.body.decode("utf-8"), into=params)
+        except UnicodeDecodeError:
+            return protocol.error("MalformedQueryString", "The request body is not UTF-8.")
+        except query.MalformedQuery as exc:
+            if refusal is not None:
+                return refusal_error(protocol, refusal)
+            return protocol.error("MalformedQueryString", str(exc), status=400)
         operation = params.get("Action", "")
-    try:
-        cred = credential(request.headers, params)
-    except IncompleteSignature as exc:
-        protocol.service = protocol.service or _guess_query_service(operation, None)
-        code = "IncompleteSignatureException" if protocol.kind == "json" else (
-            "IncompleteSignature")
-        return protocol.error(code, str(exc))
+    if refusal is not None:
+        if protocol.kind == "query":
+            protocol.service = _guess_query_service(operation, refusal.service)
+        return refusal_error(protocol, refusal)
+    if verify_signatures:
+        cred = None if signer is None else Credential(
+            signer.access_key_id, signer.region, signer.service)
+    else:
+        try:
+            cred = credential(request.headers, params)
+        except IncompleteSignature as exc:
+            protocol.service = protocol.service or _guess_query_service(operation, None)
+            code = "IncompleteSignatureException" if protocol.kind == "json" else (
+                "IncompleteSignature")
+            return protocol.error(code, str(exc))
     if protocol.kind == "query":
         protocol.service = _guess_query_service(operation, cred.service if cred else None)
+    from awslocal_cli.context import _valid_region
+
+    if cred is not None and cred.region is not None and not _valid_region(cred.region):
+        # What AWS answers (and sigv4.verify refuses) for a scope such as `alice/DATE/x y/...`.
+        return refusal_error(protocol, sigv4.Refused(
+            sigv4.MISMATCH, "Credential should be scoped to a valid region."))
     if cred is None and protocol.service == "sns" and operation == "ConfirmSubscription":
         cred = _anonymous_confirmation(params)
     if cred is None:
@@ -183,6 +208,10 @@ def _handle(
             f"Could not find operation {operation} for version {version}",
         )
     assert service is not None
+    if signer is not None and signer.service != _signing_name(service):
+        return refusal_error(protocol, sigv4.Refused(
+            sigv4.MISMATCH,
+            f"Credential should be scoped to correct service: '{_signing_name(service)}'. "))
     try:
         if protocol.kind == "json":
             members = jsonproto.parse_body(service, operation, request.body)
@@ -200,7 +229,7 @@ def _handle(
     try:
         context = Context.from_options(
             region=cred.region,
-            profile=profile_for(cred.access_key_id, env),
+            profile=signer.name if signer is not None else profile_for(cred.access_key_id, env),
             state_dir=None if state_dir is None else str(state_dir),
             environ=env,
             clock=clock,
@@ -212,6 +241,8 @@ def _handle(
         return protocol.error(VALIDATION_CODES[service], exc.message)
     except ConfigurationError as exc:
         return protocol.error("InternalFailure", exc.message, status=500, sender_fault=False)
+    except CliError as exc:  # a region or other request-derived setting the CLI would refuse
+        return protocol.error(VALIDATION_CODES[service], exc.message)
     invalid = validation.check(service, operation, members, json_protocol=protocol.kind == "json")
     if invalid is not None:
         return protocol.error(invalid.code, invalid.message)
@@ -250,6 +281,51 @@ def _handle(
     response = protocol.result(operation, result)
     response.after = after
     return response
+
+
+def _lenient_params(text: str) -> dict[str, str]:
+    """A JSON request's query string: only read for a credential (the last value wins)."""
+    from urllib.parse import parse_qsl
+
+    return dict(parse_qsl(text, keep_blank_values=True)) if text else {}
+
+
+def authenticate(
+    request: WireRequest, env: Mapping[str, str]
+) -> tuple[sigv4.Signer | None, sigv4.Refused | None]:
+    """Who signed the request: (signer, None), (None, refusal), or (None, None) unsigned.
+
+    The one place serve checks a signature (wire/sigv4.py): against the secret keys of the
+    serve owner's credentials, the date against the real time. An aws-chunked body is decoded
+    here. Front doors that need no signature (the in-process SDK route, the console's pages)
+    never call it.
+    """
+    try:
+        return sigv4.verify(request, env), None
+    except sigv4.Refused as exc:
+        return None, exc
+
+
+# (JSON protocol code, query protocol code, query status) of each kind of refusal; JSON
+# refusals are 400, as AWS's JSON services answer them.
+_REFUSALS = {
+    sigv4.UNKNOWN_KEY: ("UnrecognizedClientException", "InvalidClientTokenId", 403),
+    sigv4.MISMATCH: ("InvalidSignatureException", "SignatureDoesNotMatch", 403),
+    sigv4.INCOMPLETE: ("IncompleteSignatureException", "IncompleteSignature", 400),
+    sigv4.EXPIRED: ("InvalidSignatureException", "RequestExpired", 400),
+}
+
+
+def refusal_error(protocol: _Protocol, refusal: sigv4.Refused) -> WireResponse:
+    json_code, query_code, query_status = _REFUSALS[refusal.kind]
+    if protocol.kind == "json":
+        return protocol.error(json_code, refusal.message, status=400)
+    return protocol.error(query_code, refusal.message, status=query_status)
+
+
+def _signing_name(service: str) -> str:
+    metadata = models.load(service)["metadata"]
+    return metadata.get("signingName") or metadata.get("endpointPrefix") or service
 
 
 def _guess_query_service(operation: str, scope_service: str | None) -> str | None:

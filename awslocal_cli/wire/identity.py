@@ -1,4 +1,6 @@
-"""Who calls, from where: the SigV4 credential of a request, parsed and never verified.
+"""Who calls, from where: the SigV4 credential of a request, parsed, for the front doors that do
+not verify signatures (the in-process SDK route, `serve --no-verify-signatures`); serve verifies
+them in wire/sigv4.py.
 
 `Authorization: AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/sqs/aws4_request, ...`
 (or a presigned URL's `X-Amz-Credential`) gives the access key id, the region and the service.

@@ -37,7 +37,11 @@ def content_type(service: str) -> str:
 def parse_body(service: str, operation: str, body: bytes) -> dict[str, Any]:
     """The request members of a JSON body, in the types services take."""
     model = models.load(service)
-    text = body.decode("utf-8") if body else ""
+    try:
+        text = body.decode("utf-8") if body else ""
+    except UnicodeDecodeError as exc:
+        raise sh.WireValueError(f"the request body is not UTF-8: {exc.reason} at byte "
+                                f"{exc.start}") from None
     if not text.strip():
         document: Any = {}
     else:
@@ -45,12 +49,38 @@ def parse_body(service: str, operation: str, body: bytes) -> dict[str, Any]:
             document = json.loads(text)
         except ValueError as exc:
             raise sh.WireValueError(f"malformed JSON: {exc}") from None
+        except RecursionError:
+            raise sh.WireValueError("malformed JSON: nested too deeply") from None
     if not isinstance(document, dict):
         raise sh.WireValueError("the request body must be a JSON object")
     ref = model["operations"][operation].get("input")
     if ref is None:
         return {}
+    if _deeper_than(document, MAX_DEPTH):
+        raise sh.WireValueError(f"malformed JSON: nested deeper than {MAX_DEPTH} levels")
     return _from_json(model, ref["shape"], document)
+
+
+# No input shape of these services nests anywhere near this deep; a document that does is not
+# a request, and walking it (here, in validation, in an error message) would exhaust the stack.
+MAX_DEPTH = 64
+
+
+def _deeper_than(document: Any, limit: int) -> bool:
+    """Whether `document` nests more than `limit` containers deep (iteratively, no recursion)."""
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _from_json(model: dict[str, Any], shape_name: str, value: Any) -> Any:

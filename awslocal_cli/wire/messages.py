@@ -13,11 +13,13 @@ class WireRequest:
     """One HTTP request as a front door received it.
 
     `headers` are keyed in lower case; `query` is the raw query string (without `?`); `body` is
-    bytes; `endpoint` is `scheme://host:port` as the client addressed it, or None in process.
+    bytes; `endpoint` is `scheme://host:port` as the client addressed it, or None in process;
+    `raw_path` is the path exactly as sent (percent-encoded), when the front door has it: a
+    signature is computed over it (wire/sigv4.py).
     """
 
     __slots__ = ("body", "can_park", "endpoint", "headers", "method", "path", "query",
-                 "wait_deadline")
+                 "raw_path", "wait_deadline")
 
     def __init__(
         self,
@@ -27,7 +29,9 @@ class WireRequest:
         headers: Mapping[str, str] | None = None,
         body: bytes | str = b"",
         endpoint: str | None = None,
+        raw_path: str | None = None,
     ) -> None:
+        self.raw_path = raw_path
         self.method = method.upper()
         self.path = path or "/"
         self.query = query or ""

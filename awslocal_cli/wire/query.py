@@ -23,13 +23,32 @@ _NO_QUEUE = "The specified queue does not exist."
 _NO_QUEUE_QUERY = "The specified queue does not exist for this wsdl version."
 
 
-def parse_params(text: str) -> dict[str, str]:
+class MalformedQuery(sh.WireValueError):
+    """A query string or form body that is not one value per name (MalformedQueryString)."""
+
+
+def parse_params(text: str, into: dict[str, str] | None = None) -> dict[str, str]:
+    """The parameters of a query string or form body, added to `into` when given.
+
+    Every name of the query protocol is given once (list members are numbered: `Tags.member.1.
+    Key`), so a name given twice, here or in `into` already (the URL and the body), is refused
+    rather than letting the last one win: `Action=GetQueueUrl&...&Action=DeleteQueue` must not
+    run a DeleteQueue that a proxy or a log reading the first Action would not show.
+    """
     from urllib.parse import parse_qsl
 
+    params = {} if into is None else into
     try:
-        return dict(parse_qsl(text, keep_blank_values=True, strict_parsing=False))
+        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=False)
     except ValueError as exc:
-        raise sh.WireValueError(f"malformed form body: {exc}") from None
+        raise MalformedQuery(f"malformed form body: {exc}") from None
+    for name, value in pairs:
+        if name in params:
+            raise MalformedQuery(
+                f"The query string contains a syntax error: the parameter {name} is given "
+                "more than once.")
+        params[name] = value
+    return params
 
 
 def parse_request(service: str, operation: str, params: dict[str, str]) -> dict[str, Any]:

@@ -68,6 +68,11 @@ def request_of(environ: Mapping[str, Any]) -> wire.WireRequest:
             body = stream.read()  # a chunked body the server has already de-chunked
     # PEP 3333 hands PATH_INFO over as latin-1-decoded bytes; SigV4 clients send it encoded.
     path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    # The path as the client sent it (waitress and most servers give REQUEST_URI or RAW_URI).
+    raw_uri = environ.get("REQUEST_URI") or environ.get("RAW_URI")
+    raw_path = raw_uri.split("?", 1)[0] if isinstance(raw_uri, str) and raw_uri else None
+    if raw_path is not None and "://" in raw_path:  # an absolute-form request target
+        raw_path = "/" + raw_path.split("://", 1)[1].partition("/")[2]
     return wire.WireRequest(
         environ.get("REQUEST_METHOD", "GET"),
         path or "/",
@@ -75,6 +80,7 @@ def request_of(environ: Mapping[str, Any]) -> wire.WireRequest:
         headers,
         body,
         endpoint=endpoint_of(environ),
+        raw_path=raw_path,
     )
 
 
@@ -112,7 +118,9 @@ class App:
     """The WSGI application: every request goes to `awslocal_cli.wire.handle`.
 
     `log`, when given, gets one line per request (client, method, path, operation, status,
-    milliseconds) and the traceback behind any 500 answer.
+    milliseconds) and the traceback behind any 500 answer. `verify_signatures` (default on)
+    checks each request's SigV4 signature against the credentials in `environ` (the owner's
+    ~/.aws/credentials, AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE, AWS_ACCESS_KEY_ID...).
     """
 
     def __init__(
@@ -123,7 +131,9 @@ class App:
         clock: Clock | None = None,
         log: TextIO | None = None,
         stores: StorePool | None = None,
+        verify_signatures: bool = True,
     ) -> None:
+        self.verify_signatures = verify_signatures
         self.state_dir = state_dir
         self.environ = environ
         self.clock = clock
@@ -163,7 +173,7 @@ class App:
         request.wait_deadline = environ.get("awslocal.wait_deadline")
         response = wire.handle(
             request, state_dir=self.stores.path, environ=self.environ, clock=self.clock,
-            stores=self.stores,
+            stores=self.stores, verify_signatures=self.verify_signatures,
         )
         if response.parked is not None:
             environ["awslocal.parked"] = response.parked

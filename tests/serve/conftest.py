@@ -66,11 +66,28 @@ class Server:
         return self.proc.returncode
 
 
-def server_env(tmp) -> dict[str, str]:
+# The callers the tests sign as: each a profile of the server owner's credentials file whose
+# access key id is its name and whose secret is SECRET (serve verifies every signature).
+SECRET = "secret"
+CALLERS = ("default", "test", "alice", "bob", "carol", "mallory",
+           *(f"producer{n}" for n in range(16)), *(f"consumer{n}" for n in range(16)))
+
+
+def write_credentials(path, callers=CALLERS, secret=SECRET) -> None:
+    path.write_text("".join(
+        f"[{name}]\naws_access_key_id = {name}\naws_secret_access_key = {secret}\n"
+        for name in callers))
+    path.chmod(0o600)
+
+
+def server_env(tmp, *, credentials: bool = True) -> dict[str, str]:
+    """The server's environment: its owner's credentials file holds CALLERS (unless told not)."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("AWS_", "AWSLOCAL_"))}
     env["AWS_SHARED_CREDENTIALS_FILE"] = str(tmp / "aws-credentials")
     env["AWS_CONFIG_FILE"] = str(tmp / "aws-config")
+    if credentials and not (tmp / "aws-credentials").exists():
+        write_credentials(tmp / "aws-credentials")
     return env
 
 
@@ -100,8 +117,9 @@ def remote(server):
     """boto3 clients against the server: remote("sqs", key="alice", endpoint=...)."""
     import boto3
 
-    def make(service, *, key="test", region="us-east-1", endpoint=None, **kwargs):
-        session = boto3.Session(aws_access_key_id=key, aws_secret_access_key="secret",
+    def make(service, *, key="test", secret=SECRET, region="us-east-1", endpoint=None,
+             **kwargs):
+        session = boto3.Session(aws_access_key_id=key, aws_secret_access_key=secret,
                                 region_name=region)
         return session.client(service, endpoint_url=endpoint or server.endpoint, **kwargs)
 

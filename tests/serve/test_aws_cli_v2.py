@@ -20,7 +20,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-AWS_V2 = ROOT.parent / "shared" / "tools" / "aws-v2"
+# The reference AWS CLI v2 beside the checkout (AWSLOCAL_TEST_AWSV2 names it elsewhere, e.g.
+# from a git worktree).
+AWS_V2 = Path(os.environ.get("AWSLOCAL_TEST_AWSV2") or ROOT.parent / "shared" / "tools" / "aws-v2")
 FORMATS = ("json", "text", "table", "yaml", "yaml-stream")
 AWS_URL = "https://sqs.us-east-1.amazonaws.com"
 

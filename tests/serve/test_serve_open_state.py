@@ -106,12 +106,17 @@ def test_state_files_replaced_by_another_state_are_served_next(tmp_path, awsloca
 
 
 def _receive_request(port: int, url: str, wait: int) -> bytes:
-    body = json.dumps({"QueueUrl": url, "WaitTimeSeconds": wait}).encode()
-    head = (f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {len(body)}\r\n"
-            "Content-Type: application/x-amz-json-1.0\r\nX-Amz-Target: AmazonSQS.ReceiveMessage"
-            "\r\nAuthorization: AWS4-HMAC-SHA256 Credential=test/20261201/us-east-1/sqs/"
-            "aws4_request, SignedHeaders=host, Signature=0\r\n\r\n")
-    return head.encode() + body
+    """A ReceiveMessage as raw HTTP bytes, signed (as caller `test`) by botocore's signer."""
+    from tests.serve.conftest import SECRET
+    from tests.serve.signing import aws_request, sign
+
+    request = sign(aws_request("sqs", "ReceiveMessage", {"QueueUrl": url, "WaitTimeSeconds": wait},
+                               url=f"http://127.0.0.1:{port}/"), "sqs", key="test", secret=SECRET)
+    body = request.data if isinstance(request.data, bytes) else request.data.encode()
+    headers = {**dict(request.headers.items()), "Host": f"127.0.0.1:{port}",
+               "Content-Length": str(len(body))}
+    head = "POST / HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    return (head + "\r\n").encode() + body
 
 
 def _read_response(sock: socket.socket) -> tuple[int, dict]:

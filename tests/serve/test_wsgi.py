@@ -11,19 +11,26 @@ import pytest
 from awslocal_cli.wire import shapes
 from awslocal_cli.wire.wsgi import App, endpoint_of, request_of
 
-SIGNED = ("AWS4-HMAC-SHA256 Credential=test/20261201/us-east-1/sqs/aws4_request, "
-          "SignedHeaders=host, Signature=00")
 
+def _environ(body: bytes = b"", *, target: str = "AmazonSQS.ListQueues",
+             host: str = "srv:4566", **extra):
+    """A request signed as alice (serve's owner holds her key: the `credentials` fixture)."""
+    from botocore.awsrequest import AWSRequest
 
-def _environ(body: bytes = b"", **extra):
-    environ = {
-        "REQUEST_METHOD": "POST", "PATH_INFO": "/", "QUERY_STRING": "", "SERVER_NAME": "srv",
-        "SERVER_PORT": "4566", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
-        "CONTENT_LENGTH": str(len(body)), "CONTENT_TYPE": "application/x-amz-json-1.0",
-        "HTTP_X_AMZ_TARGET": "AmazonSQS.ListQueues", "HTTP_AUTHORIZATION": SIGNED,
-    }
+    from .signing import environ_of, sign
+
+    request = AWSRequest(method="POST", url=f"http://{host}/", data=body, headers={
+        "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": target})
+    environ = environ_of(sign(request, "sqs"))
     environ.update(extra)
     return environ
+
+
+@pytest.fixture(autouse=True)
+def credentials(tmp_path):
+    from .conftest import write_credentials
+
+    write_credentials(tmp_path / "aws-credentials")
 
 
 def test_the_endpoint_is_what_the_client_addressed():
@@ -36,7 +43,7 @@ def test_the_endpoint_is_what_the_client_addressed():
 
 
 def test_request_headers_and_body_reach_the_wire_layer():
-    request = request_of(_environ(b"{}", HTTP_HOST="example:1", QUERY_STRING="a=b"))
+    request = request_of(_environ(b"{}", host="example:1", QUERY_STRING="a=b"))
     assert request.headers["x-amz-target"] == "AmazonSQS.ListQueues"
     assert request.headers["content-type"] == "application/x-amz-json-1.0"
     assert (request.body, request.query, request.endpoint) == (b"{}", "a=b", "http://example:1")
@@ -48,8 +55,8 @@ def test_request_headers_and_body_reach_the_wire_layer():
 def test_queue_urls_follow_the_host_header(isolated_state):
     app = App(isolated_state)
     statuses = []
-    body = app(_environ(b'{"QueueName": "q"}', HTTP_HOST="127.0.0.1:4599",
-                        HTTP_X_AMZ_TARGET="AmazonSQS.CreateQueue"),
+    body = app(_environ(b'{"QueueName": "q"}', host="127.0.0.1:4599",
+                        target="AmazonSQS.CreateQueue"),
                lambda status, headers: statuses.append((status, dict(headers))))
     data = b"".join(body)
     body.close()
@@ -74,7 +81,7 @@ def test_errors_have_their_status_and_a_log_line(isolated_state):
     log = io.StringIO()
     app = App(isolated_state, log=log)
     statuses = []
-    body = app(_environ(b'{"QueueName": "missing"}', HTTP_X_AMZ_TARGET="AmazonSQS.GetQueueUrl",
+    body = app(_environ(b'{"QueueName": "missing"}', target="AmazonSQS.GetQueueUrl",
                         REMOTE_ADDR="127.0.0.9"),
                lambda status, headers: statuses.append(status))
     assert statuses == ["400 Bad Request"]
