@@ -99,6 +99,8 @@ def test_no_warning_on_loopback_and_a_warning_naming_what_is_reachable_beyond_it
 
 def test_serve_on_every_interface_warns_on_start_up(tmp_path):
     pytest.importorskip("uvicorn")
+    (tmp_path / "c").write_text("[default]\naws_access_key_id = local\n"
+                                "aws_secret_access_key = local-secret\n")
     proc = subprocess.Popen(
         [sys.executable, "-m", "awslocal_cli", "--state-dir", str(tmp_path / "s"), "serve",
          "--host", "0.0.0.0", "--port", "0"],
@@ -114,6 +116,7 @@ def test_serve_on_every_interface_warns_on_start_up(tmp_path):
             assert line, "serve stopped before warning"
             warning = line
         assert "(every network interface)" in warning
+        assert "signs its requests" in warning  # verification is on by default
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(20)

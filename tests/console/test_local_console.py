@@ -15,6 +15,9 @@ pytest.importorskip("jinja2")
 
 def test_starts_a_server_then_reuses_it(awslocal_proc, isolated_state):
     state = str(isolated_state)
+    # serve verifies signatures, so it wants the owner's credentials to exist
+    with open(os.environ["AWS_SHARED_CREDENTIALS_FILE"], "w") as f:
+        f.write("[default]\naws_access_key_id = local\naws_secret_access_key = local-secret\n")
     first = awslocal_proc("--state-dir", state, "local", "console", "--no-browser",
                           "--port", "0")
     assert first.exit_code == 0, first

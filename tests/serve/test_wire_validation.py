@@ -61,7 +61,18 @@ def raw(request, tmp_path):
             answer = wire.handle(wire.WireRequest("POST", "/", "", headers, data),
                                  state_dir=state)
             return answer.status, answer.headers, answer.body.decode()
-        sent = urllib.request.Request(endpoint + "/", data=data, headers=headers, method="POST")
+        # Over serve, signed as the owner's profile `test` (serve verifies signatures).
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+
+        from tests.serve.conftest import SECRET
+
+        signed = AWSRequest(method="POST", url=endpoint + "/", data=data,
+                            headers={k: v for k, v in headers.items() if k != "authorization"})
+        SigV4Auth(Credentials("test", SECRET), service, "us-east-1").add_auth(signed)
+        sent = urllib.request.Request(endpoint + "/", data=data, headers=dict(signed.headers),
+                                      method="POST")
         try:
             with urllib.request.urlopen(sent, timeout=10) as answer:
                 return answer.status, {k.lower(): v for k, v in answer.headers.items()}, \
