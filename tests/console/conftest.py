@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-pytest.importorskip("waitress")
+pytest.importorskip("uvicorn")
 pytest.importorskip("jinja2")
 
 
@@ -17,7 +17,16 @@ class Server:
     """A running `awslocal serve --port 0`; `console` is its console's address."""
 
     def __init__(self, state_dir, log_path) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        # The test's own AWS config and credentials files, nothing else of the caller's AWS_*:
+        # serve verifies signatures, so the owner's profile must exist (as `awslocal configure`
+        # would leave it).
+        keep = ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") or k in keep}
+        credentials = env.get("AWS_SHARED_CREDENTIALS_FILE")
+        if credentials and not os.path.exists(credentials):
+            with open(credentials, "w") as f:
+                f.write("[default]\naws_access_key_id = local\n"
+                        "aws_secret_access_key = local-secret\n")
         env["AWSLOCAL_STATE_DIR"] = str(state_dir)
         with open(log_path, "w") as log:
             self.proc = subprocess.Popen(

@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-pytest.importorskip("waitress")
+pytest.importorskip("uvicorn")
 pytest.importorskip("jinja2")
 
 
