@@ -116,16 +116,16 @@ def test_tutorial_sse_kms_walkthrough(awslocal, monkeypatch):
     assert attrs["KmsDataKeyReusePeriodSeconds"] == "60"
     assert attrs["SqsManagedSseEnabled"] == "false"
 
-    ids = [awslocal("sqs", "send-message", "--queue-url", url, "--message-body", f"m{i}",
+    ids = [awslocal("sqs", "send-message", "--queue-url", url, "--message-body", f"secret body {i}",
                     "--query", "MessageId", "--output", "text").stdout.strip()
            for i in range(3)]
     stored = awslocal("local", "inspect-message", "--queue-url", url, "--message-id", ids[0])
     assert stored.json["Encryption"] == "SSE-KMS"
     assert stored.json["KmsKeyArn"] == key["Arn"]
-    assert "m0" not in stored.stdout
+    assert "secret body" not in stored.stdout  # (a space: never in base64 or hex)
 
     got = awslocal("sqs", "receive-message", "--queue-url", url).json["Messages"][0]
-    assert got["Body"] == "m0"
+    assert got["Body"] == "secret body 0"
     assert awslocal("sqs", "delete-message", "--queue-url", url, "--receipt-handle",
                     got["ReceiptHandle"]).exit_code == 0
 
