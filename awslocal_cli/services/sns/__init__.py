@@ -10,7 +10,7 @@ request members as keyword arguments and returns the API-shaped response. Where 
 - delivery.py: one message to one subscription, through its filter policy (filter.py, the
   filter-policy language); sqs_delivery.py, http_delivery.py (queued requests, retries under
   delivery_policy.py), delivery_log.py (the delivery log and the outbox); envelopes.py and
-  signing.py: the signed messages;
+  signing.py: the signed messages; publication.py: a message on its way to the subscriptions;
 - archive.py: the archive and replay of FIFO topics;
 - platform.py (mobile push), sms.py (SMS settings, opt-outs, the sandbox): faithful records
   of what is never sent;
