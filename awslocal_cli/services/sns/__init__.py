@@ -41,8 +41,7 @@ machine learning (Name, Address, ...) find nothing (message_protection.py, sensi
 
 from __future__ import annotations
 
-import importlib
-
+from awslocal_cli.services import lazy_face
 from awslocal_cli.services.sns.permissions import add_permission, remove_permission
 from awslocal_cli.services.sns.publish import publish, publish_batch
 from awslocal_cli.services.sns.subscriptions import (
@@ -67,8 +66,6 @@ from awslocal_cli.services.sns.topics import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
-
     from awslocal_cli.context import Context
 
 __all__ = [
@@ -103,11 +100,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        module = importlib.import_module(f"{__name__}.{_LAZY[name]}")
-        return getattr(module, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_face(__name__, globals(), _LAZY)
 
 
 def after_operation(ctx: Context) -> None:
