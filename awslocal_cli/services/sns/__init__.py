@@ -7,7 +7,7 @@ request members as keyword arguments and returns the API-shaped response. Where 
 - topics.py: CreateTopic, attributes, tags; permissions.py: the topic policy, AddPermission;
 - subscriptions.py: Subscribe, confirmation tokens, subscription attributes;
 - publish.py: Publish and PublishBatch; encryption.py: encrypted topics (KMS data keys);
-- delivery.py: one message to one subscription, through its filter policy (filter.py, the
+- delivery.py: one message to one subscription, through its filter policy (filter/, the
   filter-policy language); sqs_delivery.py, http_delivery.py (queued requests, retries under
   delivery_policy.py), delivery_log.py (the delivery log and the outbox); envelopes.py and
   signing.py: the signed messages; publication.py: a message on its way to the subscriptions;
