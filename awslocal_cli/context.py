@@ -82,9 +82,9 @@ def resolve_profile_and_region(
 class Session:
     """What one invocation opens once: the state store, the clock, pending audit events."""
 
-    # The region and account AWSLOCAL_SEED seeds a state in, if this session creates it
-    # (Context.from_options sets the invocation's; otherwise the defaults).
-    seed_identity: tuple[str, str] | None = None
+    # Run once the store is open, when this session's opening created the state: the front
+    # door hands in AWSLOCAL_SEED's application here (awslocal_cli.dispatch.open_context).
+    on_create: Callable[[Session], None] | None = None
 
     def __init__(
         self,
@@ -140,37 +140,25 @@ class Session:
     @property
     def store(self) -> Store:
         """The store, opened on first use, inside this invocation's write transaction."""
-        if self._store is None and self._environ.get("AWSLOCAL_SEED"):
-            self._open_seeded()
         if self._store is None:
+            from awslocal_cli.store import DB_NAME
+
+            created = self.on_create is not None and not os.path.exists(
+                os.path.join(self.state_path, DB_NAME))
             if self._stores is not None:
                 self._store = self._stores.acquire()
             else:
                 from awslocal_cli.store import Store
 
                 self._store = Store.open(self.state_path)
+            if created and self.on_create is not None:
+                self.on_create(self)
         self._store.begin()
         return self._store
 
     @property
     def db(self) -> sqlite3.Connection:
         return self.store.conn
-
-    def _open_seeded(self) -> None:
-        """AWSLOCAL_SEED: open the store, applying the seed (committed on its own) if this
-        opening creates the state (awslocal_cli/portable/seed.py)."""
-        from awslocal_cli.store import DB_NAME, Store
-
-        new = not (self.state_dir / DB_NAME).exists()
-        self._store = (Store.open(self.state_dir) if self._stores is None
-                       else self._stores.acquire())
-        if new:
-            from awslocal_cli.portable.seed import apply_first_seed
-
-            region, account = self.seed_identity or (
-                DEFAULT_REGION, self._environ.get("AWSLOCAL_ACCOUNT_ID") or DEFAULT_ACCOUNT)
-            apply_first_seed(Context(self, region=region, account=account),
-                             str(self._environ["AWSLOCAL_SEED"]))
 
     @property
     def clock(self) -> Clock:
@@ -309,7 +297,6 @@ class Context:
         if clock is None and env.get("AWSLOCAL_NOW"):
             clock = pinned_clock(env["AWSLOCAL_NOW"])  # a bad value fails every command up front
         session = Session(state_dir, clock=clock, environ=env, stores=stores)
-        session.seed_identity = (region, account)  # where AWSLOCAL_SEED seeds a new state
         return cls(session, region=region, account=account, profile=profile)
 
     def derive(self, **changes: Any) -> Context:
@@ -340,14 +327,6 @@ class Context:
     def via(self, service: str) -> Context:
         """The caller, through a service (kms:ViaService = sqs.<region>.amazonaws.com)."""
         return self.derive(via_service=f"{service}.{self.region}.amazonaws.com")
-
-    def invoke(self, fn: Callable[..., dict[str, Any]], /, **request: Any) -> dict[str, Any]:
-        """Run one service call as a whole invocation, exactly as the CLI runs one (see
-        awslocal_cli.dispatch): one transaction, the service's after-operation hook, then the
-        deferred work."""
-        from awslocal_cli.dispatch import call_function
-
-        return call_function(self, fn, request)
 
     # -- identity ----------------------------------------------------------------------------
 

@@ -13,20 +13,60 @@ This module knows no front door: no click, no HTTP, no botocore.
 from __future__ import annotations
 
 import importlib
+import os
 
 from awslocal_cli.errors import AwsError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from types import ModuleType
     from typing import Any
 
-    from awslocal_cli.context import Context
+    from awslocal_cli.clock import Clock
+    from awslocal_cli.context import Context, Session
+    from awslocal_cli.store import StorePool
 
     Runner = Callable[[Callable[..., dict[str, Any]], Context, dict[str, Any]], dict[str, Any]]
 
 SERVICES_PACKAGE = "awslocal_cli.services"
+
+
+def open_context(
+    *,
+    region: str | None = None,
+    profile: str | None = None,
+    state_dir: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    clock: Clock | None = None,
+    stores: StorePool | None = None,
+) -> Context:
+    """The Context a front door opens for one invocation (`Context.from_options`), with
+    AWSLOCAL_SEED handed in to the session's store-creation step: the seed is applied, in a
+    transaction of its own, by whichever invocation creates the state (state/README.md)."""
+    from awslocal_cli.context import Context
+
+    context = Context.from_options(
+        region=region, profile=profile, state_dir=state_dir, environ=environ, clock=clock,
+        stores=stores,
+    )
+    seed = (os.environ if environ is None else environ).get("AWSLOCAL_SEED")
+    if seed:
+        context.session.on_create = _first_seed(str(seed), context.region, context.account)
+    return context
+
+
+def _first_seed(path: str, region: str, account: str) -> Callable[[Session], None]:
+    """Apply the seed at `path` to a session's new state, in the invocation's region and
+    account (awslocal_cli/portable/seed.py)."""
+
+    def apply(session: Session) -> None:
+        from awslocal_cli.context import Context
+        from awslocal_cli.portable.seed import apply_first_seed
+
+        apply_first_seed(Context(session, region=region, account=account), path)
+
+    return apply
 
 
 def service_module(service: str) -> ModuleType | None:
@@ -71,8 +111,8 @@ def call(
     return _run(context, module, function, request, operation, runner)
 
 
-def call_function(
-    context: Context, function: Callable[..., dict[str, Any]], request: dict[str, Any]
+def invoke(
+    context: Context, function: Callable[..., dict[str, Any]], /, **request: Any
 ) -> dict[str, Any]:
     """`call` for a service function given directly (tests, benchmarks), deferred work included.
 

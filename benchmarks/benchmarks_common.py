@@ -7,11 +7,12 @@ import subprocess
 import time
 
 from awslocal_cli.context import Context
+from awslocal_cli.dispatch import invoke
 
 
 def call(state: str, fn, **request):
     """Run one service call as one invocation: commit, close, then deferred work."""
-    return Context.from_options(state_dir=state, environ={}).invoke(fn, **request)
+    return invoke(Context.from_options(state_dir=state, environ={}), fn, **request)
 
 
 def median_ms(samples: list[float]) -> float:

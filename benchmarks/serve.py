@@ -316,12 +316,13 @@ def boto3_run(t: Target, setup: Setup, op: str, connections: int, duration: floa
 _OTHER_PROCESS = r"""
 import sys, time
 from awslocal_cli.context import Context
+from awslocal_cli.dispatch import invoke
 from awslocal_cli.services import sqs
 state, url = sys.argv[1], sys.argv[2]
 for line in sys.stdin:
     t = time.time()
-    Context.from_options(state_dir=state, environ={}).invoke(sqs.send_message, QueueUrl=url,
-                                                            MessageBody="from a process")
+    invoke(Context.from_options(state_dir=state, environ={}), sqs.send_message, QueueUrl=url,
+           MessageBody="from a process")
     print(t, flush=True)
 """
 

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from awslocal_cli.context import Context
+from awslocal_cli.dispatch import invoke
 from awslocal_cli.services import kms, sns, sqs
 
 ROUNDS = 10
@@ -34,13 +35,14 @@ TOPIC = "arn:aws:sns:us-east-1:123456789012:events"
 _WORKER = r"""
 import os, sys, uuid
 from awslocal_cli.context import Context
+from awslocal_cli.dispatch import invoke
 from awslocal_cli.services import kms, sns, sqs
 state, kind, log = sys.argv[1:4]
 fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
 def ack(line):
     os.write(fd, (line + "\n").encode())
 def call(fn, **request):
-    return Context.from_options(state_dir=state, environ={}).invoke(fn, **request)
+    return invoke(Context.from_options(state_dir=state, environ={}), fn, **request)
 WORK = "https://sqs.us-east-1.amazonaws.com/123456789012/work"
 TOPIC = "arn:aws:sns:us-east-1:123456789012:events"
 first = True
@@ -73,7 +75,7 @@ while True:
 
 
 def _call(state: str, fn, **request):
-    return Context.from_options(state_dir=state, environ={}).invoke(fn, **request)
+    return invoke(Context.from_options(state_dir=state, environ={}), fn, **request)
 
 
 def _read(log: Path) -> list[str]:

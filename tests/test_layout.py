@@ -2,10 +2,12 @@
 
 The graph is built with ast from every module under awslocal_cli/: `import` and `from ...
 import` at module level and inside functions (a lazy import is an edge too: it runs as soon as
-the function does), relative imports resolved, and importlib.import_module with a literal name
-or an f-string whose literal head names a package (an edge to each module under it). Imports
-under `if TYPE_CHECKING:` never run and are left out. A dynamic import the walk cannot resolve
-fails the test until it is listed in DYNAMIC with the modules it can reach.
+the function does), imports under `if TYPE_CHECKING:` too (they never run, but a circle of
+annotations is a circle all the same, and it would run the day the annotation is needed at run
+time), relative imports resolved, and importlib.import_module with a literal name or an f-string
+whose literal head names a package (an edge to each module under it); a face made lazy with
+services.lazy_face(__name__, ...) has an edge to each module beside it. A dynamic import the
+walk cannot resolve fails the test until it is listed in DYNAMIC with the modules it can reach.
 """
 
 from __future__ import annotations
@@ -19,11 +21,16 @@ import pytest
 PACKAGE = "awslocal_cli"
 ROOT = Path(__file__).resolve().parent.parent / PACKAGE
 
-# importlib.import_module calls whose name is computed: (module, function) -> what they import.
-DYNAMIC = {
+# importlib.import_module calls whose name is computed: (module, function) -> what they import
+# (None: what the caller names; the edges are charged to each caller, see LAZY_FACE).
+DYNAMIC: dict[tuple[str, str], str | None] = {
     # The service's face, by service name (the front doors' one dispatch).
     ("awslocal_cli.dispatch", "service_module"): "awslocal_cli.services.*",
+    # The lazy face's __getattr__ imports the modules of the face that made it.
+    ("awslocal_cli.services", "__getattr__"): None,
 }
+# A face that calls this helper with its own __name__ imports any module beside it lazily.
+LAZY_FACE = "lazy_face"
 
 # Lower layers: none of these may import the CLI (or click, which only the CLI uses).
 # The other front doors (wire, sdk) and what every door shares import no CLI module either.
@@ -50,12 +57,6 @@ def _under(prefix: str) -> set[str]:
     return {m for m in MODULES if m.startswith(prefix + ".")}
 
 
-def _is_type_checking(test: ast.expr) -> bool:
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
-
-
 class _Imports(ast.NodeVisitor):
     """Every import a module can run, as (line, imported name, 'import' | 'from' | 'dynamic')."""
 
@@ -66,13 +67,6 @@ class _Imports(ast.NodeVisitor):
         self._functions: list[str] = []
         package = module if _is_package(module) else module.rpartition(".")[0]
         self._package = package
-
-    def visit_If(self, node: ast.If) -> None:
-        if _is_type_checking(node.test):
-            for child in node.orelse:
-                self.visit(child)
-            return
-        self.generic_visit(node)
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self._functions.append(node.name)
@@ -101,6 +95,9 @@ class _Imports(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if name == LAZY_FACE and node.args and getattr(node.args[0], "id", None) == "__name__":
+            for target in sorted(_under(self.module)):
+                self.found.append((node.lineno, target, "dynamic"))
         if name in ("import_module", "__import__") and node.args:
             arg = node.args[0]
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
@@ -121,10 +118,10 @@ class _Imports(ast.NodeVisitor):
                         self.found.append((node.lineno, target, "dynamic"))
             else:
                 where = (self.module, self._functions[-1] if self._functions else "")
-                pattern = DYNAMIC.get(where)
-                if pattern is None:
+                pattern = DYNAMIC.get(where, "")
+                if pattern == "":
                     self.unresolved.append((f"{where[0]}.{where[1]}", node.lineno))
-                else:
+                elif pattern is not None:
                     for target in sorted(_under(pattern.removesuffix(".*"))):
                         self.found.append((node.lineno, target, "dynamic"))
         self.generic_visit(node)
@@ -247,8 +244,11 @@ def test_the_walk_sees_the_package() -> None:
     # Lazy (function-level) imports count: main reaches the click tree only inside run().
     assert "awslocal_cli.cli.tree" in EDGES["awslocal_cli.cli.main"]
     assert "click" in EXTERNAL["awslocal_cli.cli.tree"]
-    # TYPE_CHECKING-only imports do not: dispatch names Context only for annotations.
-    assert "awslocal_cli.context" not in EDGES.get("awslocal_cli.dispatch", {})
+    # TYPE_CHECKING-only imports count too (a circle of annotations is a circle of ideas):
+    # dispatch names Context only for annotations.
+    assert "awslocal_cli.context" in EDGES["awslocal_cli.dispatch"]
+    # A lazy face reaches the modules beside it: the SQS face imports queues.py on first use.
+    assert "awslocal_cli.services.sqs.queues" in EDGES["awslocal_cli.services.sqs"]
 
 
 def test_the_cycle_finder_finds_and_names_a_circle() -> None:

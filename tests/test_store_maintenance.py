@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from awslocal_cli.context import Context
+from awslocal_cli.dispatch import invoke
 from awslocal_cli.services import kms, sqs
 
 
@@ -23,13 +24,13 @@ def _populated(directory: Path) -> dict[str, str]:
     """A state with a key, an SSE-KMS queue holding a message, and an encrypted topic."""
     from awslocal_cli.services import sns
 
-    key = _ctx(directory).invoke(kms.create_key)["KeyMetadata"]["KeyId"]
-    url = _ctx(directory).invoke(sqs.create_queue, QueueName="q",
+    key = invoke(_ctx(directory), kms.create_key)["KeyMetadata"]["KeyId"]
+    url = invoke(_ctx(directory), sqs.create_queue, QueueName="q",
                                  Attributes={"KmsMasterKeyId": key})["QueueUrl"]
-    _ctx(directory).invoke(sqs.send_message, QueueUrl=url, MessageBody="hello")
-    topic = _ctx(directory).invoke(sns.create_topic, Name="t",
+    invoke(_ctx(directory), sqs.send_message, QueueUrl=url, MessageBody="hello")
+    topic = invoke(_ctx(directory), sns.create_topic, Name="t",
                                    Attributes={"KmsMasterKeyId": key})["TopicArn"]
-    _ctx(directory).invoke(sns.publish, TopicArn=topic, Message="m")
+    invoke(_ctx(directory), sns.publish, TopicArn=topic, Message="m")
     return {"key": key, "url": url, "topic": topic}
 
 
@@ -91,7 +92,7 @@ def test_check_reports_a_different_root_key_instead_of_refusing(awslocal, tmp_pa
 
 def test_check_finds_a_damaged_database(awslocal, tmp_path):
     directory = tmp_path / "s"
-    _ctx(directory).invoke(sqs.create_queue, QueueName="q")
+    invoke(_ctx(directory), sqs.create_queue, QueueName="q")
     conn = sqlite3.connect(directory / "state.db")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
@@ -156,10 +157,10 @@ def test_reset_keeps_refusing_a_state_of_another_user(awslocal, tmp_path):
 
 def test_large_deletes_and_purges_give_space_back(tmp_path):
     directory = tmp_path / "s"
-    url = _ctx(directory).invoke(sqs.create_queue, QueueName="big")["QueueUrl"]
+    url = invoke(_ctx(directory), sqs.create_queue, QueueName="big")["QueueUrl"]
     body = "x" * 100_000
     for batch in range(6):
-        _ctx(directory).invoke(sqs.send_message_batch, QueueUrl=url, Entries=[
+        invoke(_ctx(directory), sqs.send_message_batch, QueueUrl=url, Entries=[
             {"Id": str(i), "MessageBody": body} for i in range(10)])
         del batch
     conn = sqlite3.connect(directory / "state.db")
@@ -168,7 +169,7 @@ def test_large_deletes_and_purges_give_space_back(tmp_path):
     conn.close()
     full = os.path.getsize(directory / "state.db")
     assert full > 5_000_000
-    _ctx(directory).invoke(sqs.purge_queue, QueueUrl=url)
+    invoke(_ctx(directory), sqs.purge_queue, QueueUrl=url)
     after = sum(os.path.getsize(directory / n) for n in ("state.db", "state.db-wal")
                 if (directory / n).exists())
     assert after < full / 4, (full, after)
@@ -216,7 +217,7 @@ def test_reset_works_on_a_full_disk(small_disk, awslocal_proc):
 
     with contextlib.suppress(sqlite3.OperationalError, ConfigurationError):  # the disk is full
         for _ in range(40):
-            _ctx(directory).invoke(sqs.send_message, QueueUrl=url, MessageBody=ctx_body)
+            invoke(_ctx(directory), sqs.send_message, QueueUrl=url, MessageBody=ctx_body)
     # Fill whatever is left, so nothing can grow.
     with contextlib.suppress(OSError), open(small_disk / "filler", "wb") as f:
         while True:

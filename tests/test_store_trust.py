@@ -20,10 +20,11 @@ OTHER_UID = 65534  # nobody
 def _state(directory: Path) -> Path:
     """A state with one KMS key (so root.key wraps material)."""
     from awslocal_cli.context import Context
+    from awslocal_cli.dispatch import invoke
     from awslocal_cli.services import kms
 
     ctx = Context.from_options(state_dir=str(directory), environ={})
-    ctx.invoke(kms.create_key)
+    invoke(ctx, kms.create_key)
     return directory
 
 
@@ -296,12 +297,13 @@ def test_the_sns_certificate_folder_is_checked_when_used(tmp_path):
     import json
 
     from awslocal_cli.context import Context
+    from awslocal_cli.dispatch import invoke
     from awslocal_cli.services import sns, sqs
 
     directory = tmp_path / "s"
 
     def call(fn, **request):
-        return Context.from_options(state_dir=str(directory), environ={}).invoke(fn, **request)
+        return invoke(Context.from_options(state_dir=str(directory), environ={}), fn, **request)
 
     topic = call(sns.create_topic, Name="t")["TopicArn"]
     arn = "arn:aws:sqs:us-east-1:123456789012:q"

@@ -36,13 +36,12 @@ def console(ctx: click.Context, no_browser: bool, port: int | None) -> None:
     Example: awslocal local console --no-browser
     """
     from awslocal_cli.console import address
-    from awslocal_cli.context import Context
+    from awslocal_cli.dispatch import open_context
 
     opts = opts_of(ctx)
     if port is not None and not 0 <= port <= 65535:
         raise ParamValidationError(f"--port must be between 0 and 65535, not {port}.")
-    context = Context.from_options(region=opts.region, profile=opts.profile,
-                                   state_dir=opts.state_dir)
+    context = open_context(region=opts.region, profile=opts.profile, state_dir=opts.state_dir)
     with context.session:
         context.store  # noqa: B018 (opens the state, as serve would, so errors show here)
     state_dir = str(context.session.state_dir)

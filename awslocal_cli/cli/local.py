@@ -16,10 +16,10 @@ SETTINGS = {"help_option_names": ["--help"]}
 
 
 def _context(ctx: click.Context) -> Any:
-    from awslocal_cli.context import Context
+    from awslocal_cli.dispatch import open_context
 
     opts = opts_of(ctx)
-    return Context.from_options(region=opts.region, profile=opts.profile, state_dir=opts.state_dir)
+    return open_context(region=opts.region, profile=opts.profile, state_dir=opts.state_dir)
 
 
 def _run(ctx: click.Context, body: Callable[[Any], dict[str, Any] | None], title: str) -> None:

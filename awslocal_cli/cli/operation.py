@@ -287,10 +287,10 @@ class Operation:
         from awslocal_cli.cli.options import check_endpoint_transport
 
         check_endpoint_transport(getattr(opts, "endpoint_url", None))
-        from awslocal_cli.context import Context
+        from awslocal_cli import dispatch
 
         resolved = getattr(opts, "resolved_region", None)
-        context = Context.from_options(
+        context = dispatch.open_context(
             region=resolved() if resolved is not None else opts.region,
             profile=getattr(opts, "named_profile", opts.profile),
             state_dir=opts.state_dir,
@@ -301,8 +301,6 @@ class Operation:
                 f"{context.principal}; state dir {context.session.state_dir}; request members: "
                 + (", ".join(f"{k} ({_size(v)})" for k, v in request.items()) or "none")
             )
-        from awslocal_cli import dispatch
-
         runner = None
         pager: Any = None
         if paging is not None:

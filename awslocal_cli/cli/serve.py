@@ -96,7 +96,7 @@ def serve(
         raise ConfigurationError(
             f"awslocal serve needs uvicorn: {pip_command('serve')}"
         ) from None
-    from awslocal_cli.context import Context
+    from awslocal_cli.dispatch import open_context
     from awslocal_cli.store import StorePool
     from awslocal_cli.wire.asgi import AsgiApp
     from awslocal_cli.wire.threads import DaemonPool
@@ -106,7 +106,7 @@ def serve(
 
     # Resolve and open the state once up front, so a bad --state-dir or --region fails now
     # with its exit code rather than on every request.
-    context = Context.from_options(
+    context = open_context(
         region=opts.region, profile=opts.profile, state_dir=opts.state_dir
     )
     state_dir = context.session.state_dir

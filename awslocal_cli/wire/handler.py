@@ -224,10 +224,8 @@ def _handle(
             return protocol.error("SerializationException", str(exc))
         return protocol.error(VALIDATION_CODES[service], str(exc))
 
-    from awslocal_cli.context import Context
-
     try:
-        context = Context.from_options(
+        context = dispatch.open_context(
             region=cred.region,
             profile=signer.name if signer is not None else profile_for(cred.access_key_id, env),
             state_dir=None if state_dir is None else str(state_dir),

@@ -54,10 +54,9 @@ def tick(
 ) -> None:
     """Run every step once, each as its own invocation (on `stores`' open stores, if given)."""
     from awslocal_cli import dispatch
-    from awslocal_cli.context import Context
 
     for step in STEPS:
-        ctx = Context.from_options(
+        ctx = dispatch.open_context(
             region=region, profile=profile,
             state_dir=None if state_dir is None else str(state_dir),
             environ=environ, clock=clock, stores=stores,

@@ -6,6 +6,7 @@ import asyncio
 import time
 
 from awslocal_cli.context import Context, Parked
+from awslocal_cli.dispatch import invoke
 from awslocal_cli.services import sqs
 from awslocal_cli.store import StorePool
 from awslocal_cli.wire.waiting import WaitingRoom
@@ -13,7 +14,7 @@ from awslocal_cli.wire.waiting import WaitingRoom
 
 def _queue(state, name):
     ctx = Context.from_options(state_dir=str(state), environ={})
-    url = ctx.invoke(sqs.create_queue, QueueName=name)["QueueUrl"]
+    url = invoke(ctx, sqs.create_queue, QueueName=name)["QueueUrl"]
     ctx = Context.from_options(state_dir=str(state), environ={})
     with ctx.session:
         row = ctx.db.execute("SELECT id FROM sqs_queues WHERE name = ?", (name,)).fetchone()
@@ -22,8 +23,8 @@ def _queue(state, name):
 
 def _send(state, url, body="hello"):
     # Its own connection, as another process has: seen only through data_version.
-    Context.from_options(state_dir=str(state), environ={}).invoke(
-        sqs.send_message, QueueUrl=url, MessageBody=body)
+    invoke(Context.from_options(state_dir=str(state), environ={}), sqs.send_message,
+           QueueUrl=url, MessageBody=body)
 
 
 def test_a_commit_wakes_as_many_waiters_as_there_are_messages(tmp_path):

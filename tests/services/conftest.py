@@ -11,6 +11,7 @@ import pytest
 
 from awslocal_cli.clock import Clock
 from awslocal_cli.context import Context
+from awslocal_cli.dispatch import invoke
 
 BASE = datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp()
 ACCOUNT = "123456789012"
@@ -48,7 +49,7 @@ class Invoker:
         ctx = self.context(region=region, profile=profile)
         if as_ctx is not None:
             ctx = as_ctx(ctx)
-        return ctx.invoke(fn, **request)
+        return invoke(ctx, fn, **request)
 
     def sql(self, query: str, *args: Any) -> list[tuple[Any, ...]]:
         ctx = self.context()

@@ -61,10 +61,10 @@ Where things are (this face only re-exports; the modules import each other, neve
 
 from __future__ import annotations
 
+from awslocal_cli.services import lazy_face
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
-
     from awslocal_cli.services.kms.aliases import (
         create_alias,
         delete_alias,
@@ -284,17 +284,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """A name of the face, its module imported on first use."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_HOMES))
+__getattr__, __dir__ = lazy_face(__name__, globals(), _HOMES)

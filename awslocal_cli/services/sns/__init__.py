@@ -7,10 +7,10 @@ request members as keyword arguments and returns the API-shaped response. Where 
 - topics.py: CreateTopic, attributes, tags; permissions.py: the topic policy, AddPermission;
 - subscriptions.py: Subscribe, confirmation tokens, subscription attributes;
 - publish.py: Publish and PublishBatch; encryption.py: encrypted topics (KMS data keys);
-- delivery.py: one message to one subscription, through its filter policy (filter.py, the
+- delivery.py: one message to one subscription, through its filter policy (filter/, the
   filter-policy language); sqs_delivery.py, http_delivery.py (queued requests, retries under
   delivery_policy.py), delivery_log.py (the delivery log and the outbox); envelopes.py and
-  signing.py: the signed messages;
+  signing.py: the signed messages; publication.py: a message on its way to the subscriptions;
 - archive.py: the archive and replay of FIFO topics;
 - platform.py (mobile push), sms.py (SMS settings, opt-outs, the sandbox): faithful records
   of what is never sent;
@@ -41,8 +41,7 @@ machine learning (Name, Address, ...) find nothing (message_protection.py, sensi
 
 from __future__ import annotations
 
-import importlib
-
+from awslocal_cli.services import lazy_face
 from awslocal_cli.services.sns.permissions import add_permission, remove_permission
 from awslocal_cli.services.sns.publish import publish, publish_batch
 from awslocal_cli.services.sns.subscriptions import (
@@ -67,8 +66,6 @@ from awslocal_cli.services.sns.topics import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
-
     from awslocal_cli.context import Context
 
 __all__ = [
@@ -103,11 +100,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        module = importlib.import_module(f"{__name__}.{_LAZY[name]}")
-        return getattr(module, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_face(__name__, globals(), _LAZY)
 
 
 def after_operation(ctx: Context) -> None:

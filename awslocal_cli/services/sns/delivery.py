@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import json
 
-from awslocal_cli.services.sns.common import timestamp
+from awslocal_cli.services.sns.publication import Publication, Row
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
     from awslocal_cli.context import Context
-
-Row = dict[str, "Any"]
 
 MAX_ATTRIBUTES = 10  # message attributes SQS takes (raw delivery)
 
@@ -27,20 +25,6 @@ def message_for(structure: dict[str, str] | None, message: str, protocol: str) -
     if structure is None:
         return message
     return structure.get(protocol, structure["default"])
-
-
-class Publication:
-    """One published message on its way to the subscriptions of a topic."""
-
-    def __init__(self, topic: Row, message_id: str, structure: dict[str, str] | None,
-                 message: str, subject: str | None, attributes: dict[str, dict[str, Any]],
-                 when: float, sequence: str | None, group: str | None, dedup: str | None,
-                 data_key: dict[str, Any] | None, *, replayed: bool = False) -> None:
-        self.topic, self.message_id, self.structure = topic, message_id, structure
-        self.replayed = replayed
-        self.message, self.subject, self.attributes = message, subject, attributes
-        self.timestamp = timestamp(when)
-        self.sequence, self.group, self.dedup, self.data_key = sequence, group, dedup, data_key
 
 
 def deliver(ctx: Context, pub: Publication, sub: Row) -> None:

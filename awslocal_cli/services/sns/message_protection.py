@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from awslocal_cli.context import Context
-    from awslocal_cli.services.sns.delivery import Publication
+    from awslocal_cli.services.sns.publication import Publication
 
 Row = dict[str, "Any"]
 

@@ -42,10 +42,10 @@ polling waits in real time but wakes within 50 ms of another process's send.
 
 from __future__ import annotations
 
+from awslocal_cli.services import lazy_face
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
-
     from awslocal_cli.services.sqs.dead_letter import (
         advance_tasks,
         cancel_message_move_task,
@@ -136,17 +136,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """An operation of the face, its module imported on first use."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_HOMES))
+__getattr__, __dir__ = lazy_face(__name__, globals(), _HOMES)

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from awslocal_cli.context import Context
+from awslocal_cli.dispatch import invoke
 from awslocal_cli.services import sns
 from tests.services.sns.util import Endpoint
 
@@ -14,7 +15,7 @@ TOPIC = "arn:aws:sns:us-east-1:123456789012:busy"
 
 
 def _call(state: str, fn, **request):
-    return Context.from_options(state_dir=state, environ={}).invoke(fn, **request)
+    return invoke(Context.from_options(state_dir=state, environ={}), fn, **request)
 
 
 def _publisher(state: str, worker: int, count: int) -> None:

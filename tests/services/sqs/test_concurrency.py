@@ -13,6 +13,7 @@ from pathlib import Path
 
 from awslocal_cli.clock import Clock
 from awslocal_cli.context import Context
+from awslocal_cli.dispatch import invoke
 from awslocal_cli.services import sqs
 from awslocal_cli.services.sqs.receive import POLL_INTERVAL
 
@@ -22,7 +23,7 @@ URL = "https://sqs.us-east-1.amazonaws.com/123456789012/work"
 
 
 def _call(state: str, fn, **request):
-    return Context.from_options(state_dir=state, environ={}).invoke(fn, **request)
+    return invoke(Context.from_options(state_dir=state, environ={}), fn, **request)
 
 
 def _producer(state: str, worker: int, count: int) -> None:
@@ -117,7 +118,7 @@ class RealTime:
 
 def _on(state: str, real: RealTime, fn, **request):
     ctx = Context.from_options(state_dir=state, environ={}, clock=real.clock())
-    return ctx.invoke(fn, **request)
+    return invoke(ctx, fn, **request)
 
 
 def test_long_poll_wakes_when_another_connection_sends(tmp_path: Path):
