@@ -292,3 +292,22 @@ def test_lower_layers_do_not_import_the_cli(layer: str) -> None:
             offenders.append(f"{module} imports click")
     assert any(m == prefix or m.startswith(prefix + ".") for m in MODULES), f"no {prefix}"
     assert not offenders, "\n".join(offenders)
+
+
+# What the store stands on: it may import only these (and itself); everything above it
+# (context, services, portable, the front doors) hands in what the store must call.
+STORE_FLOOR = ("store", "errors", "clock", "crypto", "policy", "config", "ids", "patterns",
+               "parking", "constraints", "model", "validate")
+
+
+def test_the_store_imports_nothing_above_it() -> None:
+    prefix = f"{PACKAGE}.store"
+    allowed = tuple(f"{PACKAGE}.{name}" for name in STORE_FLOOR)
+    offenders = [
+        f"{module} imports {target} (line {line})"
+        for module in sorted(MODULES) if module == prefix or module.startswith(prefix + ".")
+        for target, line in EDGES.get(module, {}).items()
+        if target != PACKAGE
+        and not any(target == a or target.startswith(a + ".") for a in allowed)
+    ]
+    assert not offenders, "\n".join(offenders)

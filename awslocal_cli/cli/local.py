@@ -283,12 +283,13 @@ def check(ctx: click.Context) -> None:
     found: dict[str, Any] = {}
 
     def body(directory: Any) -> dict[str, Any]:
+        from awslocal_cli.portable.export import model_check
         from awslocal_cli.store import Store
         from awslocal_cli.store import check as checks
 
         store = Store.open(directory, check_root_key=False)
         try:
-            found.update(checks.run(store))
+            found.update(checks.run(store, model=model_check))
         finally:
             store.close()
         return found

@@ -33,6 +33,9 @@ from typing import TYPE_CHECKING, Any
 from awslocal_cli.errors import ConfigurationError, ParamValidationError
 
 if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Iterator
+
     from awslocal_cli.context import Context
 
 FORMAT = "awslocal-state-export"
@@ -559,3 +562,25 @@ def _check_target(conn: Any, tables: dict[str, Any], merge: bool, directory: Any
         raise ConfigurationError(
             f"The export conflicts with {len(conflicts)} row(s) of the state in {directory}: "
             f"{shown}. Nothing was imported.")
+
+
+def model_check(conn: sqlite3.Connection) -> tuple[int, Iterator[str]]:
+    """`awslocal local check`'s Model check: how many rows of the exported tables the state
+    holds, and each value among them the model does not allow (portable/rows.py): enums,
+    attribute maps, ranges, references; what SQLite would store but no request makes."""
+    from awslocal_cli.portable import rows
+    from awslocal_cli.store.portable import rows as stored_rows
+
+    tables: dict[str, list[dict[str, Any]]] = {}
+    columns: dict[str, rows.ColumnInfo] = {}
+    for table in TABLES:
+        columns[table.name] = rows.table_columns(conn, table.name)
+        if columns[table.name]:
+            tables[table.name] = list(stored_rows(conn, table.name, table.order))
+
+    def name(table: str, _: int, row: dict[str, Any]) -> str:
+        spec = next(t for t in TABLES if t.name == table)
+        ident = spec.natural or spec.identity or ("rowid",)
+        return f"{table} ({', '.join(str(row.get(c)) for c in ident)})"
+
+    return sum(len(t) for t in tables.values()), rows.problems(tables, columns, name)

@@ -3,9 +3,10 @@
 Reads the whole state once: SQLite's integrity_check, the root-key fingerprint, every wrapped
 key material, data key and secret opening under the root key (and every data key's KMS
 ciphertext under its KMS key), every stored key, queue and topic policy parsing, and every row
-of the exported tables against what the model allows (portable/rows.py). It writes nothing.
-A stored key policy that fails to parse would act as deny-all; a wrapped blob that fails to open
-would surface as InvalidCiphertext on the one request that needs it.
+of the exported tables against what the model allows (portable/rows.py, handed in by the front
+door: the store sits below the model). It writes nothing. A stored key policy that fails to
+parse would act as deny-all; a wrapped blob that fails to open would surface as
+InvalidCiphertext on the one request that needs it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from typing import Any
 
 from awslocal_cli.errors import ConfigurationError
 from awslocal_cli.store import DB_NAME, ROOT_KEY_NAME, Store, root_key_fingerprint
-from awslocal_cli.store.portable import rows as portable_rows
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    # Rows checked and the problems found: what the model allows lives above the store
+    # (awslocal_cli/portable/export.py `model_check`), so the front door hands it in.
+    ModelCheck = Callable[[sqlite3.Connection], tuple[int, Iterable[str]]]
 
 _MAX_SHOWN = 20  # problems listed per check; the count is always complete
 _SQS_CACHE_KEY_ID = "sqs-data-key"  # the key id services/sqs_sse.py wraps cached data keys with
@@ -50,8 +58,9 @@ class _Check:
         return out
 
 
-def run(store: Store) -> dict[str, Any]:
-    """The report of every check; `Clean` is False when any found a problem."""
+def run(store: Store, *, model: ModelCheck | None = None) -> dict[str, Any]:
+    """The report of every check; `Clean` is False when any found a problem. `model`, when
+    given, checks every row against what the model allows (the "Model" check)."""
     conn = store.conn
     checks: list[_Check] = []
 
@@ -71,6 +80,8 @@ def run(store: Store) -> dict[str, Any]:
 
     try:
         _run_checks(store, checks)
+        if model is not None:
+            _model(conn, checks, model)
     except (sqlite3.Error, ValueError) as exc:  # a row SQLite cannot hand back as stored
         database.problem(f"reading the state failed: {exc}")
     return _report(store, checks)
@@ -210,32 +221,15 @@ def _run_checks(store: Store, checks: list[_Check]) -> None:
                 continue
             if attrs.get("Policy"):
                 parse(f"{kind} policy of {arn}", attrs["Policy"])
-    _model(conn, checks)
 
 
-def _model(conn: sqlite3.Connection, checks: list[_Check]) -> None:
-    """Every row of the exported tables against what the model allows (portable/rows.py):
-    enums, attribute maps, ranges, references; what SQLite would store but no request makes."""
-    from awslocal_cli.portable import export, rows
-
-    model = _Check("Model")
-    checks.append(model)
-    tables: dict[str, list[dict[str, Any]]] = {}
-    columns: dict[str, rows.ColumnInfo] = {}
-    for table in export.TABLES:
-        columns[table.name] = rows.table_columns(conn, table.name)
-        if not columns[table.name]:
-            continue
-        tables[table.name] = list(portable_rows(conn, table.name, table.order))
-        model.checked += len(tables[table.name])
-
-    def name(table: str, _: int, row: dict[str, Any]) -> str:
-        spec = next(t for t in export.TABLES if t.name == table)
-        ident = spec.natural or spec.identity or ("rowid",)
-        return f"{table} ({', '.join(str(row.get(c)) for c in ident)})"
-
-    for problem in rows.problems(tables, columns, name):
-        model.problem(problem)
+def _model(conn: sqlite3.Connection, checks: list[_Check], model: ModelCheck) -> None:
+    check = _Check("Model")
+    checks.append(check)
+    checked, problems = model(conn)
+    check.checked = checked
+    for problem in problems:
+        check.problem(problem)
 
 
 def _report(store: Store, checks: list[_Check]) -> dict[str, Any]:
