@@ -28,6 +28,7 @@ Standard library only (hmac, hashlib): serve does not depend on botocore.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -360,21 +361,32 @@ def _timestamp(request: WireRequest, parts: dict[str, str], presigned: bool,
 
 
 def _basic_format(value: str) -> bool:
+    return _epoch_or_none(value) is not None
+
+
+def _epoch_or_none(value: str) -> float | None:
+    """Seconds since the epoch of an ISO 8601 basic timestamp (`20261207T053000Z`), or None
+    when it is not one (a real date and time, UTC). Read by hand: strptime costs a request
+    about 30 microseconds, twice."""
+    if (len(value) != 16 or value[8] != "T" or value[15] != "Z"
+            or not (value[:8].isdigit() and value[9:15].isdigit() and value.isascii())):
+        return None
     import datetime
 
-    if len(value) != 16 or value[8] != "T" or value[15] != "Z":
-        return False
     try:
-        datetime.datetime.strptime(value, "%Y%m%dT%H%M%SZ")
+        when = datetime.datetime(int(value[:4]), int(value[4:6]), int(value[6:8]),
+                                 int(value[9:11]), int(value[11:13]), int(value[13:15]),
+                                 tzinfo=datetime.timezone.utc)
     except ValueError:
-        return False
-    return True
+        return None
+    return when.timestamp()
 
 
 def _epoch(timestamp: str) -> float:
-    import calendar
-
-    return float(calendar.timegm(time.strptime(timestamp, "%Y%m%dT%H%M%SZ")))
+    epoch = _epoch_or_none(timestamp)
+    if epoch is None:  # _timestamp hands on only what passed _basic_format
+        raise ValueError(f"not an ISO 8601 basic timestamp: {timestamp!r}")
+    return epoch
 
 
 def _basic(epoch: float) -> str:
@@ -500,7 +512,9 @@ def _sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@functools.lru_cache(maxsize=256)
 def _signing_key(secret: str, date: str, region: str, service: str) -> bytes:
+    """The day's key for one region and service (four HMACs: remembered, as the SDKs do)."""
     key = f"AWS4{secret}".encode()
     for part in (date, region, service, "aws4_request"):
         key = hmac.new(key, part.encode("utf-8"), hashlib.sha256).digest()
