@@ -568,19 +568,15 @@ def model_check(conn: sqlite3.Connection) -> tuple[int, Iterator[str]]:
     """`awslocal local check`'s Model check: how many rows of the exported tables the state
     holds, and each value among them the model does not allow (portable/rows.py): enums,
     attribute maps, ranges, references; what SQLite would store but no request makes."""
-    from awslocal_cli.portable import rows
-    from awslocal_cli.store.portable import rows as stored_rows
+    from awslocal_cli.portable import rows as model
+    from awslocal_cli.store import portable as db
 
-    tables: dict[str, list[dict[str, Any]]] = {}
-    columns: dict[str, rows.ColumnInfo] = {}
-    for table in TABLES:
-        columns[table.name] = rows.table_columns(conn, table.name)
-        if columns[table.name]:
-            tables[table.name] = list(stored_rows(conn, table.name, table.order))
+    columns = {t.name: model.table_columns(conn, t.name) for t in TABLES}
+    tables = {t.name: list(db.rows(conn, t.name, t.order)) for t in TABLES if columns[t.name]}
 
     def name(table: str, _: int, row: dict[str, Any]) -> str:
         spec = next(t for t in TABLES if t.name == table)
         ident = spec.natural or spec.identity or ("rowid",)
         return f"{table} ({', '.join(str(row.get(c)) for c in ident)})"
 
-    return sum(len(t) for t in tables.values()), rows.problems(tables, columns, name)
+    return sum(len(t) for t in tables.values()), model.problems(tables, columns, name)
